@@ -1,0 +1,118 @@
+/*
+ * trace.h -- the event trace: every observable thing the simulator does, in
+ * order, as fixed-size records with interned strings.
+ *
+ * The GUI replays it frame by frame and must be able to rebuild the visible
+ * state (stacks, ready queue, timers, queue contents, task states) at any
+ * event from the events before it. corosim writes it as JSON Lines.
+ *
+ * Ids used in events:
+ *   task  index into the run's task table (creation order), -1 for none
+ *   coro  id of the root coroutine object whose stack the event touches
+ *         (a task's coroutine, or one driven by hand from main), -1 none
+ *   handle ids number ready-queue handles and timers in one space: a timer
+ *         popped to the ready queue keeps its id
+ *   strings are ids into sim_trace.strings (sim_trace_str); 0 is ""
+ */
+#ifndef SIM_TRACE_H
+#define SIM_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum sim_evkind {
+    SIM_EV_LOOP_NEW,     /* loop = new loop number */
+    SIM_EV_LOOP_CLOSE,   /* loop closed (asyncio.run end) */
+    SIM_EV_RUN_BEGIN,    /* a: SIM_RUN_* how main entered the loop */
+    SIM_EV_RUN_END,      /* a: SIM_RUN_*; b: 1 if it ended by an interrupt */
+    SIM_EV_ITER,         /* _run_once begins: a = iteration, b = ready count */
+    SIM_EV_CLOCK,        /* clock moved: x = old time, t = new time */
+    SIM_EV_READY_PUSH,   /* a = handle, b = SIM_H_* kind, task = whose */
+    SIM_EV_READY_POP,    /* a = handle, b = kind, c = 1 when skipped (cancelled) */
+    SIM_EV_TIMER_PUSH,   /* a = handle, x = when, task = whose (sleep), -1 else */
+    SIM_EV_TIMER_POP,    /* a = handle: due, moved to the end of the ready queue */
+    SIM_EV_TIMER_CANCEL, /* a = handle */
+    SIM_EV_TASK_NEW,     /* task, coro; a = name, b = coroutine function name */
+    SIM_EV_STEP_BEGIN,   /* task; a = 1 when an exception is thrown in (b = it) */
+    SIM_EV_STEP_END,     /* task; a = SIM_STEP_* how the step ended, b = text */
+    SIM_EV_TASK_DONE,    /* task; a = SIM_TASK_* state, b = repr(result) or exc */
+    SIM_EV_CANCEL,       /* task = the task cancel() was called on; a = 1 if it
+                            returned True, b = 1 when it cancelled the awaited
+                            future, 0 when it set _must_cancel */
+    SIM_EV_FRAME_PUSH,   /* coro; a = function name, b = SIM_FR_* kind,
+                            c = depth of the new frame (0 = bottom) */
+    SIM_EV_FRAME_POP,    /* coro; c = depth; a = 1 when left by an exception,
+                            b = repr of the return value or the exception */
+    SIM_EV_YIELD,        /* coro; a = repr of the value, c = depth of the
+                            yielding frame: travels up to the driver */
+    SIM_EV_SEND,         /* coro; a = repr of the value sent down */
+    SIM_EV_THROW,        /* coro; a = the exception thrown down */
+    SIM_EV_STMT,         /* coro (-1: main); line; c = depth: a statement starts */
+    SIM_EV_PRINT,        /* task (-1: main); a = the text */
+    SIM_EV_RAISE,        /* coro; a = exception, c = depth where raised */
+    SIM_EV_CATCH,        /* coro; a = exception, c = depth of the catching try */
+    SIM_EV_QUEUE_PUT,    /* a = queue index, b = repr(item), c = size after */
+    SIM_EV_QUEUE_GET,    /* a = queue index, b = repr(item), c = size after */
+    SIM_EV_QUEUE_WAIT,   /* task waits: a = queue, b = 0 getter / 1 putter */
+    SIM_EV_QUEUE_WAKE,   /* a = queue, b = 0 getter / 1 putter, task = woken */
+    SIM_EV_QUEUE_UNWAIT, /* a waiter removed itself (cancelled): a, b, task */
+    SIM_EV_FUTURE_DONE,  /* a non-task future completed: a = future id,
+                            b = SIM_FUT_* what it is, c = SIM_TASK_* state */
+    SIM_EV_WARNING,      /* a = SIM_WARN_*; task, or b = coroutine name */
+    SIM_EV_INTERRUPT,    /* the loop would wait forever: Ctrl-C recorded */
+    SIM_EV_SLOW_STEP,    /* task; x = seconds the handle held the loop (>= 0.1) */
+    SIM_EV_BLOCK,        /* time.sleep: x = seconds; t is the time before */
+    SIM_EV_END,          /* a = SIM_END_* status, b = error text */
+    SIM_EV_NKINDS
+} sim_evkind;
+
+enum { SIM_RUN_UNTIL_COMPLETE, SIM_RUN_FOREVER, SIM_RUN_ASYNCIO };
+enum { SIM_H_STEP, SIM_H_WAKEUP, SIM_H_TIMER_SLEEP, SIM_H_GATHER_CB,
+       SIM_H_RUC_CB, SIM_H_CALLBACK };
+enum { SIM_STEP_AWAIT, SIM_STEP_BARE_YIELD, SIM_STEP_BAD_YIELD, SIM_STEP_DONE };
+enum { SIM_TASK_PENDING, SIM_TASK_FINISHED, SIM_TASK_FAILED, SIM_TASK_CANCELLED };
+enum { SIM_FR_COROUTINE, SIM_FR_AWAITABLE, SIM_FR_LIBRARY };
+enum { SIM_FUT_SLEEP, SIM_FUT_GATHER, SIM_FUT_QUEUE };
+enum { SIM_WARN_NEVER_RETRIEVED, SIM_WARN_NEVER_AWAITED };
+enum { SIM_END_COMPLETED, SIM_END_UNCAUGHT, SIM_END_INTERRUPTED, SIM_END_LIMIT };
+
+typedef struct sim_event {
+    double t;                  /* virtual clock when it happened */
+    double x;                  /* kind-specific number */
+    uint32_t iter;             /* _run_once count of the running loop, 0 outside */
+    uint16_t kind;             /* sim_evkind */
+    uint16_t loop;             /* running loop number, 0 when none runs */
+    int32_t task;
+    int32_t coro;
+    int32_t line;              /* source line of the current statement, 0 none */
+    int32_t a, b, c;
+} sim_event;                   /* 48 bytes */
+
+/* Interned strings: one char buffer plus an open-addressing hash. */
+typedef struct sim_strtab {
+    char *buf;
+    size_t len, cap;
+    uint32_t *off;             /* offset of string id */
+    uint32_t n, capn;
+    uint32_t *hash;            /* slots: id + 1, 0 empty */
+    uint32_t hcap;
+} sim_strtab;
+
+typedef struct sim_trace {
+    sim_event *ev;
+    size_t n, cap;
+    sim_strtab strings;
+} sim_trace;
+
+/* Empty trace; string id 0 is "". */
+void sim_trace_init(sim_trace *T);
+void sim_trace_free(sim_trace *T);
+/* Append a zeroed record and return it (valid until the next append). */
+sim_event *sim_trace_push(sim_trace *T);
+/* Intern s[0..len); returns its id. */
+int32_t sim_trace_intern(sim_trace *T, const char *s, size_t len);
+const char *sim_trace_str(const sim_trace *T, int32_t id);
+/* Name of an event kind as written in JSON Lines ("ready_push", ...). */
+const char *sim_evkind_name(int kind);
+
+#endif

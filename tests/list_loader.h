@@ -1,0 +1,1 @@
+/* tests of loader: TEST(name) lines */

@@ -1,0 +1,1 @@
+/* tests of runtime: TEST(name) lines */

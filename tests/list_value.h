@@ -1,0 +1,1 @@
+/* tests of value: TEST(name) lines */
