@@ -113,6 +113,8 @@ typedef enum sim_objkind {
 
 struct sim_object {
     uint8_t kind;              /* sim_objkind; the rest is in runtime.h */
+    const char *label;         /* repr() prints "<label>", e.g. "coroutine object c1";
+                                  set by the runtime, arena-owned */
 };
 
 /* ---- constructors (arena-allocated where not immediate) ----------------- */
