@@ -73,6 +73,9 @@ HELPERS = ("asyncio", "random", "time", "vclock", "step", "track",
            "clock_now", "current_task_name", "drive_in_order",
            "drive_round_robin", "drive_random")
 
+# builtins the program calls by name: a scenario may not rebind them
+RESERVED = {"print", "range", "str", "format", "self"}
+
 ALLOWED_NODES = (ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp,
                  ast.Not, ast.USub, ast.BinOp, ast.Add, ast.Sub, ast.Mult,
                  ast.Div, ast.FloorDiv, ast.Mod, ast.Compare, ast.Eq,
@@ -211,6 +214,28 @@ def expr_names(text):
     return set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text))
 
 
+def used_names(node):
+    """Names used by the expressions and print fields anywhere in `node`."""
+    names = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "print" and isinstance(value, str):
+                try:
+                    fields = [p[0] for p in split_template(value)
+                              if isinstance(p, tuple)]
+                except ScenarioError:
+                    fields = []
+                names.update(*map(expr_names, fields))
+            else:
+                names |= used_names(value)
+    elif isinstance(node, list):
+        for item in node:
+            names |= used_names(item)
+    elif isinstance(node, str) and node.startswith("="):
+        names |= expr_names(node[1:])
+    return names
+
+
 def split_template(text):
     """Parse a print template into literal strings and (expr, spec) fields."""
     parts, lit, i = [], "", 0
@@ -332,7 +357,7 @@ class Translator:
             names |= set(fdef.get("params", []))
         for body in bodies:
             names |= bound_names(body)
-            names |= expr_names(json.dumps(body))
+            names |= used_names(body)
         return names
 
     def helper_aliases(self):
@@ -351,6 +376,9 @@ class Translator:
         if not isinstance(name, str) or not name.isidentifier() \
                 or keyword.iskeyword(name):
             raise ScenarioError(f"{what} {name!r} is not a valid name")
+        if name in RESERVED:
+            raise ScenarioError(f"{what} {name!r}: the translation needs "
+                                f"Python's {name!r}")
         return name
 
     def exc_type(self, name):
@@ -439,8 +467,9 @@ class Translator:
             else:
                 code, spec = part
                 body.append("{" + code + (":" + spec if spec else "") + "}")
-        return "f" + quote + "".join(body) + quote if fields_in(parts) \
-            else quote + "".join(escape_literal(p, quote) for p in parts) + quote
+        if any(isinstance(p, tuple) for p in parts):
+            return "f" + quote + "".join(body) + quote
+        return quote + "".join(escape_literal(p, quote) for p in parts) + quote
 
     def concatenation(self, parts):
         """Fallback for fields an f-string cannot hold: str() / format()."""
@@ -767,11 +796,6 @@ class Translator:
         body += self.block(self.sc["main"], scope, 0, "main")
         body.append(f"{self.alias['vclock']}.finish()")
         return "\n".join(self.header() + body) + "\n"
-
-
-def fields_in(parts):
-    """True when template parts contain at least one field."""
-    return any(isinstance(p, tuple) for p in parts)
 
 
 def translate(scenario, path="scenario.json"):

@@ -122,6 +122,8 @@ class VirtualSelector(selectors.DefaultSelector):
             _wait_forever(self.loop)
         elif timeout > 0 and self.loop._scheduled:
             _advance_to(max(RUN.clock, self.loop._scheduled[0]._when))
+        if RUN.mode == "scenario":
+            return []       # scenarios have no I/O, threads or signals
         return super().select(0)
 
 
