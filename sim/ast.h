@@ -31,7 +31,7 @@ typedef enum sim_ekind {
     SIM_E_LIST,        /* [items] */
     SIM_E_NEG,         /* -a */
     SIM_E_NOT,         /* not a */
-    SIM_E_BIN,         /* a op b, op in "+-*/%" or 'f' for // */
+    SIM_E_BIN,         /* a op b, op in '+' '-' '*' '/' '%', or 'f' for // */
     SIM_E_CMP,         /* a op b, op SIM_CMP_* */
     SIM_E_AND,         /* a and b */
     SIM_E_OR,          /* a or b */

@@ -164,7 +164,7 @@ int sim_value_truthy(sim_value v);
 
 /* Binary operators with Python semantics (int/float promotion, // and %
  * floor rules, str and list + and *, ZeroDivisionError, TypeError with
- * CPython's message). op is one of "+-*/%" or 'f' for //. Returns 0 or -1
+ * CPython's message). op is one of '+' '-' '*' '/' '%', or 'f' for //. Returns 0 or -1
  * with *exc set. 64-bit int overflow raises OverflowError. */
 int sim_value_binop(sim_arena *A, const sim_exctypes *T, int op, sim_value a,
                     sim_value b, sim_value *out, sim_exc **exc);
