@@ -1,0 +1,25 @@
+/*
+ * cli.h -- pieces of the corosim program shared between its files.
+ */
+#ifndef CORO_CLI_H
+#define CORO_CLI_H
+
+#include <stdio.h>
+
+#include "sim.h"
+
+/* Exit statuses of the command-line contract (format section 7). */
+enum { CLI_OK = 0, CLI_MISMATCH = 1, CLI_USAGE = 2 };
+
+/* Write data[0..len) to path atomically (temporary file + rename), or to
+ * standard output when path is "-". Returns 0, or -1 after printing why. */
+int cli_write_file(const char *path, const char *data, size_t len);
+
+/* Load path, printing its diagnostics to stderr. NULL when invalid. */
+sim_scenario *cli_load(const char *path);
+
+/* Compare the outcome of sc's run with its "expect" block; prints a diff
+ * of each mismatch to out. Returns 0 when all match, 1 otherwise. */
+int cli_check_expect(const sim_scenario *sc, const sim_outcome *o, FILE *out);
+
+#endif

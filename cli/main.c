@@ -1,0 +1,215 @@
+/*
+ * main.c -- corosim, the headless program: run a scenario and print its
+ * transcript, write its outcome and trace, check it against its expect
+ * block, validate files. Exit 0 success, 1 mismatch, 2 invalid input or
+ * usage (format section 7).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: corosim run SCENARIO.json [--outcome FILE|-] [--trace FILE|-] [--quiet]\n"
+    "       corosim check SCENARIO.json...\n"
+    "       corosim validate SCENARIO.json...\n"
+    "       corosim --help | --version\n"
+    "\n"
+    "run       simulate the scenario as CPython 3.11 asyncio would, in virtual time,\n"
+    "          and print a transcript; --outcome writes the coroscope-outcome/1 JSON,\n"
+    "          --trace the full event trace as JSON Lines ('-' is standard output)\n"
+    "check     compare each scenario's outcome with its \"expect\" block\n"
+    "validate  load each scenario and report every problem as FILE:LINE:COL: error: ...\n"
+    "\n"
+    "exit status: 0 success, 1 a check that does not match, 2 invalid input or usage\n";
+
+int cli_write_file(const char *path, const char *data, size_t len)
+{
+    if (strcmp(path, "-") == 0) {
+        fwrite(data, 1, len, stdout);
+        fflush(stdout);
+        return 0;
+    }
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    FILE *fp = fopen(tmp, "wb");
+    int ok = fp && fwrite(data, 1, len, fp) == len;
+    if (fp && fclose(fp) != 0)
+        ok = 0;
+    if (ok && rename(tmp, path) != 0)
+        ok = 0;
+    if (!ok) {
+        fprintf(stderr, "corosim: cannot write %s: %s\n", path, strerror(errno));
+        remove(tmp);
+    }
+    free(tmp);
+    return ok ? 0 : -1;
+}
+
+sim_scenario *cli_load(const char *path)
+{
+    sim_diags d = {0};
+    sim_scenario *sc = sim_scenario_load_file(path, &d);
+    for (int i = 0; i < d.n; i++)
+        fprintf(stderr, "%s\n", d.msg[i]);
+    sim_diags_free(&d);
+    return sc;
+}
+
+/* The readable transcript: prints with time and task, then the ending. */
+static void print_transcript(const sim_scenario *sc, const sim_outcome *o)
+{
+    printf("# %s%s%s\n", sc->name, sc->title ? ": " : "", sc->title ? sc->title : "");
+    for (int i = 0; i < o->nprints; i++) {
+        const sim_print *p = &o->prints[i];
+        const char *who = p->task >= 0 ? o->tasks[p->task].name : "main";
+        printf("%10.3f  %-9s %s\n", p->t, who, p->text);
+    }
+    for (int i = 0; i < o->ninterrupts; i++)
+        printf("# interrupted (Ctrl-C) at t=%.3f: the loop had nothing left to do\n",
+               o->interrupts[i]);
+    for (int i = 0; i < o->nwarnings; i++) {
+        const sim_warning *w = &o->warnings[i];
+        if (w->kind == SIM_WARN_NEVER_RETRIEVED)
+            printf("# warning: Task exception was never retrieved (%s: %s)\n",
+                   o->tasks[w->task].name, o->tasks[w->task].exception);
+        else
+            printf("# warning: coroutine '%s' was never awaited\n", w->coro);
+    }
+    printf("# end: %s at t=%.3f%s%s\n", sim_end_status_name(o->status), o->t,
+           o->error ? ": " : "", o->error ? o->error : "");
+}
+
+struct run_args {
+    const char *file, *outcome, *trace;
+    int quiet;
+};
+
+static int parse_run(int argc, char **argv, struct run_args *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--outcome") == 0 && i + 1 < argc)
+            a->outcome = argv[++i];
+        else if (strcmp(argv[i], "--trace") == 0 && i + 1 < argc)
+            a->trace = argv[++i];
+        else if (strcmp(argv[i], "--quiet") == 0)
+            a->quiet = 1;
+        else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "corosim run: unknown option '%s'\n%s", argv[i], usage);
+            return -1;
+        } else if (!a->file)
+            a->file = argv[i];
+        else {
+            fprintf(stderr, "corosim run: one scenario at a time ('%s')\n", argv[i]);
+            return -1;
+        }
+    }
+    if (!a->file)
+        fprintf(stderr, "corosim run: which scenario?\n%s", usage);
+    return a->file ? 0 : -1;
+}
+
+static int write_outputs(const struct run_args *a, sim_state *S)
+{
+    int rc = 0;
+    if (a->outcome) {
+        sim_buf b = {0};
+        sim_outcome_write_json(sim_outcome_get(S), &b);
+        rc |= cli_write_file(a->outcome, b.p, b.len);
+        sim_buf_free(&b);
+    }
+    if (a->trace) {
+        sim_buf b = {0};
+        sim_trace_write_jsonl(sim_trace_get(S), &b);
+        rc |= cli_write_file(a->trace, b.p ? b.p : "", b.len);
+        sim_buf_free(&b);
+    }
+    return rc;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct run_args a;
+    if (parse_run(argc, argv, &a) < 0)
+        return CLI_USAGE;
+    sim_scenario *sc = cli_load(a.file);
+    if (!sc)
+        return CLI_USAGE;
+    sim_options opt = {.trace = a.trace != NULL};
+    sim_state *S = sim_new(sc, &opt);
+    sim_run(S);
+    int to_stdout = (a.outcome && !strcmp(a.outcome, "-")) || (a.trace && !strcmp(a.trace, "-"));
+    if (!a.quiet && !to_stdout)
+        print_transcript(sc, sim_outcome_get(S));
+    int rc = write_outputs(&a, S) < 0 ? CLI_USAGE : CLI_OK;
+    sim_free(S);
+    sim_scenario_free(sc);
+    return rc;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    int worst = CLI_OK;
+    if (argc == 0) {
+        fprintf(stderr, "corosim check: which scenarios?\n%s", usage);
+        return CLI_USAGE;
+    }
+    for (int i = 0; i < argc; i++) {
+        sim_scenario *sc = cli_load(argv[i]);
+        if (!sc) {
+            worst = CLI_USAGE;
+            continue;
+        }
+        sim_state *S = sim_new(sc, NULL);
+        sim_run(S);
+        int bad = cli_check_expect(sc, sim_outcome_get(S), stdout);
+        printf("%s %s\n", bad ? "FAIL" : "ok  ", argv[i]);
+        if (bad && worst == CLI_OK)
+            worst = CLI_MISMATCH;
+        sim_free(S);
+        sim_scenario_free(sc);
+    }
+    return worst;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    int rc = argc ? CLI_OK : CLI_USAGE;
+    for (int i = 0; i < argc; i++) {
+        sim_scenario *sc = cli_load(argv[i]);
+        if (!sc)
+            rc = CLI_USAGE;
+        sim_scenario_free(sc);
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return CLI_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(usage, stdout);
+        return CLI_OK;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("corosim %s (CPython 3.11 asyncio semantics)\n", SIM_VERSION);
+        return CLI_OK;
+    }
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "check"))
+        return cmd_check(argc - 2, argv + 2);
+    if (!strcmp(cmd, "validate"))
+        return cmd_validate(argc - 2, argv + 2);
+    fprintf(stderr, "corosim: unknown command '%s'\n%s", cmd, usage);
+    return CLI_USAGE;
+}

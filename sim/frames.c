@@ -1,0 +1,492 @@
+/*
+ * frames.c -- coroutine objects and the stacks they run on.
+ *
+ * C has no coroutines, so each Python frame is a heap object that keeps
+ * its own cursor. A stack is a chain of frames (parent below, child above)
+ * rooted in one coroutine object; resuming it resumes the innermost frame.
+ * A frame stops for one of four reasons (sim_act): it yields (the value
+ * travels up past every frame to whoever called send), it returns or
+ * raises (its parent resumes with the value or the exception), or it
+ * awaits something new (a child frame is pushed and entered).
+ *
+ * Library frames (asyncio.sleep, Future.__await__, Queue.get, Queue.put,
+ * _wrap_awaitable, the asyncio.run shutdown coroutines) are small state
+ * machines written after their Python source in Lib/asyncio.
+ */
+#include "runtime.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <string.h>
+
+static const char *const lib_names[] = {
+    "sleep", "get", "put", "shutdown_asyncgens", "shutdown_default_executor",
+    "_wrap_awaitable"};
+
+/* ---- frame pool ------------------------------------------------------ */
+
+static const int pool_locals[3] = {4, 16, 64};
+
+sim_frame *sim_frame_alloc(sim_state *S, int nlocals)
+{
+    int pool = nlocals <= 4 ? 0 : nlocals <= 16 ? 1 : nlocals <= 64 ? 2 : 3;
+    sim_frame *f = pool < 3 ? S->frame_free[pool] : NULL;
+    if (f) {
+        S->frame_free[pool] = f->next_free;
+    } else {
+        int n = pool < 3 ? pool_locals[pool] : nlocals;
+        f = sim_arena_alloc(&S->arena, sizeof *f + (size_t)n * sizeof(sim_value));
+    }
+    memset(f, 0, sizeof *f);
+    f->pool = (uint8_t)pool;
+    f->locals = (sim_value *)(f + 1);
+    f->blk = f->blk0;
+    f->capblk = 4;
+    return f;
+}
+
+void sim_frame_release(sim_state *S, sim_frame *f)
+{
+    if (f->pool < 3) {
+        f->next_free = S->frame_free[f->pool];
+        S->frame_free[f->pool] = f;
+    }
+}
+
+/* ---- coroutine objects ------------------------------------------------ */
+
+static sim_coro *coro_alloc(sim_state *S, const char *name, const char *label)
+{
+    sim_coro *co = sim_arena_zalloc(&S->arena, sizeof *co);
+    co->hdr.kind = SIM_OBJ_CORO;
+    co->hdr.label = label;
+    co->id = S->ncoros++;
+    co->name = name;
+    co->state = CORO_CREATED;
+    if (S->ncoro_list == S->capcoros) {
+        S->capcoros = S->capcoros ? S->capcoros * 2 : 256;
+        S->coros = realloc(S->coros, S->capcoros * sizeof *S->coros);
+        if (!S->coros)
+            abort();
+    }
+    S->coros[S->ncoro_list++] = co;
+    return co;
+}
+
+sim_coro *sim_coro_new(sim_state *S, const sim_call *call, sim_value *args)
+{
+    const sim_func *fn = &S->sc->funcs[call->func];
+    sim_buf *b = &S->tmp;
+    b->len = 0;
+    sim_buf_printf(b, call->awaitable ? "generator object %s.__await__"
+                                      : "coroutine object %s", fn->name);
+    sim_coro *co = coro_alloc(S, fn->name, sim_arena_strndup(&S->arena, b->p, b->len));
+    co->generator = (uint8_t)call->awaitable;
+    co->frame = sim_frame_body(S, fn, args);
+    co->frame->coro = co;
+    return co;
+}
+
+sim_coro *sim_coro_library(sim_state *S, int kind, sim_value arg, sim_queue *q)
+{
+    static const uint8_t frkind[] = {FR_SLEEP, FR_QGET, FR_QPUT, FR_RETURN,
+                                     FR_RETURN, FR_WRAP};
+    static const char *const labels[] = {
+        "coroutine object sleep", "coroutine object Queue.get",
+        "coroutine object Queue.put", "coroutine object BaseEventLoop.shutdown_asyncgens",
+        "coroutine object BaseEventLoop.shutdown_default_executor",
+        "coroutine object _wrap_awaitable"};
+    sim_coro *co = coro_alloc(S, lib_names[kind], labels[kind]);
+    co->library = 1;
+    sim_frame *f = sim_frame_alloc(S, 0);
+    f->kind = frkind[kind];
+    f->fkind = SIM_FR_LIBRARY;
+    f->lval = arg;
+    f->queue = q;
+    f->coro = co;
+    if (kind == LIB_WRAP)
+        f->inner = (sim_coro *)arg.u.o;
+    co->frame = f;
+    return co;
+}
+
+sim_frame *sim_frame_body(sim_state *S, const sim_func *fn, const sim_value *args)
+{
+    sim_frame *f = sim_frame_alloc(S, fn->nlocals);
+    f->kind = FR_BODY;
+    f->fkind = fn->kind == SIM_F_AWAITABLE ? SIM_FR_AWAITABLE : SIM_FR_COROUTINE;
+    f->func = fn;
+    for (int i = 0; i < fn->nlocals; i++)
+        f->locals[i].type = SIM_UNBOUND;
+    for (int i = 0; i < fn->nparams; i++)
+        f->locals[i] = args[i];
+    f->nblk = 1;
+    f->blk[0] = (sim_blk){.s = fn->body.s, .n = fn->body.n, .kind = BLK_BODY};
+    return f;
+}
+
+/* Frame that awaits future f: Future.__await__. */
+static sim_frame *future_await_frame(sim_state *S, sim_future *fut)
+{
+    sim_frame *f = sim_frame_alloc(S, 0);
+    f->kind = FR_FUTURE_AWAIT;
+    f->fkind = SIM_FR_LIBRARY;
+    f->fut = fut;
+    return f;
+}
+
+sim_frame *sim_await_frame(sim_state *S, sim_value v, sim_exc **exc)
+{
+    if (v.type == SIM_OBJ && v.u.o->kind == SIM_OBJ_CORO) {
+        sim_coro *co = (sim_coro *)v.u.o;
+        if (co->state != CORO_CREATED || co->generator) {
+            *exc = sim_err(S, SIM_EXC_RUNTIMEERROR, "cannot reuse already awaited coroutine");
+            return NULL;
+        }
+        co->state = CORO_RUNNING;
+        return co->frame;
+    }
+    if (v.type == SIM_OBJ && (v.u.o->kind == SIM_OBJ_FUTURE || v.u.o->kind == SIM_OBJ_TASK))
+        return future_await_frame(S, (sim_future *)v.u.o);
+    *exc = sim_err(S, SIM_EXC_TYPEERROR, "object %s can't be used in 'await' expression",
+                   sim_value_typename(&S->sc->types, v));
+    return NULL;
+}
+
+sim_loop *sim_get_event_loop(sim_state *S, sim_exc **exc)
+{
+    if (S->running)
+        return S->running;
+    if (S->current)
+        return S->current;
+    *exc = sim_err(S, SIM_EXC_RUNTIMEERROR,
+                   "There is no current event loop in thread 'MainThread'.");
+    return NULL;
+}
+
+sim_future *sim_ensure_future(sim_state *S, sim_value v, sim_loop *loop, sim_exc **exc)
+{
+    if (v.type == SIM_OBJ && (v.u.o->kind == SIM_OBJ_FUTURE || v.u.o->kind == SIM_OBJ_TASK)) {
+        sim_future *f = (sim_future *)v.u.o;
+        if (loop && f->loop != loop) {
+            *exc = sim_err(S, SIM_EXC_VALUEERROR, "The future belongs to a different "
+                           "loop than the one specified as the loop argument");
+            return NULL;
+        }
+        return f;
+    }
+    if (v.type != SIM_OBJ || v.u.o->kind != SIM_OBJ_CORO) {
+        *exc = sim_err(S, SIM_EXC_TYPEERROR,
+                       "An asyncio.Future, a coroutine or an awaitable is required");
+        return NULL;
+    }
+    if (!loop && !(loop = sim_get_event_loop(S, exc)))
+        return NULL;
+    sim_coro *co = (sim_coro *)v.u.o;
+    if (co->generator)
+        co = sim_coro_library(S, LIB_WRAP, v, NULL);
+    return &sim_task_new(S, loop, co)->fut;
+}
+
+/* ---- library frames ---------------------------------------------------- */
+
+static void act_result(sim_state *S, sim_future *fut, sim_act *act)
+{
+    act->kind = sim_future_result(S, fut, &act->v, &act->e) < 0 ? ACT_RAISE : ACT_RETURN;
+}
+
+/* Future.__await__: yield the future itself unless it is done; when
+ * resumed, return its result (or raise its exception). */
+static void future_await_step(sim_state *S, sim_frame *f, int in, sim_act *act)
+{
+    if (in == IN_START && f->fut->state == SIM_TASK_PENDING) {
+        f->fut->blocking = 1;
+        act->kind = ACT_YIELD;
+        act->v = sim_obj_value(&f->fut->hdr);
+    } else if (in == IN_VALUE && f->fut->state == SIM_TASK_PENDING) {
+        act->kind = ACT_RAISE;
+        act->e = sim_err(S, SIM_EXC_RUNTIMEERROR, "await wasn't used with future");
+    } else if (in != IN_EXC) {
+        act_result(S, f->fut, act);
+    }
+}
+
+/* asyncio.sleep(delay): a bare yield for delay <= 0, else a future that
+ * a timer resolves, awaited, with the timer cancelled in `finally`. */
+static void sleep_step(sim_state *S, sim_frame *f, int in, sim_value v, sim_act *act)
+{
+    if (in != IN_START) {
+        sim_handle_cancel(S, f->timer, f->timer_gen);
+        act->kind = in == IN_VALUE ? ACT_RETURN : ACT_RAISE;
+        act->v = f->lstate == 1 ? sim_none() : v;
+        return;
+    }
+    sim_value le;
+    if (sim_value_compare(&S->arena, &S->sc->types, SIM_CMP_LE, f->lval, sim_int(0),
+                          &le, &act->e) < 0) {
+        act->kind = ACT_RAISE;
+        return;
+    }
+    if (le.u.b) {
+        f->lstate = 1;
+        act->kind = ACT_YIELD;
+        act->v = sim_none();
+        return;
+    }
+    if (!S->running) {
+        act->kind = ACT_RAISE;
+        act->e = sim_err(S, SIM_EXC_RUNTIMEERROR, "no running event loop");
+        return;
+    }
+    double d = f->lval.type == SIM_FLOAT ? f->lval.u.f : (double)f->lval.u.i;
+    f->fut = sim_future_new(S, S->running, SIM_FUT_SLEEP);
+    f->timer = sim_loop_call_later(S, S->running, d, SIM_H_TIMER_SLEEP);
+    f->timer->fut = f->fut;
+    f->timer->task = S->cur_task;
+    f->timer_gen = f->timer->gen;
+    f->lstate = 2;
+    act->kind = ACT_PUSH;
+    act->child = future_await_frame(S, f->fut);
+}
+
+/* Queue.get / Queue.put: while the queue is empty (full), wait on a new
+ * waiter future; on an exception, cancel and withdraw the waiter and pass
+ * the wake-up on if the queue can serve someone else. */
+static void queue_step(sim_state *S, sim_frame *f, int in, sim_exc *e, sim_act *act)
+{
+    sim_queue *q = f->queue;
+    int put = f->kind == FR_QPUT;
+    if (in == IN_EXC) {
+        sim_future_cancel(S, f->fut);
+        sim_queue_unwait(S, q, put, f->fut);
+        int can = put ? !sim_queue_full(q) : q->len > 0;
+        if (can && f->fut->state != SIM_TASK_CANCELLED)
+            sim_queue_wakeup_next(S, q, put);
+        act->kind = ACT_RAISE;
+        act->e = e;
+        return;
+    }
+    if (put ? sim_queue_full(q) : q->len == 0) {
+        sim_loop *L = S->running;
+        if (!L || (q->loop && q->loop != L)) {
+            act->kind = ACT_RAISE;
+            act->e = L ? sim_err(S, SIM_EXC_RUNTIMEERROR, "<Queue> is bound to a different event loop")
+                       : sim_err(S, SIM_EXC_RUNTIMEERROR, "no running event loop");
+            return;
+        }
+        q->loop = L;
+        f->fut = sim_future_new(S, L, SIM_FUT_QUEUE);
+        sim_queue_wait(S, q, put, f->fut);
+        act->kind = ACT_PUSH;
+        act->child = future_await_frame(S, f->fut);
+        return;
+    }
+    act->kind = ACT_RETURN;
+    act->v = sim_none();
+    if ((put ? sim_queue_put_nowait(S, q, f->lval, &act->e)
+             : sim_queue_get_nowait(S, q, &act->v, &act->e)) < 0)
+        act->kind = ACT_RAISE;
+}
+
+/* _wrap_awaitable: `return (yield from awaitable.__await__())`. */
+static void wrap_step(sim_state *S, sim_frame *f, int in, sim_value v, sim_act *act)
+{
+    (void)S;
+    if (in == IN_START) {
+        f->inner->state = CORO_RUNNING;
+        act->kind = ACT_PUSH;
+        act->child = f->inner->frame;
+        return;
+    }
+    act->kind = in == IN_VALUE ? ACT_RETURN : ACT_RAISE;
+    act->v = v;
+}
+
+/* Run frame f one step with input (in, v, e). */
+static void frame_step(sim_state *S, sim_frame *f, int in, sim_value v, sim_exc *e,
+                       sim_act *act)
+{
+    act->kind = ACT_RAISE;
+    act->e = e;
+    act->v = v;
+    switch (f->kind) {
+    case FR_BODY: sim_body_step(S, f, in, v, e, act); break;
+    case FR_FUTURE_AWAIT: future_await_step(S, f, in, act); break;
+    case FR_SLEEP: sleep_step(S, f, in, v, act); break;
+    case FR_QGET:
+    case FR_QPUT: queue_step(S, f, in, e, act); break;
+    case FR_WRAP: wrap_step(S, f, in, v, act); break;
+    case FR_RETURN:
+        act->kind = in == IN_EXC ? ACT_RAISE : ACT_RETURN;
+        act->v = sim_none();
+        break;
+    }
+}
+
+/* ---- the stack ------------------------------------------------------- */
+
+static const char *frame_name(const sim_frame *f)
+{
+    static const char *const names[] = {"", "Future.__await__", "asyncio.sleep",
+                                        "Queue.get", "Queue.put", "", "_wrap_awaitable"};
+    if (f->kind == FR_BODY)
+        return f->func->name;
+    if (f->kind == FR_RETURN)
+        return f->coro->name;
+    return names[f->kind];
+}
+
+static void trace_frame(sim_state *S, int kind, sim_frame *f, int exc, int32_t what)
+{
+    sim_event *e = sim_emit(S, kind, S->cur_task ? S->cur_task->index : -1, f->root->id);
+    if (!e)
+        return;
+    e->c = f->depth;
+    if (kind == SIM_EV_FRAME_PUSH) {
+        e->a = sim_str_id(S, frame_name(f));
+        e->b = f->fkind;
+    } else {
+        e->a = exc;
+        e->b = what;
+    }
+}
+
+/* PEP 479: a StopIteration leaving a coroutine or generator frame becomes
+ * a RuntimeError. */
+static sim_exc *pep479(sim_state *S, sim_frame *f, sim_exc *e)
+{
+    if (f->kind != FR_BODY || !sim_exctypes_is(&S->sc->types, e->type, SIM_EXC_STOPITERATION))
+        return e;
+    sim_exc *r = sim_err(S, SIM_EXC_RUNTIMEERROR, f->fkind == SIM_FR_AWAITABLE
+                         ? "generator raised StopIteration" : "coroutine raised StopIteration");
+    r->context = e;
+    return r;
+}
+
+/* Push child on top of f; RecursionError in f when the stack is too deep. */
+static sim_frame *stack_push(sim_state *S, sim_coro *root, sim_frame *f, sim_frame *child,
+                             int *in, sim_exc **e)
+{
+    if (f->depth + 1 >= S->sc->limits.max_depth) {
+        *in = IN_EXC;
+        *e = sim_err(S, SIM_EXC_RECURSIONERROR, "maximum recursion depth exceeded");
+        return f;
+    }
+    child->parent = f;
+    child->depth = f->depth + 1;
+    child->root = root;
+    f->child = child;
+    trace_frame(S, SIM_EV_FRAME_PUSH, child, 0, 0);
+    *in = IN_START;
+    return child;
+}
+
+/* Pop f after it returned or raised; its coroutine object is finished. */
+static sim_frame *stack_pop(sim_state *S, sim_frame *f, int raised, sim_act *act)
+{
+    if (S->opt.trace)
+        trace_frame(S, SIM_EV_FRAME_POP, f, raised,
+                    raised ? sim_exc_id(S, act->e) : sim_repr_id(S, act->v));
+    sim_frame *parent = f->parent;
+    if (f->coro) {
+        f->coro->state = CORO_CLOSED;
+        f->coro->frame = NULL;
+    }
+    if (parent)
+        parent->child = NULL;
+    sim_frame_release(S, f);
+    return parent;
+}
+
+/* Drive the stack of root from its innermost frame until it yields, or
+ * its bottom frame returns or raises. */
+static sim_resume stack_run(sim_state *S, sim_coro *root, int in, sim_value v, sim_exc *e,
+                            sim_value *out, sim_exc **eout)
+{
+    sim_frame *f = root->top;
+    sim_act act;
+    for (;;) {
+        frame_step(S, f, in, v, e, &act);
+        if (act.kind == ACT_PUSH) {
+            f = stack_push(S, root, f, act.child, &in, &e);
+            continue;
+        }
+        if (act.kind == ACT_YIELD) {
+            root->top = f;
+            sim_event *ev = sim_emit(S, SIM_EV_YIELD, S->cur_task ? S->cur_task->index : -1, root->id);
+            if (ev) {
+                ev->a = sim_repr_id(S, act.v);
+                ev->c = f->depth;
+            }
+            *out = act.v;
+            return RES_YIELD;
+        }
+        int raised = act.kind == ACT_RAISE;
+        if (raised)
+            act.e = pep479(S, f, act.e);
+        sim_frame *parent = stack_pop(S, f, raised, &act);
+        if (!parent) {
+            root->top = NULL;
+            *out = act.v;
+            *eout = act.e;
+            return raised ? RES_RAISE : RES_RETURN;
+        }
+        f = parent;
+        in = raised ? IN_EXC : IN_VALUE;
+        v = act.v;
+        e = act.e;
+    }
+}
+
+/* Errors of send/throw on a coroutine that cannot take them now. */
+static int resume_check(sim_state *S, sim_coro *co, sim_value value, sim_exc *exc,
+                        sim_exc **eout)
+{
+    const char *what = co->generator ? "generator" : "coroutine";
+    if (co->state == CORO_RUNNING) {
+        *eout = sim_err(S, SIM_EXC_VALUEERROR, "%s already executing", what);
+        return -1;
+    }
+    if (co->state == CORO_CLOSED) {
+        *eout = exc ? exc : co->generator ? sim_exc_new(&S->arena, SIM_EXC_STOPITERATION, NULL)
+              : sim_err(S, SIM_EXC_RUNTIMEERROR, "cannot reuse already awaited coroutine");
+        return -1;
+    }
+    if (co->state == CORO_CREATED && exc) {
+        co->state = CORO_CLOSED;         /* thrown in before it started */
+        *eout = exc;
+        return -1;
+    }
+    if (co->state == CORO_CREATED && value.type != SIM_NONE) {
+        *eout = sim_err(S, SIM_EXC_TYPEERROR, "can't send non-None value to a just-started %s", what);
+        return -1;
+    }
+    return 0;
+}
+
+sim_resume sim_coro_resume(sim_state *S, sim_coro *co, sim_value value, sim_exc *exc,
+                           sim_value *out, sim_exc **eout)
+{
+    sim_event *ev = sim_emit(S, exc ? SIM_EV_THROW : SIM_EV_SEND,
+                             S->cur_task ? S->cur_task->index : -1, co->id);
+    if (ev)
+        ev->a = exc ? sim_exc_id(S, exc) : sim_repr_id(S, value);
+    *out = sim_none();
+    *eout = NULL;
+    if (resume_check(S, co, value, exc, eout) < 0)
+        return RES_RAISE;
+    int in = exc ? IN_EXC : IN_VALUE;
+    if (co->state == CORO_CREATED) {
+        in = IN_START;
+        co->top = co->frame;
+        co->frame->root = co;
+        co->frame->depth = 0;
+        trace_frame(S, SIM_EV_FRAME_PUSH, co->frame, 0, 0);
+    }
+    co->state = CORO_RUNNING;
+    sim_resume r = stack_run(S, co, in, value, exc, out, eout);
+    if (r == RES_YIELD)
+        co->state = CORO_SUSPENDED;
+    return r;
+}

@@ -1,0 +1,576 @@
+/*
+ * interp.c -- executes statements of coroutine, awaitable and main bodies.
+ *
+ * A statement frame keeps a stack of blocks (sim_blk): the body, an if
+ * branch, a repeat body, a try body, an except clause, a finally clause.
+ * Executing is "take the next statement of the top block"; leaving a block
+ * is block_end(). Exceptions, return and break unwind the block stack and
+ * stop at the first try/except/finally that has a say, as Python's
+ * compiler arranges with its exception table. A finally block remembers
+ * what to resume afterwards (sim_pending): nothing, re-raise, return or
+ * break.
+ *
+ * Main runs on the same machinery, synchronously: its loop statements
+ * (run_until_complete, run_forever, asyncio_run, send, drive) call into the
+ * loop or into a coroutine and come back.
+ */
+#include "runtime.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <math.h>
+#include <string.h>
+
+/* ---- variables --------------------------------------------------------- */
+
+void sim_frame_assign(sim_state *S, sim_frame *f, const sim_name *n, sim_value v)
+{
+    if (!n->id)
+        return;
+    if (n->local >= 0 && f->func->kind != SIM_F_MAIN)
+        f->locals[n->local] = v;
+    else if (n->global >= 0)
+        S->globals[n->global] = v;
+}
+
+static void unbind(sim_state *S, sim_frame *f, const sim_name *n)
+{
+    sim_value u = {0};
+    sim_frame_assign(S, f, n, u);
+}
+
+static void make_env(sim_state *S, sim_frame *f, sim_env *env)
+{
+    env->arena = &S->arena;
+    env->types = &S->sc->types;
+    env->locals = f->func->kind == SIM_F_MAIN ? NULL : f->locals;
+    env->globals = S->globals;
+    env->local_names = f->func->locals;
+    env->now = S->clock;
+    env->task_name = sim_task_name_value(S);
+}
+
+int sim_frame_eval(sim_state *S, sim_frame *f, const sim_expr *x, sim_value *out, sim_exc **e)
+{
+    if (!x) {
+        *out = sim_none();
+        return 0;
+    }
+    sim_env env;
+    make_env(S, f, &env);
+    return sim_expr_eval(x, &env, out, e);
+}
+
+/* Read the variable n as a Python name expression would. */
+int sim_frame_lookup(sim_state *S, sim_frame *f, const sim_name *n, sim_value *out, sim_exc **e)
+{
+    sim_expr x = {.kind = SIM_E_NAME, .name = *n};
+    return sim_frame_eval(S, f, &x, out, e);
+}
+
+/* ---- blocks ------------------------------------------------------------ */
+
+static sim_blk *blk_push(sim_state *S, sim_frame *f, int kind, const sim_block *b,
+                         const sim_stmt *owner)
+{
+    if (f->nblk == f->capblk) {
+        sim_blk *nb = sim_arena_alloc(&S->arena, (size_t)f->capblk * 2 * sizeof *nb);
+        memcpy(nb, f->blk, (size_t)f->nblk * sizeof *nb);
+        f->blk = nb;
+        f->capblk *= 2;
+    }
+    sim_blk *k = &f->blk[f->nblk++];
+    memset(k, 0, sizeof *k);
+    k->kind = (uint8_t)kind;
+    k->s = b->s;
+    k->n = b->n;
+    k->owner = owner;
+    return k;
+}
+
+static void push_finally(sim_state *S, sim_frame *f, const sim_stmt *t, int pending,
+                         sim_exc *e, sim_value v)
+{
+    sim_blk *k = blk_push(S, f, BLK_FINALLY, &t->finally, t);
+    k->pending = (uint8_t)pending;
+    k->exc = e;
+    k->val = v;
+}
+
+/* Pop the top block, leaving the `as` name of an except clause unbound
+ * (Python deletes it). Returns the owner if it has a finally clause to
+ * run next, for the callers that unwind. */
+static const sim_stmt *blk_pop(sim_state *S, sim_frame *f)
+{
+    sim_blk *k = &f->blk[--f->nblk];
+    if (k->kind == BLK_EXCEPT)
+        unbind(S, f, &k->h->as);
+    if ((k->kind == BLK_TRY || k->kind == BLK_EXCEPT) && k->owner->finally.n)
+        return k->owner;
+    return NULL;
+}
+
+/* The except clause of try statement t that matches e, or NULL. */
+static const sim_handler *match_handler(sim_state *S, const sim_stmt *t, const sim_exc *e)
+{
+    for (int i = 0; i < t->nhandlers; i++) {
+        const sim_handler *h = &t->handlers[i];
+        if (h->ntypes == 0)
+            return h;
+        for (int j = 0; j < h->ntypes; j++)
+            if (sim_exctypes_is(&S->sc->types, e->type, h->types[j]))
+                return h;
+    }
+    return NULL;
+}
+
+static void trace_exc(sim_state *S, sim_frame *f, int kind, sim_exc *e)
+{
+    sim_event *ev = sim_emit(S, kind, S->cur_task ? S->cur_task->index : -1,
+                             f->root ? f->root->id : -1);
+    if (ev) {
+        ev->a = sim_exc_id(S, e);
+        ev->c = f->depth;
+    }
+}
+
+/* Unwind for exception e: returns 1 when a clause of this frame takes
+ * over (an except that matches, or a finally to run first), 0 when e
+ * leaves the frame. */
+static int unwind_raise(sim_state *S, sim_frame *f, sim_exc *e)
+{
+    while (f->nblk) {
+        sim_blk *k = &f->blk[f->nblk - 1];
+        if (k->kind == BLK_FINALLY) {            /* replaces what was pending */
+            f->nblk--;
+            continue;
+        }
+        const sim_stmt *t = k->kind == BLK_TRY ? k->owner : NULL;
+        const sim_stmt *fin = blk_pop(S, f);
+        const sim_handler *h = t ? match_handler(S, t, e) : NULL;
+        if (h) {
+            sim_blk *x = blk_push(S, f, BLK_EXCEPT, &h->body, t);
+            x->exc = e;
+            x->h = h;
+            sim_frame_assign(S, f, &h->as, (sim_value){.type = SIM_EXC, .u.e = e});
+            trace_exc(S, f, SIM_EV_CATCH, e);
+            return 1;
+        }
+        if (fin) {
+            push_finally(S, f, fin, PEND_RAISE, e, sim_none());
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Unwind for `return v`: 1 when a finally runs first, 0 when the frame
+ * returns now. */
+static int unwind_return(sim_state *S, sim_frame *f, sim_value v)
+{
+    while (f->nblk) {
+        const sim_stmt *fin = blk_pop(S, f);
+        if (fin) {
+            push_finally(S, f, fin, PEND_RETURN, NULL, v);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Unwind for `break` to the innermost repeat, through finally clauses. */
+static void unwind_break(sim_state *S, sim_frame *f)
+{
+    while (f->nblk) {
+        if (f->blk[f->nblk - 1].kind == BLK_REPEAT) {
+            f->nblk--;
+            return;
+        }
+        const sim_stmt *fin = blk_pop(S, f);
+        if (fin) {
+            push_finally(S, f, fin, PEND_BREAK, NULL, sim_none());
+            return;
+        }
+    }
+}
+
+/* Raise e at the current point of f: 0 to keep executing f, or 1 with
+ * act set because e leaves the frame. */
+static int do_raise(sim_state *S, sim_frame *f, sim_exc *e, sim_act *act)
+{
+    trace_exc(S, f, SIM_EV_RAISE, e);
+    if (unwind_raise(S, f, e))
+        return 0;
+    act->kind = ACT_RAISE;
+    act->e = e;
+    return 1;
+}
+
+static int do_return(sim_state *S, sim_frame *f, sim_value v, sim_act *act)
+{
+    if (unwind_return(S, f, v))
+        return 0;
+    act->kind = ACT_RETURN;
+    act->v = v;
+    return 1;
+}
+
+/* The top block ran out of statements. */
+static int block_end(sim_state *S, sim_frame *f, sim_act *act)
+{
+    sim_blk *k = &f->blk[f->nblk - 1];
+    if (k->kind == BLK_BODY)
+        return do_return(S, f, sim_none(), act);
+    if (k->kind == BLK_REPEAT && (k->count < 0 || ++k->iter < k->count)) {
+        k->pc = 0;
+        sim_frame_assign(S, f, &k->owner->as, sim_int(k->iter));
+        return 0;
+    }
+    if (k->kind == BLK_FINALLY) {
+        sim_blk done = *k;
+        f->nblk--;
+        if (done.pending == PEND_RAISE)
+            return do_raise(S, f, done.exc, act);
+        if (done.pending == PEND_RETURN)
+            return do_return(S, f, done.val, act);
+        if (done.pending == PEND_BREAK)
+            unwind_break(S, f);
+        return 0;
+    }
+    const sim_stmt *fin = blk_pop(S, f);
+    if (fin)
+        push_finally(S, f, fin, PEND_NONE, NULL, sim_none());
+    return 0;
+}
+
+/* ---- statements -------------------------------------------------------- */
+
+/* The exception a bare `raise` re-raises: the innermost being handled. */
+static sim_exc *handled_exception(sim_state *S, sim_frame *f)
+{
+    for (int i = f->nblk - 1; i >= 0; i--)
+        if (f->blk[i].kind == BLK_EXCEPT)
+            return f->blk[i].exc;
+    return sim_err(S, SIM_EXC_RUNTIMEERROR, "No active exception to reraise");
+}
+
+static int stmt_raise(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e)
+{
+    if (s->exc_type < 0) {
+        *e = handled_exception(S, f);
+        return -1;
+    }
+    sim_value msg;
+    if (sim_frame_eval(S, f, s->expr, &msg, e) < 0)
+        return -1;
+    *e = msg.type == SIM_NONE ? sim_exc_new(&S->arena, s->exc_type, NULL)
+                              : sim_exc_with_arg(&S->arena, s->exc_type, msg);
+    return -1;
+}
+
+/* An int loop count (Python's range() argument rules). */
+static int stmt_repeat(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e)
+{
+    int64_t count = -1;
+    if (s->expr) {
+        sim_value n;
+        if (sim_frame_eval(S, f, s->expr, &n, e) < 0)
+            return -1;
+        if (n.type != SIM_INT && n.type != SIM_BOOL) {
+            *e = sim_err(S, SIM_EXC_TYPEERROR, "'%s' object cannot be interpreted as an integer",
+                         sim_value_typename(&S->sc->types, n));
+            return -1;
+        }
+        count = n.type == SIM_BOOL ? n.u.b : n.u.i;
+        if (count <= 0)
+            return 0;
+    }
+    sim_blk *k = blk_push(S, f, BLK_REPEAT, &s->body, s);
+    k->count = count;
+    sim_frame_assign(S, f, &s->as, sim_int(0));
+    return 0;
+}
+
+/* time.sleep(d): the clock moves, nothing else runs. */
+static int stmt_block(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e)
+{
+    sim_value d;
+    if (sim_frame_eval(S, f, s->expr, &d, e) < 0)
+        return -1;
+    double secs;
+    if (d.type == SIM_FLOAT)
+        secs = d.u.f;
+    else if (d.type == SIM_INT || d.type == SIM_BOOL)
+        secs = d.type == SIM_INT ? (double)d.u.i : d.u.b;
+    else {
+        *e = sim_err(S, SIM_EXC_TYPEERROR, "'%s' object cannot be interpreted as an integer",
+                     sim_value_typename(&S->sc->types, d));
+        return -1;
+    }
+    if (secs < 0 || isnan(secs)) {
+        *e = sim_err(S, SIM_EXC_VALUEERROR, "sleep length must be non-negative");
+        return -1;
+    }
+    sim_event *ev = sim_emit(S, SIM_EV_BLOCK, S->cur_task ? S->cur_task->index : -1,
+                             f->root ? f->root->id : -1);
+    if (ev)
+        ev->x = secs;
+    sim_clock_advance(S, secs);
+    return 0;
+}
+
+static int eval_args(sim_state *S, sim_frame *f, const sim_call *c, sim_value *args, sim_exc **e)
+{
+    for (int i = 0; i < c->nargs; i++)
+        if (sim_frame_eval(S, f, c->args[i], &args[i], e) < 0)
+            return -1;
+    return 0;
+}
+
+/* Calling a coroutine function or an awaitable class: a coroutine object
+ * (for an awaitable, the generator its __await__ returns). */
+int sim_frame_call(sim_state *S, sim_frame *f, const sim_call *c, sim_value *out, sim_exc **e)
+{
+    sim_value args[64];
+    sim_value *a = c->nargs <= 64 ? args : sim_arena_alloc(&S->arena, (size_t)c->nargs * sizeof *a);
+    if (eval_args(S, f, c, a, e) < 0)
+        return -1;
+    *out = sim_obj_value(&sim_coro_new(S, c, a)->hdr);
+    return 0;
+}
+
+
+/* gather(*items): every item ensure_future'd in order on one loop. */
+static int make_gather(sim_state *S, sim_frame *f, const sim_target *tg, sim_value *out,
+                       sim_exc **e)
+{
+    sim_future **futs = sim_arena_alloc(&S->arena, (size_t)(tg->n + 1) * sizeof *futs);
+    sim_loop *loop = NULL;
+    for (int i = 0; i < tg->n; i++) {
+        sim_value v;
+        if (sim_frame_target(S, f, &tg->items[i], &v, e) < 0 ||
+            !(futs[i] = sim_ensure_future(S, v, loop, e)))
+            return -1;
+        loop = futs[i]->loop;
+    }
+    if (!loop && !(loop = sim_get_event_loop(S, e)))
+        return -1;
+    *out = sim_obj_value(&sim_gather_new(S, loop, futs, tg->n, tg->return_exceptions)->hdr);
+    return 0;
+}
+
+/* What a TARGET evaluates to: a coroutine object (call, sleep, queue
+ * operation), or a future (a task variable, a gather). */
+int sim_frame_target(sim_state *S, sim_frame *f, const sim_target *tg, sim_value *out,
+                        sim_exc **e)
+{
+    sim_value v = sim_none();
+    switch (tg->kind) {
+    case SIM_T_CALL: return sim_frame_call(S, f, &tg->call, out, e);
+    case SIM_T_TASK: return sim_frame_lookup(S, f, &tg->name, out, e);
+    case SIM_T_GATHER: return make_gather(S, f, tg, out, e);
+    case SIM_T_SLEEP:
+    case SIM_T_QPUT:
+        if (sim_frame_eval(S, f, tg->expr, &v, e) < 0)
+            return -1;
+        break;
+    }
+    int lib = tg->kind == SIM_T_SLEEP ? LIB_SLEEP : tg->kind == SIM_T_QGET ? LIB_QGET : LIB_QPUT;
+    sim_queue *q = tg->kind == SIM_T_SLEEP ? NULL : S->queues[tg->queue];
+    *out = sim_obj_value(&sim_coro_library(S, lib, v, q)->hdr);
+    return 0;
+}
+
+static int stmt_await(sim_state *S, sim_frame *f, const sim_stmt *s, sim_act *act, sim_exc **e)
+{
+    sim_value v;
+    sim_frame *child;
+    if (s->verb == SIM_S_SLEEP) {
+        sim_target tg = {.kind = SIM_T_SLEEP, .expr = s->expr};
+        if (sim_frame_target(S, f, &tg, &v, e) < 0)
+            return -1;
+    } else if (sim_frame_target(S, f, &s->target, &v, e) < 0) {
+        return -1;
+    }
+    if (!(child = sim_await_frame(S, v, e)))
+        return -1;
+    f->cur = s;
+    act->kind = ACT_PUSH;
+    act->child = child;
+    return 1;
+}
+
+static int stmt_create_task(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e)
+{
+    sim_value v;
+    sim_future *t;
+    if (sim_frame_call(S, f, &s->call, &v, e) < 0 || !(t = sim_ensure_future(S, v, NULL, e)))
+        return -1;
+    sim_frame_assign(S, f, &s->as, sim_obj_value(&t->hdr));
+    return 0;
+}
+
+/* The future held by variable n, or NULL with AttributeError for attr. */
+sim_future *sim_frame_future(sim_state *S, sim_frame *f, const sim_name *n, const char *attr,
+                              sim_exc **e)
+{
+    sim_value v;
+    if (sim_frame_lookup(S, f, n, &v, e) < 0)
+        return NULL;
+    if (v.type == SIM_OBJ && (v.u.o->kind == SIM_OBJ_TASK || v.u.o->kind == SIM_OBJ_FUTURE))
+        return (sim_future *)v.u.o;
+    *e = sim_err(S, SIM_EXC_ATTRIBUTEERROR, "'%s' object has no attribute '%s'",
+                 sim_value_typename(&S->sc->types, v), attr);
+    return NULL;
+}
+
+static int stmt_queue_nowait(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e)
+{
+    sim_queue *q = S->queues[s->queue];
+    sim_value v;
+    if (s->verb == SIM_S_QGET_NOWAIT) {
+        if (sim_queue_get_nowait(S, q, &v, e) < 0)
+            return -1;
+        sim_frame_assign(S, f, &s->as, v);
+        return 0;
+    }
+    if (sim_frame_eval(S, f, s->expr, &v, e) < 0)
+        return -1;
+    return sim_queue_put_nowait(S, q, v, e);
+}
+
+static int stmt_print(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e)
+{
+    sim_env env;
+    make_env(S, f, &env);
+    sim_buf b = {0};
+    int rc = sim_tmpl_format(s->tmpl, &env, &b, e);
+    if (rc == 0)
+        sim_print_record(S, b.p ? b.p : "", b.len);
+    sim_buf_free(&b);
+    return rc;
+}
+
+/* Statements with no suspension: 0 or -1 with *e. */
+static int stmt_simple(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e)
+{
+    sim_value v;
+    sim_future *fut;
+    switch (s->verb) {
+    case SIM_S_PRINT: return stmt_print(S, f, s, e);
+    case SIM_S_SET:
+        if (sim_frame_eval(S, f, s->expr, &v, e) < 0)
+            return -1;
+        sim_frame_assign(S, f, &s->name, v);
+        return 0;
+    case SIM_S_BLOCK: return stmt_block(S, f, s, e);
+    case SIM_S_RAISE: return stmt_raise(S, f, s, e);
+    case SIM_S_REPEAT: return stmt_repeat(S, f, s, e);
+    case SIM_S_CREATE_TASK: return stmt_create_task(S, f, s, e);
+    case SIM_S_CANCEL:
+        if (!(fut = sim_frame_future(S, f, &s->name, "cancel", e)))
+            return -1;
+        sim_future_cancel(S, fut);
+        return 0;
+    case SIM_S_CALL:
+        if (s->call.awaitable) {
+            sim_value args[64];
+            return s->call.nargs <= 64 ? eval_args(S, f, &s->call, args, e) : 0;
+        }
+        return sim_frame_call(S, f, &s->call, &v, e);
+    case SIM_S_STOP_LOOP: {
+        sim_loop *L = sim_get_event_loop(S, e);
+        if (!L)
+            return -1;
+        L->stopping = 1;
+        return 0;
+    }
+    case SIM_S_QPUT_NOWAIT:
+    case SIM_S_QGET_NOWAIT: return stmt_queue_nowait(S, f, s, e);
+    default: return sim_main_stmt(S, f, s, e);
+    }
+}
+
+static void trace_stmt(sim_state *S, sim_frame *f, const sim_stmt *s)
+{
+    S->line = s->line;
+    sim_event *ev = sim_emit(S, SIM_EV_STMT, S->cur_task ? S->cur_task->index : -1,
+                             f->root ? f->root->id : -1);
+    if (ev)
+        ev->c = f->depth;
+}
+
+/* Execute s. Returns 0 to go on with the next statement, 1 when the frame
+ * stops (act filled). */
+static int exec_stmt(sim_state *S, sim_frame *f, const sim_stmt *s, sim_act *act)
+{
+    sim_exc *e = NULL;
+    sim_count_step(S);
+    trace_stmt(S, f, s);
+    int rc = 0;
+    sim_value v;
+    switch (s->verb) {
+    case SIM_S_SLEEP:
+    case SIM_S_AWAIT: rc = stmt_await(S, f, s, act, &e); break;
+    case SIM_S_YIELD:
+        if ((rc = sim_frame_eval(S, f, s->expr, &v, &e)) == 0) {
+            f->cur = s;
+            act->kind = ACT_YIELD;
+            act->v = v;
+            return 1;
+        }
+        break;
+    case SIM_S_RETURN:
+        if ((rc = sim_frame_eval(S, f, s->expr, &v, &e)) == 0)
+            return do_return(S, f, v, act);
+        break;
+    case SIM_S_TRY: blk_push(S, f, BLK_TRY, &s->body, s); return 0;
+    case SIM_S_IF:
+        if ((rc = sim_frame_eval(S, f, s->expr, &v, &e)) == 0)
+            blk_push(S, f, BLK_SEQ, sim_value_truthy(v) ? &s->body : &s->orelse, s);
+        break;
+    case SIM_S_BREAK: unwind_break(S, f); return 0;
+    default: rc = stmt_simple(S, f, s, &e); break;
+    }
+    if (rc < 0)
+        return do_raise(S, f, e, act);
+    return rc;
+}
+
+/* Run f's statements until it stops. */
+static void body_run(sim_state *S, sim_frame *f, sim_act *act)
+{
+    for (;;) {
+        sim_blk *k = &f->blk[f->nblk - 1];
+        int stop = k->pc >= k->n ? block_end(S, f, act) : exec_stmt(S, f, &k->s[k->pc++], act);
+        if (stop)
+            return;
+    }
+}
+
+void sim_body_step(sim_state *S, sim_frame *f, int in, sim_value v, sim_exc *e, sim_act *act)
+{
+    if (in == IN_VALUE && f->cur) {
+        sim_frame_assign(S, f, &f->cur->as, v);
+    } else if (in == IN_EXC) {
+        f->cur = NULL;
+        if (do_raise(S, f, e, act))
+            return;
+    }
+    f->cur = NULL;
+    body_run(S, f, act);
+}
+
+int sim_main_run(sim_state *S, sim_exc **exc)
+{
+    sim_frame *f = sim_frame_body(S, &S->sc->main, NULL);
+    sim_act act;
+    body_run(S, f, &act);
+    sim_frame_release(S, f);
+    if (act.kind == ACT_RAISE) {
+        *exc = act.e;
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,167 @@
+/*
+ * outcome.c -- writes the coroscope-outcome/1 JSON (format section 6) and
+ * the trace as JSON Lines. Plain appends to a sim_buf: no JSON library is
+ * needed to write, only to read.
+ */
+#include "sim.h"
+
+#include <stdio.h>
+
+const char *sim_task_state_name(int state)
+{
+    static const char *const names[] = {"pending", "finished", "failed", "cancelled"};
+    return state >= 0 && state < 4 ? names[state] : "?";
+}
+
+const char *sim_end_status_name(int status)
+{
+    static const char *const names[] = {"completed", "uncaught", "interrupted", "limit"};
+    return status >= 0 && status < 4 ? names[status] : "?";
+}
+
+/* A JSON string literal (UTF-8 passes through; controls are escaped). */
+static void json_str(sim_buf *b, const char *s)
+{
+    if (!s) {
+        sim_buf_puts(b, "null");
+        return;
+    }
+    sim_buf_putc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            sim_buf_putc(b, '\\');
+            sim_buf_putc(b, (char)c);
+        } else if (c == '\n') {
+            sim_buf_puts(b, "\\n");
+        } else if (c == '\t') {
+            sim_buf_puts(b, "\\t");
+        } else if (c < 0x20) {
+            sim_buf_printf(b, "\\u%04x", c);
+        } else {
+            sim_buf_putc(b, (char)c);
+        }
+    }
+    sim_buf_putc(b, '"');
+}
+
+static void json_num(sim_buf *b, double d)
+{
+    char tmp[32];
+    sim_float_repr(d, tmp);
+    sim_buf_puts(b, tmp);
+}
+
+static const char *task_name(const sim_outcome *o, int i)
+{
+    return i >= 0 && i < o->ntasks ? o->tasks[i].name : NULL;
+}
+
+static void write_prints(const sim_outcome *o, sim_buf *b)
+{
+    sim_buf_puts(b, "  \"prints\": [");
+    for (int i = 0; i < o->nprints; i++) {
+        sim_buf_puts(b, i ? ",\n    {\"t\": " : "\n    {\"t\": ");
+        json_num(b, o->prints[i].t);
+        sim_buf_puts(b, ", \"task\": ");
+        json_str(b, task_name(o, o->prints[i].task));
+        sim_buf_puts(b, ", \"text\": ");
+        json_str(b, o->prints[i].text);
+        sim_buf_putc(b, '}');
+    }
+    sim_buf_puts(b, o->nprints ? "\n  ],\n" : "],\n");
+}
+
+static void write_tasks(const sim_outcome *o, sim_buf *b)
+{
+    sim_buf_puts(b, "  \"tasks\": [");
+    for (int i = 0; i < o->ntasks; i++) {
+        const sim_task_info *t = &o->tasks[i];
+        sim_buf_puts(b, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
+        json_str(b, t->name);
+        sim_buf_puts(b, ", \"coro\": ");
+        json_str(b, t->coro);
+        sim_buf_printf(b, ", \"state\": \"%s\"", sim_task_state_name(t->state));
+        if (t->result) {
+            sim_buf_puts(b, ", \"result\": ");
+            json_str(b, t->result);
+        }
+        if (t->exception) {
+            sim_buf_puts(b, ", \"exception\": ");
+            json_str(b, t->exception);
+        }
+        sim_buf_putc(b, '}');
+    }
+    sim_buf_puts(b, o->ntasks ? "\n  ],\n" : "],\n");
+}
+
+static void write_warnings(const sim_outcome *o, sim_buf *b)
+{
+    sim_buf_puts(b, "  \"warnings\": [");
+    for (int i = 0; i < o->nwarnings; i++) {
+        const sim_warning *w = &o->warnings[i];
+        sim_buf_puts(b, i ? ",\n    " : "\n    ");
+        if (w->kind == SIM_WARN_NEVER_RETRIEVED) {
+            sim_buf_puts(b, "{\"kind\": \"exception_never_retrieved\", \"task\": ");
+            json_str(b, task_name(o, w->task));
+        } else {
+            sim_buf_puts(b, "{\"kind\": \"coroutine_never_awaited\", \"coro\": ");
+            json_str(b, w->coro);
+        }
+        sim_buf_putc(b, '}');
+    }
+    sim_buf_puts(b, o->nwarnings ? "\n  ],\n" : "],\n");
+}
+
+void sim_outcome_write_json(const sim_outcome *o, sim_buf *b)
+{
+    sim_buf_puts(b, "{\n  \"format\": \"coroscope-outcome/1\",\n  \"scenario\": ");
+    json_str(b, o->scenario);
+    sim_buf_puts(b, ",\n");
+    write_prints(o, b);
+    write_tasks(o, b);
+    write_warnings(o, b);
+    sim_buf_puts(b, "  \"interrupts\": [");
+    for (int i = 0; i < o->ninterrupts; i++) {
+        if (i)
+            sim_buf_puts(b, ", ");
+        json_num(b, o->interrupts[i]);
+    }
+    sim_buf_printf(b, "],\n  \"end\": {\"status\": \"%s\", \"t\": ", sim_end_status_name(o->status));
+    json_num(b, o->t);
+    sim_buf_puts(b, ", \"error\": ");
+    json_str(b, o->error);
+    sim_buf_puts(b, "}\n}\n");
+}
+
+/* One event: the fixed fields, then a, b, c, x, with the string
+ * arguments resolved (b of print-like kinds is a string id). */
+static void write_event(const sim_trace *T, size_t i, sim_buf *b)
+{
+    const sim_event *e = &T->ev[i];
+    sim_buf_printf(b, "{\"seq\": %zu, \"kind\": \"%s\", \"t\": ", i, sim_evkind_name(e->kind));
+    json_num(b, e->t);
+    sim_buf_printf(b, ", \"loop\": %u, \"iter\": %u, \"task\": %d, \"coro\": %d, \"line\": %d",
+                   e->loop, e->iter, e->task, e->coro, e->line);
+    sim_buf_printf(b, ", \"a\": %d, \"b\": %d, \"c\": %d, \"x\": ", e->a, e->b, e->c);
+    json_num(b, e->x);
+    switch (e->kind) {
+    case SIM_EV_PRINT: case SIM_EV_YIELD: case SIM_EV_SEND: case SIM_EV_THROW:
+    case SIM_EV_RAISE: case SIM_EV_CATCH: case SIM_EV_TASK_NEW: case SIM_EV_FRAME_PUSH:
+        sim_buf_puts(b, ", \"text\": ");
+        json_str(b, sim_trace_str(T, e->a));
+        break;
+    case SIM_EV_QUEUE_PUT: case SIM_EV_QUEUE_GET: case SIM_EV_STEP_BEGIN:
+    case SIM_EV_TASK_DONE: case SIM_EV_FRAME_POP: case SIM_EV_WARNING: case SIM_EV_END:
+        sim_buf_puts(b, ", \"text\": ");
+        json_str(b, sim_trace_str(T, e->b));
+        break;
+    }
+    sim_buf_puts(b, "}\n");
+}
+
+void sim_trace_write_jsonl(const sim_trace *T, sim_buf *b)
+{
+    for (size_t i = 0; i < T->n; i++)
+        write_event(T, i, b);
+}

@@ -1,0 +1,262 @@
+/*
+ * state.c -- a run of a scenario: sim_new / sim_run / sim_free, the small
+ * services every module uses (errors, clock, step counting, prints, trace
+ * emission), and the outcome built at the end.
+ *
+ * The end of a scenario can come from deep inside the loop (a limit, a
+ * loop that would wait forever inside run_until_complete): sim_end_now()
+ * longjmps back to sim_run(). That is safe because everything a run
+ * allocates lives in its arena or in arrays owned by the state.
+ */
+#include "runtime.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+sim_exc *sim_err(sim_state *S, int type, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return sim_exc_new(&S->arena, type, msg);
+}
+
+sim_event *sim_emit(sim_state *S, int kind, int task, int coro)
+{
+    if (!S->opt.trace)
+        return NULL;
+    sim_event *e = sim_trace_push(&S->trace);
+    e->t = S->clock;
+    e->kind = (uint16_t)kind;
+    e->task = task;
+    e->coro = coro;
+    e->line = S->line;
+    if (S->running) {
+        e->loop = (uint16_t)S->running->id;
+        e->iter = S->running->iter;
+    }
+    return e;
+}
+
+int32_t sim_str_id(sim_state *S, const char *s)
+{
+    return S->opt.trace ? sim_trace_intern(&S->trace, s, strlen(s)) : 0;
+}
+
+int32_t sim_repr_id(sim_state *S, sim_value v)
+{
+    if (!S->opt.trace)
+        return 0;
+    sim_buf *b = &S->tmp;
+    b->len = 0;
+    sim_value_repr(b, &S->sc->types, v);
+    return sim_trace_intern(&S->trace, b->p ? b->p : "", b->len);
+}
+
+int32_t sim_exc_id(sim_state *S, const sim_exc *e)
+{
+    if (!S->opt.trace || !e)
+        return 0;
+    sim_buf *b = &S->tmp;
+    b->len = 0;
+    sim_exc_describe(b, &S->sc->types, e);
+    return sim_trace_intern(&S->trace, b->p ? b->p : "", b->len);
+}
+
+sim_value sim_task_name_value(sim_state *S)
+{
+    if (!S->cur_task)
+        return sim_none();
+    return sim_str_from(&S->arena, S->cur_task->name);
+}
+
+void sim_end_now(sim_state *S, int status, const char *error)
+{
+    S->outcome.status = status;
+    S->outcome.error = error;
+    longjmp(S->end_jmp, 1);
+}
+
+void sim_clock_advance_to(sim_state *S, double t)
+{
+    if (t > S->sc->limits.max_time)
+        sim_end_now(S, SIM_END_LIMIT, "max_time");
+    sim_event *e = sim_emit(S, SIM_EV_CLOCK, -1, -1);
+    if (e) {
+        e->x = S->clock;
+        e->t = t;
+    }
+    S->clock = t;
+}
+
+void sim_clock_advance(sim_state *S, double d)
+{
+    sim_clock_advance_to(S, S->clock + d);
+}
+
+void sim_count_step(sim_state *S)
+{
+    if (++S->steps > S->sc->limits.max_steps)
+        sim_end_now(S, SIM_END_LIMIT, "max_steps");
+}
+
+void sim_print_record(sim_state *S, const char *text, size_t len)
+{
+    if (S->nprints == S->capprints) {
+        S->capprints = S->capprints ? S->capprints * 2 : 64;
+        S->prints = realloc(S->prints, S->capprints * sizeof *S->prints);
+        if (!S->prints)
+            abort();
+    }
+    sim_print *p = &S->prints[S->nprints++];
+    p->t = S->clock;
+    p->task = S->cur_task ? S->cur_task->index : -1;
+    p->text = sim_arena_strndup(&S->arena, text, len);
+    sim_event *e = sim_emit(S, SIM_EV_PRINT, p->task, -1);
+    if (e)
+        e->a = sim_trace_intern(&S->trace, text, len);
+}
+
+sim_state *sim_new(const sim_scenario *sc, const sim_options *opt)
+{
+    sim_state *S = calloc(1, sizeof *S);
+    if (!S)
+        abort();
+    S->sc = sc;
+    if (opt)
+        S->opt = *opt;
+    sim_arena_init(&S->arena);
+    if (S->opt.trace)
+        sim_trace_init(&S->trace);
+    S->globals = sim_arena_zalloc(&S->arena, (size_t)(sc->nglobals + 1) * sizeof *S->globals);
+    S->queues = sim_arena_zalloc(&S->arena, (size_t)(sc->nqueues + 1) * sizeof *S->queues);
+    for (int i = 0; i < sc->nqueues; i++) {
+        S->queues[i] = sim_queue_new(S, i, sc->queues[i].maxsize);
+        S->globals[sc->queues[i].global] = sim_obj_value(&S->queues[i]->hdr);
+    }
+    return S;
+}
+
+/* Warnings as they stand at the end (format section 6). */
+static void outcome_warnings(sim_state *S, sim_outcome *o)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < S->ntasks; i++)
+        n += S->tasks[i]->fut.state == SIM_TASK_FAILED && S->tasks[i]->fut.log_traceback;
+    for (size_t i = 0; i < S->ncoro_list; i++)
+        n += S->coros[i]->state == CORO_CREATED && !S->coros[i]->generator;
+    o->warnings = sim_arena_zalloc(&S->arena, (n + 1) * sizeof *o->warnings);
+    for (size_t i = 0; i < S->ntasks; i++)
+        if (S->tasks[i]->fut.state == SIM_TASK_FAILED && S->tasks[i]->fut.log_traceback)
+            o->warnings[o->nwarnings++] = (sim_warning){SIM_WARN_NEVER_RETRIEVED, (int)i, NULL};
+    for (size_t i = 0; i < S->ncoro_list; i++)
+        if (S->coros[i]->state == CORO_CREATED && !S->coros[i]->generator)
+            o->warnings[o->nwarnings++] =
+                (sim_warning){SIM_WARN_NEVER_AWAITED, -1, S->coros[i]->name};
+    for (int i = 0; i < o->nwarnings; i++) {
+        sim_event *e = sim_emit(S, SIM_EV_WARNING, o->warnings[i].task, -1);
+        if (e) {
+            e->a = o->warnings[i].kind;
+            e->b = o->warnings[i].coro ? sim_str_id(S, o->warnings[i].coro) : 0;
+        }
+    }
+}
+
+static const char *describe(sim_state *S, const sim_exc *e)
+{
+    sim_buf b = {0};
+    sim_exc_describe(&b, &S->sc->types, e);
+    const char *s = sim_arena_strndup(&S->arena, b.p ? b.p : "", b.len);
+    sim_buf_free(&b);
+    return s;
+}
+
+static void outcome_tasks(sim_state *S, sim_outcome *o)
+{
+    o->ntasks = (int)S->ntasks;
+    o->tasks = sim_arena_zalloc(&S->arena, (S->ntasks + 1) * sizeof *o->tasks);
+    for (size_t i = 0; i < S->ntasks; i++) {
+        sim_task *t = S->tasks[i];
+        sim_task_info *ti = &o->tasks[i];
+        ti->name = t->name;
+        ti->coro = t->coro->name;
+        ti->state = t->fut.state;
+        if (t->fut.state == SIM_TASK_FINISHED) {
+            sim_buf b = {0};
+            sim_value_repr(&b, &S->sc->types, t->fut.result);
+            ti->result = sim_arena_strndup(&S->arena, b.p ? b.p : "", b.len);
+            sim_buf_free(&b);
+        } else if (t->fut.state == SIM_TASK_FAILED) {
+            ti->exception = describe(S, t->fut.exc);
+        }
+    }
+}
+
+int sim_run(sim_state *S)
+{
+    sim_outcome *o = &S->outcome;
+    o->scenario = S->sc->name;
+    o->status = SIM_END_COMPLETED;
+    if (!setjmp(S->end_jmp)) {
+        sim_exc *e = NULL;
+        S->current = sim_loop_new(S);
+        if (sim_main_run(S, &e) < 0) {
+            o->status = SIM_END_UNCAUGHT;
+            o->error = describe(S, e);
+        }
+    }
+    S->running = NULL;
+    S->cur_task = NULL;
+    S->line = 0;
+    o->t = S->clock;
+    o->prints = S->prints;
+    o->nprints = (int)S->nprints;
+    o->interrupts = S->interrupts;
+    o->ninterrupts = (int)S->ninterrupts;
+    outcome_tasks(S, o);
+    outcome_warnings(S, o);
+    sim_event *ev = sim_emit(S, SIM_EV_END, -1, -1);
+    if (ev) {
+        ev->a = o->status;
+        ev->b = o->error ? sim_str_id(S, o->error) : 0;
+    }
+    snprintf(S->errmsg, sizeof S->errmsg, "%s", o->error ? o->error : "");
+    return o->status;
+}
+
+const sim_outcome *sim_outcome_get(const sim_state *S) { return &S->outcome; }
+
+const sim_trace *sim_trace_get(const sim_state *S) { return S->opt.trace ? &S->trace : NULL; }
+
+const char *sim_errmsg(const sim_state *S) { return S->errmsg; }
+
+void sim_free(sim_state *S)
+{
+    if (!S)
+        return;
+    for (sim_loop *L = S->loops; L; L = L->next) {
+        free(L->ready);
+        free(L->heap);
+        free(L->tasks);
+    }
+    for (int i = 0; i < S->sc->nqueues; i++) {
+        free(S->queues[i]->items);
+        free(S->queues[i]->getters);
+        free(S->queues[i]->putters);
+    }
+    free(S->coros);
+    free(S->tasks);
+    free(S->prints);
+    free(S->interrupts);
+    sim_buf_free(&S->tmp);
+    sim_trace_free(&S->trace);
+    sim_arena_free(&S->arena);
+    free(S);
+}
