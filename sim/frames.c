@@ -140,7 +140,7 @@ sim_frame *sim_await_frame(sim_state *S, sim_value v, sim_exc **exc)
 {
     if (v.type == SIM_OBJ && v.u.o->kind == SIM_OBJ_CORO) {
         sim_coro *co = (sim_coro *)v.u.o;
-        if (co->state != CORO_CREATED || co->generator) {
+        if (co->state != CORO_CREATED) {
             *exc = sim_err(S, SIM_EXC_RUNTIMEERROR, "cannot reuse already awaited coroutine");
             return NULL;
         }
