@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <stddef.h>
 #include <string.h>
 
 static const char *const lib_names[] = {
@@ -38,7 +39,7 @@ sim_frame *sim_frame_alloc(sim_state *S, int nlocals)
         int n = pool < 3 ? pool_locals[pool] : nlocals;
         f = sim_arena_alloc(&S->arena, sizeof *f + (size_t)n * sizeof(sim_value));
     }
-    memset(f, 0, sizeof *f);
+    memset(f, 0, offsetof(sim_frame, blk0));   /* blk0 is written on push */
     f->pool = (uint8_t)pool;
     f->locals = (sim_value *)(f + 1);
     f->blk = f->blk0;
@@ -74,24 +75,47 @@ static sim_coro *coro_alloc(sim_state *S, const char *name, const char *label)
     return co;
 }
 
+/* repr label of coroutine objects of function fn, built once per run. */
+static const char *coro_label(sim_state *S, const sim_call *call)
+{
+    const char **slot = &S->labels[call->func];
+    if (!*slot) {
+        const sim_func *fn = &S->sc->funcs[call->func];
+        sim_buf *b = &S->tmp;
+        b->len = 0;
+        sim_buf_printf(b, call->awaitable ? "generator object %s.__await__"
+                                          : "coroutine object %s", fn->name);
+        *slot = sim_arena_strndup(&S->arena, b->p, b->len);
+    }
+    return *slot;
+}
+
 sim_coro *sim_coro_new(sim_state *S, const sim_call *call, sim_value *args)
 {
     const sim_func *fn = &S->sc->funcs[call->func];
-    sim_buf *b = &S->tmp;
-    b->len = 0;
-    sim_buf_printf(b, call->awaitable ? "generator object %s.__await__"
-                                      : "coroutine object %s", fn->name);
-    sim_coro *co = coro_alloc(S, fn->name, sim_arena_strndup(&S->arena, b->p, b->len));
+    sim_coro *co = coro_alloc(S, fn->name, coro_label(S, call));
     co->generator = (uint8_t)call->awaitable;
     co->frame = sim_frame_body(S, fn, args);
     co->frame->coro = co;
     return co;
 }
 
-sim_coro *sim_coro_library(sim_state *S, int kind, sim_value arg, sim_queue *q)
+sim_frame *sim_frame_library(sim_state *S, int kind, sim_value arg, sim_queue *q)
 {
     static const uint8_t frkind[] = {FR_SLEEP, FR_QGET, FR_QPUT, FR_RETURN,
                                      FR_RETURN, FR_WRAP};
+    sim_frame *f = sim_frame_alloc(S, 0);
+    f->kind = frkind[kind];
+    f->fkind = SIM_FR_LIBRARY;
+    f->lval = arg;
+    f->queue = q;
+    if (kind == LIB_WRAP)
+        f->inner = (sim_coro *)arg.u.o;
+    return f;
+}
+
+sim_coro *sim_coro_library(sim_state *S, int kind, sim_value arg, sim_queue *q)
+{
     static const char *const labels[] = {
         "coroutine object sleep", "coroutine object Queue.get",
         "coroutine object Queue.put", "coroutine object BaseEventLoop.shutdown_asyncgens",
@@ -99,15 +123,8 @@ sim_coro *sim_coro_library(sim_state *S, int kind, sim_value arg, sim_queue *q)
         "coroutine object _wrap_awaitable"};
     sim_coro *co = coro_alloc(S, lib_names[kind], labels[kind]);
     co->library = 1;
-    sim_frame *f = sim_frame_alloc(S, 0);
-    f->kind = frkind[kind];
-    f->fkind = SIM_FR_LIBRARY;
-    f->lval = arg;
-    f->queue = q;
-    f->coro = co;
-    if (kind == LIB_WRAP)
-        f->inner = (sim_coro *)arg.u.o;
-    co->frame = f;
+    co->frame = sim_frame_library(S, kind, arg, q);
+    co->frame->coro = co;
     return co;
 }
 
@@ -333,7 +350,7 @@ static const char *frame_name(const sim_frame *f)
     if (f->kind == FR_BODY)
         return f->func->name;
     if (f->kind == FR_RETURN)
-        return f->coro->name;
+        return f->coro ? f->coro->name : "shutdown";
     return names[f->kind];
 }
 

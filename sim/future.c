@@ -259,7 +259,8 @@ sim_task *sim_task_new(sim_state *S, sim_loop *loop, sim_coro *co)
     t->coro = co;
     char name[32];
     snprintf(name, sizeof name, "Task-%d", ++S->task_counter);
-    t->name = sim_arena_strdup(&S->arena, name);
+    t->name_str = sim_str_cstr(&S->arena, name);
+    t->name = t->name_str->data;
     t->index = (int32_t)S->ntasks;
     if (S->ntasks == S->captasks) {
         S->captasks = S->captasks ? S->captasks * 2 : 64;

@@ -382,18 +382,31 @@ int sim_frame_target(sim_state *S, sim_frame *f, const sim_target *tg, sim_value
     return 0;
 }
 
+/* The library frame an inline await of sleep / queue_get / queue_put
+ * runs; no coroutine object is made for it, as nobody else can see it. */
+static sim_frame *library_await(sim_state *S, sim_frame *f, const sim_target *tg, sim_exc **e)
+{
+    sim_value v = sim_none();
+    if (tg->expr && sim_frame_eval(S, f, tg->expr, &v, e) < 0)
+        return NULL;
+    int lib = tg->kind == SIM_T_SLEEP ? LIB_SLEEP : tg->kind == SIM_T_QGET ? LIB_QGET : LIB_QPUT;
+    sim_queue *q = tg->kind == SIM_T_SLEEP ? NULL : S->queues[tg->queue];
+    return sim_frame_library(S, lib, v, q);
+}
+
 static int stmt_await(sim_state *S, sim_frame *f, const sim_stmt *s, sim_act *act, sim_exc **e)
 {
     sim_value v;
     sim_frame *child;
-    if (s->verb == SIM_S_SLEEP) {
-        sim_target tg = {.kind = SIM_T_SLEEP, .expr = s->expr};
-        if (sim_frame_target(S, f, &tg, &v, e) < 0)
-            return -1;
-    } else if (sim_frame_target(S, f, &s->target, &v, e) < 0) {
+    sim_target sleep = {.kind = SIM_T_SLEEP, .expr = s->expr};
+    const sim_target *tg = s->verb == SIM_S_SLEEP ? &sleep : &s->target;
+    if (tg->kind == SIM_T_SLEEP || tg->kind == SIM_T_QGET || tg->kind == SIM_T_QPUT)
+        child = library_await(S, f, tg, e);
+    else if (sim_frame_target(S, f, tg, &v, e) < 0)
         return -1;
-    }
-    if (!(child = sim_await_frame(S, v, e)))
+    else
+        child = sim_await_frame(S, v, e);
+    if (!child)
         return -1;
     f->cur = s;
     act->kind = ACT_PUSH;

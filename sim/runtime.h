@@ -80,7 +80,6 @@ struct sim_frame {
     const sim_stmt *cur;       /* statement suspended in (await / yield) */
     int nblk, capblk;
     sim_blk *blk;              /* block stack (blk0 inline when small) */
-    sim_blk blk0[4];
     /* library frames */
     int lstate;
     sim_future *fut;           /* awaited future */
@@ -91,6 +90,7 @@ struct sim_frame {
     sim_coro *inner;           /* FR_WRAP: the awaitable's generator */
     uint8_t pool;              /* size class in the frame pool */
     sim_frame *next_free;      /* pool link */
+    sim_blk blk0[4];           /* last: sim_frame_alloc clears what precedes */
 };
 
 /* ---- futures and tasks ---------------------------------------------- */
@@ -130,6 +130,7 @@ struct sim_task {
     sim_future fut;            /* fkind FUT_TASK */
     int32_t index;             /* creation order, index into S->tasks */
     const char *name;          /* "Task-N" */
+    sim_str *name_str;         /* the same as a str value, for task_name */
     sim_coro *coro;
     sim_future *fut_waiter;
     uint8_t must_cancel;
@@ -192,6 +193,7 @@ struct sim_state {
     sim_value *globals;
     sim_queue **queues;
     sim_loop *loops;           /* every loop (owns their arrays) */
+    const char **labels;       /* repr labels of coroutine objects, by function */
     sim_loop *current;         /* asyncio.get_event_loop() outside a loop */
     sim_loop *running;         /* the loop running now, or NULL */
     sim_task *cur_task;        /* task whose step is running, or NULL */
@@ -232,6 +234,9 @@ typedef struct sim_act {
 } sim_act;
 
 /* ---- frames.c ---------------------------------------------------------- */
+/* Library frame of kind (LIB_*) without a coroutine object: what an
+ * inline `await asyncio.sleep(d)` or queue operation runs. */
+sim_frame *sim_frame_library(sim_state *S, int kind, sim_value arg, sim_queue *q);
 /* Statement frame for fn with its parameters bound to args. */
 sim_frame *sim_frame_body(sim_state *S, const sim_func *fn, const sim_value *args);
 /* The frame that awaiting v runs (a coroutine's own frame, or

@@ -74,7 +74,7 @@ sim_value sim_task_name_value(sim_state *S)
 {
     if (!S->cur_task)
         return sim_none();
-    return sim_str_from(&S->arena, S->cur_task->name);
+    return sim_str_value(S->cur_task->name_str);
 }
 
 void sim_end_now(sim_state *S, int status, const char *error)
@@ -136,6 +136,7 @@ sim_state *sim_new(const sim_scenario *sc, const sim_options *opt)
     if (S->opt.trace)
         sim_trace_init(&S->trace);
     S->globals = sim_arena_zalloc(&S->arena, (size_t)(sc->nglobals + 1) * sizeof *S->globals);
+    S->labels = sim_arena_zalloc(&S->arena, (size_t)(sc->nfuncs + 1) * sizeof *S->labels);
     S->queues = sim_arena_zalloc(&S->arena, (size_t)(sc->nqueues + 1) * sizeof *S->queues);
     for (int i = 0; i < sc->nqueues; i++) {
         S->queues[i] = sim_queue_new(S, i, sc->queues[i].maxsize);
