@@ -1,1 +1,6 @@
-/* tests of runtime: TEST(name) lines */
+/* tests of the runtime: TEST(name) lines */
+TEST(runtime_random_matches_cpython)
+TEST(runtime_fork_outcome)
+TEST(runtime_trace_invariants)
+TEST(runtime_limits)
+TEST(runtime_two_runs_independent)

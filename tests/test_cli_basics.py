@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""corosim as a user calls it: help and version, exit statuses, outcome and
+trace files (valid JSON, written whole or not at all), check on a matching
+and on a mismatching expect block."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FORK = os.path.join(ROOT, "scenarios", "08-fork.json")
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+def run(*args, **kw):
+    return subprocess.run([COROSIM, *args], capture_output=True, text=True, **kw)
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+@test
+def help_and_version():
+    p = run("--help")
+    expect(p.returncode == 0 and "corosim run" in p.stdout, "--help")
+    p = run("--version")
+    expect(p.returncode == 0 and p.stdout.startswith("corosim "), "--version")
+    expect(run().returncode == 2, "no arguments is a usage error")
+    expect(run("frobnicate").returncode == 2, "unknown command")
+    expect(run("run", FORK, "--bogus").returncode == 2, "unknown option")
+
+
+@test
+def missing_file():
+    p = run("run", "/nonexistent/x.json")
+    expect(p.returncode == 2, f"exit {p.returncode}")
+    expect("x.json" in p.stderr and "error" in p.stderr, p.stderr)
+
+
+@test
+def transcript():
+    p = run("run", FORK)
+    expect(p.returncode == 0, p.stderr)
+    expect("Task-1" in p.stdout and "# end: completed" in p.stdout, p.stdout)
+
+
+@test
+def outcome_and_trace_files():
+    with tempfile.TemporaryDirectory() as d:
+        o, t = os.path.join(d, "o.json"), os.path.join(d, "t.jsonl")
+        p = run("run", FORK, "--outcome", o, "--trace", t)
+        expect(p.returncode == 0, p.stderr)
+        expect(sorted(os.listdir(d)) == ["o.json", "t.jsonl"], os.listdir(d))
+        out = json.load(open(o))
+        expect(out["format"] == "coroscope-outcome/1", "format")
+        expect(out["scenario"] == "fork" and out["end"]["status"] == "completed", out["end"])
+        events = [json.loads(line) for line in open(t)]
+        kinds = {e["kind"] for e in events}
+        for k in ("iter", "task_new", "step_begin", "frame_push", "yield", "print", "timer_push", "end"):
+            expect(k in kinds, f"trace has no {k} event")
+        expect([e["seq"] for e in events] == list(range(len(events))), "seq numbers")
+        prints = [e["text"] for e in events if e["kind"] == "print"]
+        expect(prints == [p["text"] for p in out["prints"]], "trace prints = outcome prints")
+
+
+@test
+def outcome_to_stdout_is_pure_json():
+    p = run("run", FORK, "--outcome", "-")
+    expect(p.returncode == 0, p.stderr)
+    expect(json.loads(p.stdout)["scenario"] == "fork", "json on stdout")
+
+
+@test
+def unwritable_output_leaves_nothing():
+    with tempfile.TemporaryDirectory() as d:
+        target = os.path.join(d, "missing-dir", "o.json")
+        p = run("run", FORK, "--outcome", target)
+        expect(p.returncode == 2 and "cannot write" in p.stderr, p.stderr)
+        expect(os.listdir(d) == [], os.listdir(d))
+
+
+@test
+def check_match_and_mismatch():
+    p = run("check", FORK)
+    expect(p.returncode == 0, p.stdout + p.stderr)
+    doc = json.load(open(FORK))
+    doc["expect"]["prints"][0]["text"] = "something else"
+    with tempfile.TemporaryDirectory() as d:
+        bad = os.path.join(d, "bad.json")
+        json.dump(doc, open(bad, "w"))
+        p = run("check", bad)
+        expect(p.returncode == 1, f"exit {p.returncode}")
+        expect("first difference at item 0" in p.stdout and "something else" in p.stdout, p.stdout)
+
+
+def main():
+    global COROSIM
+    COROSIM = os.path.abspath(sys.argv[1])
+    failed = 0
+    for fn in TESTS:
+        try:
+            fn()
+            print(f"ok   {fn.__name__}")
+        except AssertionError as e:
+            failed += 1
+            print(f"FAIL {fn.__name__}: {e}")
+    print(f"{len(TESTS) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

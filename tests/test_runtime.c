@@ -1,0 +1,156 @@
+/*
+ * test_runtime.c -- the runtime seen through the public API: scenarios
+ * loaded from text, run, and their outcome and trace inspected.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime.h"
+#include "test.h"
+
+/* Load and run text; the caller frees both. */
+static sim_state *run_text(const char *text, sim_scenario **sc, int trace)
+{
+    sim_diags d = {0};
+    *sc = sim_scenario_load_text("t.json", text, strlen(text), &d);
+    for (int i = 0; i < d.n; i++)
+        fprintf(stderr, "%s\n", d.msg[i]);
+    sim_diags_free(&d);
+    if (!*sc)
+        return NULL;
+    sim_options opt = {.trace = trace};
+    sim_state *S = sim_new(*sc, &opt);
+    sim_run(S);
+    return S;
+}
+
+TEST_IMPL(runtime_random_matches_cpython)
+{
+    /* random.seed(s); [random.choice(range(n)) for n in (2,3,5,7,100,1000)] */
+    static const struct { int64_t seed; uint32_t want[6]; } cases[] = {
+        {0, {1, 1, 0, 2, 65, 497}}, {1, {0, 2, 0, 2, 15, 507}},
+        {42, {0, 0, 2, 1, 28, 142}}, {-7, {1, 0, 3, 5, 6, 74}},
+        {1099511627776LL, {0, 1, 0, 3, 6, 397}}};
+    static const uint32_t ns[6] = {2, 3, 5, 7, 100, 1000};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        sim_mt mt;
+        sim_mt_seed(&mt, cases[c].seed);
+        for (int i = 0; i < 6; i++)
+            ASSERT_EQ_INT(cases[c].want[i], sim_mt_randbelow(&mt, ns[i]));
+    }
+    return 0;
+}
+
+static const char fork_text[] =
+    "{\"format\": \"coroscope-scenario/1\", \"name\": \"f\","
+    " \"coroutines\": {"
+    "  \"c1\": {\"body\": [{\"sleep\": 1}, {\"create_task\": {\"call\": \"c2\"}},"
+    "                     {\"sleep\": 1}, {\"print\": \"c1 {now}\"}]},"
+    "  \"c2\": {\"body\": [{\"sleep\": 2}, {\"print\": \"c2 {task_name}\"}]}},"
+    " \"main\": [{\"create_task\": {\"call\": \"c1\"}}, {\"run_forever\": true},"
+    "            {\"print\": \"after {now}\"}]}";
+
+TEST_IMPL(runtime_fork_outcome)
+{
+    sim_scenario *sc;
+    sim_state *S = run_text(fork_text, &sc, 0);
+    ASSERT(S);
+    const sim_outcome *o = sim_outcome_get(S);
+    ASSERT_EQ_INT(SIM_END_COMPLETED, o->status);
+    ASSERT_EQ_INT(3, o->nprints);
+    ASSERT_EQ_STR("c1 2.0", o->prints[0].text);
+    ASSERT_EQ_STR("c2 Task-2", o->prints[1].text);
+    ASSERT_NEAR(3.0, o->prints[1].t, 1e-9);
+    ASSERT_EQ_INT(-1, o->prints[2].task);
+    ASSERT_EQ_INT(1, o->ninterrupts);
+    ASSERT_NEAR(3.0, o->interrupts[0], 1e-9);
+    ASSERT_EQ_INT(2, o->ntasks);
+    ASSERT_EQ_STR("c2", o->tasks[1].coro);
+    ASSERT_EQ_STR("None", o->tasks[1].result);
+    sim_free(S);
+    sim_scenario_free(sc);
+    return 0;
+}
+
+/* Frame pushes and pops balance per coroutine, steps nest, and every
+ * event's time never goes backwards. */
+TEST_IMPL(runtime_trace_invariants)
+{
+    sim_scenario *sc;
+    sim_state *S = run_text(fork_text, &sc, 1);
+    ASSERT(S);
+    const sim_trace *T = sim_trace_get(S);
+    ASSERT(T && T->n > 50);
+    int depth[16] = {0}, in_step = 0;
+    double t = 0;
+    for (size_t i = 0; i < T->n; i++) {
+        const sim_event *e = &T->ev[i];
+        ASSERT(e->t >= t);
+        t = e->t;
+        if (e->kind == SIM_EV_FRAME_PUSH) {
+            ASSERT(e->coro >= 0 && e->coro < 16);
+            ASSERT_EQ_INT(depth[e->coro], e->c);
+            depth[e->coro]++;
+        } else if (e->kind == SIM_EV_FRAME_POP) {
+            depth[e->coro]--;
+            ASSERT_EQ_INT(depth[e->coro], e->c);
+        } else if (e->kind == SIM_EV_STEP_BEGIN) {
+            ASSERT_EQ_INT(0, in_step);
+            in_step = 1;
+        } else if (e->kind == SIM_EV_STEP_END) {
+            in_step = 0;
+        }
+    }
+    ASSERT_EQ_INT(SIM_EV_END, T->ev[T->n - 1].kind);
+    sim_free(S);
+    sim_scenario_free(sc);
+    return 0;
+}
+
+TEST_IMPL(runtime_limits)
+{
+    static const char spin[] =
+        "{\"format\": \"coroscope-scenario/1\", \"name\": \"s\", \"limits\": {\"max_steps\": 50},"
+        " \"coroutines\": {\"c\": {\"body\": [{\"repeat\": null, \"body\": [{\"sleep\": 0}]}]}},"
+        " \"main\": [{\"asyncio_run\": {\"call\": \"c\"}}]}";
+    sim_scenario *sc;
+    sim_state *S = run_text(spin, &sc, 0);
+    ASSERT(S);
+    ASSERT_EQ_INT(SIM_END_LIMIT, sim_outcome_get(S)->status);
+    ASSERT_EQ_STR("max_steps", sim_outcome_get(S)->error);
+    ASSERT_EQ_STR("max_steps", sim_errmsg(S));
+    sim_free(S);
+    sim_scenario_free(sc);
+    static const char deep[] =
+        "{\"format\": \"coroscope-scenario/1\", \"name\": \"d\", \"limits\": {\"max_depth\": 20},"
+        " \"coroutines\": {\"r\": {\"params\": [\"n\"], \"body\": ["
+        "   {\"await\": {\"call\": \"r\", \"args\": [\"=n + 1\"]}}]}},"
+        " \"main\": [{\"asyncio_run\": {\"call\": \"r\", \"args\": [0]}}]}";
+    S = run_text(deep, &sc, 0);
+    ASSERT(S);
+    ASSERT_EQ_INT(SIM_END_UNCAUGHT, sim_outcome_get(S)->status);
+    ASSERT_EQ_STR("RecursionError: maximum recursion depth exceeded", sim_outcome_get(S)->error);
+    sim_free(S);
+    sim_scenario_free(sc);
+    return 0;
+}
+
+/* Two runs of one scenario side by side give the same outcome: a run
+ * keeps no state outside its handle. */
+TEST_IMPL(runtime_two_runs_independent)
+{
+    sim_scenario *sc;
+    sim_state *A = run_text(fork_text, &sc, 1);
+    ASSERT(A);
+    sim_state *B = sim_new(sc, NULL);
+    sim_run(B);
+    const sim_outcome *a = sim_outcome_get(A), *b = sim_outcome_get(B);
+    ASSERT_EQ_INT(a->nprints, b->nprints);
+    for (int i = 0; i < a->nprints; i++)
+        ASSERT_EQ_STR(a->prints[i].text, b->prints[i].text);
+    ASSERT_EQ_STR(a->tasks[0].name, b->tasks[0].name);
+    sim_free(A);
+    sim_free(B);
+    sim_scenario_free(sc);
+    return 0;
+}
