@@ -55,7 +55,7 @@ typedef enum cs_wait {
     CS_W_TASK,         /* arg: task index */
     CS_W_GATHER,
     CS_W_FUTURE,
-    CS_W_LOOP          /* main inside run_until_complete / run_forever */
+    CS_W_LOOP          /* main inside a SIM_RUN_* call (arg) */
 } cs_wait;
 
 /* A span of one lane in one state. Events [e0, e1): e0 started it, e1
@@ -68,7 +68,8 @@ typedef struct cs_seg {
                           (e1 when never late) */
     uint8_t st;        /* cs_st */
     uint8_t wait;      /* cs_wait */
-    int32_t arg;       /* see cs_wait; RUNNING on the loop lane: the task */
+    int32_t arg;       /* see cs_wait; on the loop lane, RUNNING and
+                          BLOCKED: the task */
 } cs_seg;
 
 enum { CS_LANE_MAIN = -2, CS_LANE_LOOP = -1 };

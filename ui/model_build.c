@@ -372,7 +372,7 @@ static void observe_loop(builder *B)
     cs_lane *main = &M->lanes[0], *loop = &M->lanes[1];
     switch (ev->kind) {
     case SIM_EV_RUN_BEGIN:
-        lane_set(B, main, CS_ST_WAITING, CS_W_LOOP, -1, 0);
+        lane_set(B, main, CS_ST_WAITING, CS_W_LOOP, ev->a, 0);
         lane_state(B, loop, CS_ST_LOOP);
         break;
     case SIM_EV_RUN_END:

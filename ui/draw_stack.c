@@ -1,0 +1,337 @@
+/*
+ * draw_stack.c -- the stack of the task in focus, bottom to top: who
+ * drives it (the loop's Task.__step, or main sending by hand), then its
+ * frames, library frames quieter. The frame's event moves across it: a
+ * pushed frame slides in, a popped one lifts away with its return value,
+ * a yield travels down through every frame to the driver, a send or a
+ * throw travels up to the innermost frame, an exception drops from frame
+ * to frame until a try catches it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ast.h"
+#include "draw_impl.h"
+
+typedef struct slot {
+    int y, h;            /* box of one frame (or the driver) */
+} slot;
+
+#define MAXSLOTS 64
+
+typedef struct stackview {
+    const cs_stack *s;   /* frames shown (NULL: none) */
+    int32_t coro;        /* compact coroutine of s, -1 none */
+    int active;          /* its innermost frame is executing now */
+    int first;           /* index of the lowest frame shown */
+    slot driver;
+    slot fr[MAXSLOTS];   /* fr[i] is frame first + i */
+    int n;
+    int x, w;
+} stackview;
+
+static int is_lib(const cs_frame *f)
+{
+    return f->kind == SIM_FR_LIBRARY;
+}
+
+static int frame_h(const dctx *d, const cs_frame *f)
+{
+    return is_lib(f) ? (int)(d->L->em * 1.5f) : (int)(d->L->em * 2.7f);
+}
+
+/* Which stack to show for the focus, and whether it runs now. */
+static void pick_stack(dctx *d, stackview *sv)
+{
+    const cs_model *M = d->M;
+    sv->s = NULL;
+    sv->coro = -1;
+    sv->active = 0;
+    if (d->focus >= 0) {
+        sv->s = cs_model_task_stack(M, d->focus);
+        sv->coro = M->tasks[d->focus].coro;
+        sv->active = M->st.running == d->focus;
+    } else if (M->st.main_drives > 0 && M->st.stacks[M->st.main_drives].n) {
+        sv->coro = M->st.main_drives;
+        sv->s = &M->st.stacks[sv->coro];
+        sv->active = M->st.main_inside;
+    }
+}
+
+/* Lay the frames out upwards from the driver; the top ones win when they
+ * do not all fit. */
+static void place(dctx *d, stackview *sv, cs_rect c)
+{
+    int gap = d->L->pad + d->L->em / 2;
+    sv->x = c.x;
+    sv->w = c.w - d->L->em * 4;
+    sv->driver = (slot){c.y + c.h - (int)(d->L->em * 2.7f), (int)(d->L->em * 2.7f)};
+    uint32_t n = sv->s ? sv->s->n : 0;
+    int room = sv->driver.y - gap - c.y, used = 0;
+    uint32_t first = n;
+    while (first > 0 && used + frame_h(d, &sv->s->fr[first - 1]) + gap <= room
+           && n - first < MAXSLOTS)
+        used += frame_h(d, &sv->s->fr[--first]) + gap;
+    sv->first = (int)first;
+    sv->n = (int)(n - first);
+    int y = sv->driver.y - gap;
+    for (int i = 0; i < sv->n; i++) {
+        int h = frame_h(d, &sv->s->fr[first + (uint32_t)i]);
+        y -= h;
+        sv->fr[i] = (slot){y, h};
+        y -= gap;
+    }
+}
+
+/* Centre y of frame depth k (the driver for k < first). */
+static float depth_y(const stackview *sv, int k)
+{
+    if (k < sv->first || sv->n == 0)
+        return sv->driver.y + sv->driver.h / 2.0f;
+    if (k - sv->first >= sv->n)
+        k = sv->first + sv->n - 1;
+    const slot *s = &sv->fr[k - sv->first];
+    return s->y + s->h / 2.0f;
+}
+
+/* ---- boxes -------------------------------------------------------------------- */
+
+static void frame_title(const cs_frame *f, char *buf, size_t n)
+{
+    if (f->kind == SIM_FR_AWAITABLE)
+        snprintf(buf, n, "%s.__await__()", f->name);
+    else if (f->kind == SIM_FR_LIBRARY)
+        snprintf(buf, n, "%s", f->name);
+    else
+        snprintf(buf, n, "%s()", f->name);
+}
+
+/* "line 9:  a = await W1()" from the listing. */
+static void line_text(const dctx *d, int32_t line, char *buf, size_t n)
+{
+    const sim_scenario *sc = d->M->sc;
+    buf[0] = 0;
+    if (line <= 0)
+        return;
+    if (sc && line <= sc->nsource) {
+        const char *l = sc->source[line - 1];
+        while (*l == ' ')
+            l++;
+        snprintf(buf, n, "%d: %s", line, l);
+    } else {
+        snprintf(buf, n, "line %d", line);
+    }
+}
+
+static void draw_frame_box(dctx *d, const stackview *sv, const cs_frame *f, slot s,
+                           int top, uint8_t alpha, int dy)
+{
+    const cs_theme *th = d->th;
+    cs_rect r = {sv->x, s.y + dy, sv->w, s.h};
+    cs_rgba text = is_lib(f) ? th->text_dim : th->text;
+    d_fill(d, r, d_alpha(is_lib(f) ? th->panel : th->panel_alt, alpha));
+    if (top && sv->active)
+        d_box_w(d, r, th->st[CS_ST_RUNNING], (int)(3 * d->L->scale + 0.5f));
+    else
+        d_box(d, r, d_alpha(is_lib(f) ? th->border : th->text_dim, alpha));
+    char title[128], line[256];
+    frame_title(f, title, sizeof title);
+    int p = d->L->pad;
+    cs_font *tf = is_lib(f) ? d->small : d->bold;
+    cs_text_draw_fit(tf, r.x + p, r.y + (is_lib(f) ? (r.h - cs_font_height(tf)) / 2 : p / 2),
+                     title, r.w - 2 * p, d_alpha(text, alpha));
+    line_text(d, f->line, line, sizeof line);
+    if (!is_lib(f) && line[0])
+        cs_text_draw_fit(d->mono_small, r.x + p, r.y + p / 2 + cs_font_height(tf), line,
+                         r.w - 2 * p, d_alpha(th->text_dim, alpha));
+}
+
+/* The connector between a frame and the one it awaits. */
+static void draw_await_links(dctx *d, const stackview *sv)
+{
+    for (int i = 1; i < sv->n; i++) {
+        float x = sv->x + d->L->em * 1.5f;
+        float y0 = sv->fr[i - 1].y, y1 = sv->fr[i].y + sv->fr[i].h;
+        d_arrow(d, x, y0, x, y1, 1.5f * d->L->scale, d->L->em * 0.4f, d->th->text_dim);
+        cs_text_draw(d->small, (int)x + d->L->pad, (int)y1 + 1, "await", d->th->text_dim);
+    }
+}
+
+static void draw_driver(dctx *d, const stackview *sv)
+{
+    const cs_theme *th = d->th;
+    cs_rect r = {sv->x, sv->driver.y, sv->w, sv->driver.h};
+    char title[96], line[256];
+    if (d->focus >= 0) {
+        d_fill(d, r, th->st[CS_ST_LOOP]);
+        snprintf(title, sizeof title, "event loop: %s.__step()", d_task_name(d, d->focus));
+        snprintf(line, sizeof line, "resumes the coroutine with send() / throw()");
+    } else {
+        d_fill(d, r, th->panel_alt);
+        snprintf(title, sizeof title, "main  <module>");
+        line_text(d, cs_model_main_stack(d->M)->fr[0].line, line, sizeof line);
+    }
+    d_box(d, r, th->text_dim);
+    int p = d->L->pad;
+    cs_text_draw_fit(d->bold, r.x + p, r.y + p / 2, title, r.w - 2 * p, th->text);
+    cs_text_draw_fit(d->mono_small, r.x + p, r.y + p / 2 + cs_font_height(d->bold), line,
+                     r.w - 2 * p, th->text_dim);
+    if (sv->n < (sv->s ? (int)sv->s->n : 0)) {
+        char more[48];
+        snprintf(more, sizeof more, "+%d frames below", sv->first);
+        cs_text_draw(d->small, r.x + r.w + p, r.y - cs_font_height(d->small), more, th->text_dim);
+    }
+}
+
+/* ---- travelling values -------------------------------------------------------- */
+
+/* A value chip at fraction t of the way from y0 to y1, with the path. */
+static void travel(dctx *d, const stackview *sv, float y0, float y1, const char *label,
+                   cs_rgba c)
+{
+    float t = d->v->anim;
+    float x = sv->x + sv->w + d->L->em * 1.2f;
+    d_arrow(d, x, y0, x, y1, 2.5f * d->L->scale, d->L->em * 0.7f, d_alpha(c, 200));
+    float y = y0 + (y1 - y0) * t;
+    int cw = d_chip_w(d, d->small_bold, label);
+    int cx = sv->x + sv->w - cw + (int)(d->L->em * 0.6f);
+    if (cx < sv->x)
+        cx = sv->x;
+    d_chip(d, d->small_bold, cx, (int)y - cs_font_height(d->small_bold) / 2, label, c,
+           (cs_rgba){255, 255, 255, 255});
+}
+
+static const char *or_none(const char *s)
+{
+    return s && *s ? s : "None";
+}
+
+/* Animate the frame's event when it touches the stack shown. */
+static void draw_event(dctx *d, const stackview *sv)
+{
+    const sim_event *e = d->ev;
+    if (!e || cs_model_coro(d->M, e->coro) != sv->coro || sv->coro < 0)
+        return;
+    const cs_theme *th = d->th;
+    char buf[160];
+    int top = sv->s ? (int)sv->s->n - 1 : -1;
+    switch (e->kind) {
+    case SIM_EV_YIELD:
+        snprintf(buf, sizeof buf, "yield %s", or_none(cs_model_str(d->M, e->a)));
+        travel(d, sv, depth_y(sv, e->c), depth_y(sv, -1), buf, th->accent);
+        break;
+    case SIM_EV_SEND:
+        snprintf(buf, sizeof buf, "send(%s)", or_none(cs_model_str(d->M, e->a)));
+        travel(d, sv, depth_y(sv, -1), depth_y(sv, top), buf, th->st[CS_ST_RUNNING]);
+        break;
+    case SIM_EV_THROW:
+        snprintf(buf, sizeof buf, "throw %s", cs_model_str(d->M, e->a));
+        travel(d, sv, depth_y(sv, -1), depth_y(sv, top), buf, th->error);
+        break;
+    case SIM_EV_FRAME_POP: {
+        snprintf(buf, sizeof buf, "%s %s", e->a ? "raises" : "returns",
+                 or_none(cs_model_str(d->M, e->b)));
+        float from = depth_y(sv, e->c) - d->L->em * 2.0f;
+        travel(d, sv, from, depth_y(sv, e->c - 1), buf, e->a ? th->error : th->st[CS_ST_RUNNING]);
+        break;
+    }
+    case SIM_EV_RAISE:
+        snprintf(buf, sizeof buf, "raise %s", cs_model_str(d->M, e->a));
+        travel(d, sv, depth_y(sv, e->c) - d->L->em, depth_y(sv, e->c), buf, th->error);
+        break;
+    case SIM_EV_CATCH:
+        snprintf(buf, sizeof buf, "caught: %s", cs_model_str(d->M, e->a));
+        travel(d, sv, depth_y(sv, e->c) - d->L->em, depth_y(sv, e->c), buf, th->st[CS_ST_RUNNING]);
+        break;
+    default:
+        break;
+    }
+}
+
+/* The frame just popped lifts away and fades. */
+static void draw_popped_ghost(dctx *d, const stackview *sv)
+{
+    const sim_event *e = d->ev;
+    if (!e || e->kind != SIM_EV_FRAME_POP || cs_model_coro(d->M, e->coro) != sv->coro
+        || !d->M->st.popped.name)
+        return;
+    int h = frame_h(d, &d->M->st.popped);
+    int gap = d->L->pad + d->L->em / 2;
+    int base = sv->n ? sv->fr[sv->n - 1].y - gap - h : sv->driver.y - gap - h;
+    int dy = -(int)(d->v->anim * d->L->em * 1.5f);
+    uint8_t a = (uint8_t)(255 * (1 - 0.7f * d->v->anim));
+    draw_frame_box(d, sv, &d->M->st.popped, (slot){base, h}, 0, a, dy);
+    if (e->a)
+        d_box_w(d, (cs_rect){sv->x, base + dy, sv->w, h}, d->th->error, 2);
+}
+
+/* A red badge on the frame an exception is passing through. */
+static void draw_exception(dctx *d, const stackview *sv)
+{
+    if (!sv->s || !sv->s->exc)
+        return;
+    int k = sv->s->exc_depth;
+    cs_rect r = k >= sv->first && k - sv->first < sv->n
+                    ? (cs_rect){sv->x, sv->fr[k - sv->first].y, sv->w, sv->fr[k - sv->first].h}
+                    : (cs_rect){sv->x, sv->driver.y, sv->w, sv->driver.h};
+    d_box_w(d, r, d->th->error, (int)(3 * d->L->scale + 0.5f));
+    char buf[160];
+    snprintf(buf, sizeof buf, "%s", sv->s->exc);
+    int w = d_chip_w(d, d->small_bold, buf);
+    d_chip(d, d->small_bold, r.x + r.w - w - 2, r.y + 2, buf, d->th->error,
+           (cs_rgba){255, 255, 255, 255});
+}
+
+static void stack_note(dctx *d, char *buf, size_t n)
+{
+    if (d->focus < 0) {
+        snprintf(buf, n, d->M->st.main_inside ? "main is driving a coroutine by hand"
+                                               : "the program's own frame");
+        return;
+    }
+    const cs_seg *s = cs_lane_at(cs_model_task_lane(d->M, d->focus), d->frame);
+    int st = s ? s->st : CS_ST_NONE;
+    if (st == CS_ST_SLEEPING)
+        snprintf(buf, n, "suspended: sleeping until t=%g", s->when);
+    else if (st == CS_ST_WAITING || st == CS_ST_READY)
+        snprintf(buf, n, "suspended: %s", cs_st_name(st));
+    else
+        snprintf(buf, n, "%s", cs_st_name(st));
+}
+
+void d_stack(dctx *d)
+{
+    char title[96], note[96];
+    if (!d->M) {
+        d_panel(d, d->L->stack, "Stack", NULL);
+        return;
+    }
+    snprintf(title, sizeof title, "Stack of %s", d_task_name(d, d->focus));
+    stack_note(d, note, sizeof note);
+    cs_rect c = d_panel(d, d->L->stack, title, note);
+    stackview sv;
+    pick_stack(d, &sv);
+    place(d, &sv, c);
+    d_clip(d, d->L->stack);
+    draw_driver(d, &sv);
+    const sim_event *e = d->ev;
+    int pushing = e && e->kind == SIM_EV_FRAME_PUSH && cs_model_coro(d->M, e->coro) == sv.coro;
+    for (int i = 0; i < sv.n; i++) {
+        int top = i == sv.n - 1;
+        int dy = 0;
+        uint8_t a = 255;
+        if (pushing && top) {  /* slides in from above */
+            dy = -(int)((1 - d->v->anim) * d->L->em * 1.5f);
+            a = (uint8_t)(255 * (0.3f + 0.7f * d->v->anim));
+        }
+        draw_frame_box(d, &sv, &sv.s->fr[sv.first + i], sv.fr[i], top, a, dy);
+    }
+    draw_await_links(d, &sv);
+    draw_popped_ghost(d, &sv);
+    draw_exception(d, &sv);
+    draw_event(d, &sv);
+    if (!sv.n && d->focus >= 0)
+        cs_text_draw_fit(d->body, c.x, c.y, "no frame: the coroutine has not started or has ended",
+                         c.w, d->th->text_dim);
+    d_unclip(d);
+}

@@ -1,0 +1,443 @@
+/*
+ * draw_timeline.c -- the timeline: one lane for main, one for the loop and
+ * one per task, their states over virtual time or over loop steps, the
+ * cursor at the current frame and a veil over what has not happened yet.
+ *
+ * Segments narrower than a pixel are merged into one pixel column showing
+ * the most telling state among them, so a lane costs at most a few draw
+ * calls per pixel of width however long the run is.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "draw_impl.h"
+
+/* Axis value -> pixel. */
+typedef struct xmap {
+    double x0, x1;
+    double px, pw;
+} xmap;
+
+static double xm(const xmap *m, double v)
+{
+    return m->px + (v - m->x0) / (m->x1 - m->x0) * m->pw;
+}
+
+/* Axis values of a segment. */
+static void seg_x(const dctx *d, const cs_seg *s, double *a, double *b)
+{
+    const cs_model *M = d->M;
+    if (d->v->axis == CS_AXIS_TIME) {
+        *a = s->t0;
+        *b = s->t1;
+    } else {
+        *a = s->e0 < M->nframes ? M->col[s->e0] : M->col_end;
+        *b = s->e1 < M->nframes ? M->col[s->e1] : M->col_end;
+    }
+}
+
+/* First segment of L whose end is past axis value x. */
+static uint32_t seg_first_after(const dctx *d, const cs_lane *L, double x)
+{
+    uint32_t lo = 0, hi = L->nseg;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        double a, b;
+        seg_x(d, &L->segs[mid], &a, &b);
+        if (b > x)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* Which state wins a pixel shared by several segments. */
+static int priority(int st)
+{
+    static const int p[CS_NST] = {0, 5, 8, 9, 3, 4, 1, 2, 2, 7, 6};
+    return st >= 0 && st < CS_NST ? p[st] : 0;
+}
+
+/* Bar height of a state, as a fraction of the lane. */
+static float bar_height(int st)
+{
+    static const float h[CS_NST] = {0, 0.78f, 1.0f, 1.0f, 0.62f, 0.62f, 0.3f, 0.62f,
+                                    0.16f, 0.16f, 0.16f};
+    return st >= 0 && st < CS_NST ? h[st] : 0;
+}
+
+static cs_rect bar_rect(cs_rect row, int st, int x, int w)
+{
+    int m = row.h / 10 + 1;
+    int full = row.h - 2 * m;
+    int h = (int)(full * bar_height(st) + 0.5f);
+    if (h < 2)
+        h = 2;
+    return (cs_rect){x, row.y + m + (full - h) / 2, w, h};
+}
+
+/* ---- labels ---------------------------------------------------------------- */
+
+static void seg_label(const dctx *d, const cs_lane *L, const cs_seg *s, char *buf, size_t n)
+{
+    static const char *const runs[] = {"loop.run_until_complete()", "loop.run_forever()",
+                                       "asyncio.run()"};
+    const cs_model *M = d->M;
+    buf[0] = 0;
+    switch (s->st) {
+    case CS_ST_READY: snprintf(buf, n, "ready"); break;
+    case CS_ST_RUNNING:
+        snprintf(buf, n, "%s", L->who == CS_LANE_LOOP ? d_task_name(d, s->arg) : "running");
+        break;
+    case CS_ST_BLOCKED: snprintf(buf, n, "time.sleep(%g): blocks the loop", s->when - s->t0); break;
+    case CS_ST_SLEEPING: snprintf(buf, n, "sleep until t=%g", s->when); break;
+    case CS_ST_IDLE: snprintf(buf, n, "idle: clock jumps to t=%g", s->t1); break;
+    case CS_ST_DONE: snprintf(buf, n, "done"); break;
+    case CS_ST_FAILED: snprintf(buf, n, "failed"); break;
+    case CS_ST_CANCELLED: snprintf(buf, n, "cancelled"); break;
+    case CS_ST_WAITING:
+        switch (s->wait) {
+        case CS_W_QUEUE_GET: case CS_W_QUEUE_PUT:
+            snprintf(buf, n, "%s.%s()", (uint32_t)s->arg < M->nqueues ? M->queue_name[s->arg] : "queue",
+                     s->wait == CS_W_QUEUE_GET ? "get" : "put");
+            break;
+        case CS_W_TASK: snprintf(buf, n, "awaits %s", d_task_name(d, s->arg)); break;
+        case CS_W_GATHER: snprintf(buf, n, "awaits gather()"); break;
+        case CS_W_LOOP:
+            snprintf(buf, n, "inside %s", s->arg >= 0 && s->arg < 3 ? runs[s->arg] : "the loop");
+            break;
+        default: snprintf(buf, n, "awaits a future"); break;
+        }
+        break;
+    default: break;
+    }
+}
+
+/* ---- one segment ----------------------------------------------------------- */
+
+/* The part of a sleeping segment after its deadline: the task should be
+ * running but nobody gives it the loop (starvation). */
+static void draw_late(dctx *d, const cs_seg *s, const xmap *m, cs_rect row, double pb)
+{
+    if (s->st != CS_ST_SLEEPING || s->late_e >= s->e1)
+        return;
+    double la = d->v->axis == CS_AXIS_TIME ? s->when
+                : (s->late_e < d->M->nframes ? d->M->col[s->late_e] : d->M->col_end);
+    int x = (int)floor(xm(m, la)), x2 = (int)ceil(pb);
+    cs_rect r = bar_rect(row, CS_ST_RUNNING, x, x2 - x);
+    d_fill(d, r, d_alpha(d->th->warn, 60));
+    d_hatch(d, r, d->th->warn, d->L->em / 2);
+    d_box(d, r, d->th->warn);
+    char buf[64];
+    snprintf(buf, sizeof buf, "late %.3g s", s->t1 - s->when);
+    if (cs_text_width(d->small_bold, buf, -1) + 6 < r.w)
+        cs_text_draw(d->small_bold, r.x + 3, row.y + (row.h - cs_font_height(d->small)) / 2,
+                     buf, d->th->text);
+}
+
+/* End marks: a cross for a failure, a slashed ring for a cancellation. */
+static void draw_end_mark(dctx *d, const cs_seg *s, int x, cs_rect row)
+{
+    int r = row.h / 4;
+    int cy = row.y + row.h / 2;
+    if (s->st == CS_ST_FAILED) {
+        cs_rgba c = d->th->error;
+        d_thick_line(d, x - r, cy - r, x + r, cy + r, 3, c);
+        d_thick_line(d, x - r, cy + r, x + r, cy - r, 3, c);
+    } else if (s->st == CS_ST_CANCELLED) {
+        cs_rgba c = d->th->st[CS_ST_CANCELLED];
+        d_disc(d, x, cy, r + 1, c);
+        d_disc(d, x, cy, r - 2, d->th->panel);
+        d_thick_line(d, x - r, cy + r, x + r, cy - r, 2.5f, c);
+    } else if (s->st == CS_ST_DONE) {
+        d_fill(d, (cs_rect){x - 1, row.y + row.h / 4, 3, row.h / 2}, d->th->st[CS_ST_DONE]);
+    }
+}
+
+static void draw_seg(dctx *d, const cs_lane *L, const cs_seg *s, const xmap *m,
+                     cs_rect row, double pa, double pb)
+{
+    const cs_theme *th = d->th;
+    int x = (int)floor(pa), w = (int)ceil(pb) - x;
+    int minw = (int)(2 * d->L->scale + 0.5f);
+    if ((s->st == CS_ST_RUNNING || s->st == CS_ST_BLOCKED) && w < minw)
+        w = minw;
+    if (w < 1)
+        w = 1;
+    cs_rect r = bar_rect(row, s->st, x, w);
+    d_fill(d, r, th->st[s->st]);
+    if (s->st == CS_ST_BLOCKED)
+        d_hatch(d, r, d_mix(th->st[s->st], (cs_rgba){0, 0, 0, 255}, 0.45f), d->L->em / 2);
+    if (s->st == CS_ST_WAITING && w > 8)  /* dashed: waiting differs from sleeping in shape */
+        for (int k = x + 6; k < x + w; k += 12)
+            d_fill(d, (cs_rect){k, r.y + r.h / 2 - 1, 6, 2}, d_alpha(th->st_text[s->st], 120));
+    draw_late(d, s, m, row, pb);
+    if (s->st >= CS_ST_DONE)
+        draw_end_mark(d, s, x, row);
+    char buf[96];
+    seg_label(d, L, s, buf, sizeof buf);
+    int tw = cs_text_width(d->small, buf, -1);
+    if (buf[0] && s->st != CS_ST_DONE && tw + 8 < w && r.h >= cs_font_height(d->small) - 4)
+        cs_text_draw(d->small, x + 4, r.y + (r.h - cs_font_height(d->small)) / 2, buf,
+                     th->st_text[s->st]);
+    else if (buf[0] && s->st >= CS_ST_FAILED && tw + 20 < w)
+        cs_text_draw(d->small, x + row.h / 2, row.y, buf, th->text_dim);
+}
+
+/* ---- one lane ----------------------------------------------------------------- */
+
+typedef struct bucket {
+    int px;
+    int st;
+} bucket;
+
+static void bucket_flush(dctx *d, bucket *b, cs_rect row)
+{
+    if (b->px == INT32_MIN)
+        return;
+    int w = 1;
+    if (b->st == CS_ST_RUNNING || b->st == CS_ST_BLOCKED)
+        w = (int)(2 * d->L->scale + 0.5f);
+    d_fill(d, bar_rect(row, b->st, b->px, w > 1 ? w : 1), d->th->st[b->st]);
+    b->px = INT32_MIN;
+}
+
+static void draw_lane(dctx *d, const cs_lane *L, const xmap *m, cs_rect row)
+{
+    bucket b = {INT32_MIN, 0};
+    int inpix = 0;
+    for (uint32_t i = seg_first_after(d, L, m->x0); i < L->nseg; i++) {
+        const cs_seg *s = &L->segs[i];
+        double a, e;
+        seg_x(d, s, &a, &e);
+        if (a > m->x1)
+            break;
+        double pa = xm(m, a), pb = xm(m, e);
+        if (pb - pa >= 1.0 || s->st >= CS_ST_DONE || s->late_e < s->e1) {
+            bucket_flush(d, &b, row);
+            draw_seg(d, L, s, m, row, pa, pb);
+            continue;
+        }
+        int px = (int)floor(pa);
+        if (px != b.px) {
+            bucket_flush(d, &b, row);
+            b = (bucket){px, s->st};
+            inpix = 0;
+        } else if (priority(s->st) > priority(b.st)) {
+            b.st = s->st;
+        }
+        if (++inpix > 8) {  /* many in one pixel: jump to the next pixel */
+            double next = m->x0 + (px + 1 - m->px) / m->pw * (m->x1 - m->x0);
+            uint32_t j = seg_first_after(d, L, next);
+            if (j > i + 1)
+                i = j - 1;
+            inpix = 0;
+        }
+    }
+    bucket_flush(d, &b, row);
+}
+
+/* ---- names, axis, cursor -------------------------------------------------------- */
+
+static void lane_name(dctx *d, const cs_lane *L, cs_rect row, int selected)
+{
+    const cs_theme *th = d->th;
+    cs_rect nr = {d->L->tl_names.x, row.y, d->L->tl_names.w, row.h};
+    if (selected)
+        d_fill(d, nr, th->highlight);
+    const cs_seg *s = cs_lane_at(L, d->frame);
+    int st = s ? s->st : CS_ST_NONE;
+    int box = row.h / 2;
+    int x = nr.x + d->L->pad;
+    d_fill(d, (cs_rect){x, row.y + (row.h - box) / 2, box, box}, st ? th->st[st] : th->panel_alt);
+    d_box(d, (cs_rect){x, row.y + (row.h - box) / 2, box, box}, th->border);
+    x += box + d->L->pad;
+    char buf[96];
+    if (L->who == CS_LANE_MAIN)
+        snprintf(buf, sizeof buf, "main");
+    else if (L->who == CS_LANE_LOOP)
+        snprintf(buf, sizeof buf, "event loop");
+    else
+        snprintf(buf, sizeof buf, "%s %s", d->M->tasks[L->who].name, d->M->tasks[L->who].fn);
+    int ty = row.y + (row.h - cs_font_height(d->body)) / 2;
+    cs_font *f = selected ? d->bold : d->body;
+    cs_text_draw_fit(f, x, ty, buf, nr.x + nr.w - x - d->L->pad / 2, th->text);
+}
+
+/* A "nice" tick spacing (1, 2 or 5 times a power of ten) near want. */
+static double nice_step(double want)
+{
+    double p = pow(10, floor(log10(want)));
+    double m = want / p;
+    return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
+}
+
+static void axis_time(dctx *d, const xmap *m)
+{
+    cs_rect a = d->L->tl_axis;
+    double step = nice_step((m->x1 - m->x0) / (a.w / (d->L->em * 6.0) + 1));
+    for (double t = ceil(m->x0 / step) * step; t <= m->x1; t += step) {
+        int x = (int)xm(m, t);
+        d_line(d, x, a.y + a.h - 4, x, a.y + a.h, d->th->text_dim);
+        d_line(d, x, d->L->tl_lanes.y, x, d->L->tl_lanes.y + d->L->tl_lanes.h,
+               d_alpha(d->th->border, 90));
+        char buf[32];
+        snprintf(buf, sizeof buf, "%g s", fabs(t) < step / 1e6 ? 0.0 : t);
+        cs_text_draw(d->small, x + 3, a.y, buf, d->th->text_dim);
+    }
+}
+
+/* Iteration boundaries as grid lines, labelled when there is room. */
+static void axis_steps(dctx *d, const xmap *m)
+{
+    const cs_model *M = d->M;
+    cs_rect a = d->L->tl_axis;
+    int last = INT32_MIN, gap = cs_text_width(d->small, "it 0000", -1);
+    uint32_t i = 0, lo = 0, hi = M->niters;
+    while (lo < hi) { /* first iteration at or after x0 */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (M->col[M->iters[mid]] < m->x0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (i = lo; i < M->niters; i++) {
+        double c = M->col[M->iters[i]];
+        if (c > m->x1)
+            break;
+        int x = (int)xm(m, c);
+        if (x - last < 3)
+            continue;
+        d_line(d, x, d->L->tl_lanes.y, x, d->L->tl_lanes.y + d->L->tl_lanes.h,
+               d_alpha(d->th->border, 110));
+        if (x - last >= gap) {
+            char buf[32];
+            snprintf(buf, sizeof buf, "it %d", M->trace->ev[M->iters[i]].a);
+            cs_text_draw(d->small, x + 2, a.y, buf, d->th->text_dim);
+            d_line(d, x, a.y + a.h - 4, x, a.y + a.h, d->th->text_dim);
+            last = x;
+        }
+    }
+}
+
+/* Cursor x: in steps mode, frames inside a step are spread across it. */
+static double cursor_x(dctx *d, const xmap *m)
+{
+    if (d->v->axis == CS_AXIS_TIME)
+        return xm(m, cs_view_frame_x(d->v, d->frame));
+    const cs_seg *s = cs_lane_at(cs_model_loop_lane(d->M), d->frame);
+    if (s && s->st == CS_ST_RUNNING && s->e1 > s->e0) {
+        double a, b;
+        seg_x(d, s, &a, &b);
+        double f = (d->frame - s->e0 + 0.5) / (double)(s->e1 - s->e0);
+        return xm(m, a + (b - a) * f);
+    }
+    return xm(m, cs_view_frame_x(d->v, d->frame));
+}
+
+static void draw_cursor(dctx *d, const xmap *m)
+{
+    const cs_layout *L = d->L;
+    double cx = cursor_x(d, m);
+    int x = (int)cx;
+    cs_rect lanes = L->tl_lanes;
+    if (x < lanes.x + lanes.w)
+        d_fill(d, (cs_rect){x > lanes.x ? x : lanes.x, lanes.y,
+                            lanes.x + lanes.w - (x > lanes.x ? x : lanes.x), lanes.h},
+               d->th->future);
+    if (x < lanes.x || x > lanes.x + lanes.w)
+        return;
+    int w = (int)(2 * L->scale + 0.5f);
+    d_fill(d, (cs_rect){x - w / 2, L->tl_axis.y, w > 1 ? w : 1, lanes.y + lanes.h - L->tl_axis.y},
+           d->th->accent);
+    float hs = L->small * 0.6f;
+    d_tri(d, x - hs, L->tl_axis.y, x + hs, L->tl_axis.y, x, L->tl_axis.y + hs, d->th->accent);
+}
+
+/* ---- fork arrows ---------------------------------------------------------------- */
+
+static int lane_row_y(const dctx *d, int lane)
+{
+    return d->L->tl_lanes.y + (lane - d->v->lane_top) * d->L->lane_h;
+}
+
+/* From the creator's lane to the new task's lane, where it was created. */
+static void draw_forks(dctx *d, const xmap *m, int first, int last)
+{
+    const cs_layout *L = d->L;
+    for (int lane = first; lane < last; lane++) {
+        if (lane < 2)
+            continue;
+        const cs_taskinfo *ti = &d->M->tasks[lane - 2];
+        if (ti->creator < -1)
+            continue;
+        double x = xm(m, cs_view_frame_x(d->v, ti->born));
+        if (x < L->tl_lanes.x || x > L->tl_lanes.x + L->tl_lanes.w)
+            continue;
+        int from = ti->creator >= 0 ? ti->creator + 2 : 0;
+        int y0 = lane_row_y(d, from) + L->lane_h / 2;
+        if (y0 < L->tl_lanes.y)
+            y0 = L->tl_lanes.y;
+        int y1 = lane_row_y(d, lane) + L->lane_h / 2;
+        cs_rgba c = d_alpha(d->th->text, 150);
+        d_arrow(d, (float)x, (float)y0, (float)x, (float)y1 - L->lane_h * 0.3f,
+                1.5f * L->scale, L->lane_h * 0.25f, c);
+    }
+}
+
+static void draw_scrollbar(dctx *d, int nlanes, int vis)
+{
+    cs_rect s = d->L->tl_scroll;
+    d_fill(d, s, d->th->panel_alt);
+    if (nlanes <= vis)
+        return;
+    int th = s.h * vis / nlanes;
+    if (th < d->L->em)
+        th = d->L->em;
+    int ty = s.y + (int)((double)(s.h - th) * d->v->lane_top / (nlanes - vis));
+    d_fill(d, (cs_rect){s.x + 1, ty, s.w - 2, th}, d->th->text_dim);
+}
+
+void d_timeline(dctx *d)
+{
+    const cs_layout *L = d->L;
+    char note[160];
+    snprintf(note, sizeof note, "%s   X: %s   wheel: zoom   drag: pan",
+             d->v->axis == CS_AXIS_TIME ? "virtual time" : "loop iterations and steps",
+             d->v->axis == CS_AXIS_TIME ? "steps" : "time");
+    d_panel(d, L->timeline, "Timeline", note);
+    if (!d->M || d->M->nframes == 0)
+        return;
+    xmap m;
+    cs_view_range(d->v, &m.x0, &m.x1);
+    m.px = L->tl_lanes.x;
+    m.pw = L->tl_lanes.w;
+    d_clip(d, (cs_rect){L->tl_axis.x, L->tl_axis.y, L->tl_axis.w, L->tl_axis.h + L->tl_lanes.h});
+    d->v->axis == CS_AXIS_TIME ? axis_time(d, &m) : axis_steps(d, &m);
+    d_unclip(d);
+    int nl = (int)d->M->nlanes, vis = cs_layout_visible_lanes(L);
+    int first = d->v->lane_top, last = first + vis < nl ? first + vis : nl;
+    for (int lane = first; lane < last; lane++) {
+        cs_rect row = {L->tl_lanes.x, lane_row_y(d, lane), L->tl_lanes.w, L->lane_h};
+        int who = lane == 0 ? -1 : lane - 2;
+        int sel = lane != 1 && who == d->focus;
+        if (sel)
+            d_fill(d, row, d_alpha(d->th->highlight, 140));
+        d_line(d, row.x, row.y + row.h - 1, row.x + row.w, row.y + row.h - 1,
+               d_alpha(d->th->border, 80));
+        d_clip(d, row);
+        draw_lane(d, &d->M->lanes[lane], &m, row);
+        d_unclip(d);
+        lane_name(d, &d->M->lanes[lane], row, sel);
+    }
+    d_clip(d, L->tl_lanes);
+    draw_forks(d, &m, first, last);
+    d_unclip(d);
+    d_clip(d, (cs_rect){L->tl_axis.x - 8, L->tl_axis.y, L->tl_axis.w + 16,
+                        L->tl_axis.h + L->tl_lanes.h});
+    draw_cursor(d, &m);
+    d_unclip(d);
+    draw_scrollbar(d, nl, vis);
+}

@@ -1,0 +1,295 @@
+/*
+ * text.c -- fonts, the glyph atlas, and drawing strings.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL_ttf.h>
+
+#include "text.h"
+
+#define ATLAS 1024
+#define NSLOTS 1024          /* glyph hash slots per font (power of two) */
+#define MAXFONTS 48
+
+typedef struct glyph {
+    uint32_t cp;             /* codepoint + 1; 0 = empty slot */
+    int page;                /* atlas page, -1 for an empty glyph */
+    SDL_Rect src;
+    int advance;
+} glyph;
+
+struct cs_font {
+    cs_text *tx;
+    TTF_Font *ttf;
+    cs_face face;
+    int px, height, ascent;
+    glyph slots[NSLOTS];
+};
+
+struct cs_text {
+    SDL_Renderer *r;
+    char path[CS_NFACES][1024];
+    cs_font *fonts[MAXFONTS];
+    int nfonts;
+    SDL_Texture *pages[16];
+    int npages;
+    int shelf_x, shelf_y, shelf_h;   /* packing cursor in the last page */
+};
+
+static const char *const face_files[CS_NFACES] = {
+    "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf"};
+
+cs_text *cs_text_new(SDL_Renderer *r, const char *assets_dir)
+{
+    if (!TTF_WasInit() && TTF_Init() < 0)
+        return NULL;
+    cs_text *tx = calloc(1, sizeof *tx);
+    if (!tx)
+        return NULL;
+    tx->r = r;
+    for (int i = 0; i < CS_NFACES; i++) {
+        snprintf(tx->path[i], sizeof tx->path[i], "%s/%s", assets_dir, face_files[i]);
+        FILE *f = fopen(tx->path[i], "rb");
+        if (!f) {
+            SDL_SetError("font not found: %s", tx->path[i]);
+            free(tx);
+            return NULL;
+        }
+        fclose(f);
+    }
+    return tx;
+}
+
+void cs_text_free(cs_text *tx)
+{
+    if (!tx)
+        return;
+    for (int i = 0; i < tx->nfonts; i++) {
+        TTF_CloseFont(tx->fonts[i]->ttf);
+        free(tx->fonts[i]);
+    }
+    for (int i = 0; i < tx->npages; i++)
+        SDL_DestroyTexture(tx->pages[i]);
+    free(tx);
+}
+
+cs_font *cs_font_get(cs_text *tx, cs_face face, int px)
+{
+    if (px < 6)
+        px = 6;
+    for (int i = 0; i < tx->nfonts; i++)
+        if (tx->fonts[i]->face == face && tx->fonts[i]->px == px)
+            return tx->fonts[i];
+    if (tx->nfonts == MAXFONTS) {  /* forget the oldest size */
+        TTF_CloseFont(tx->fonts[0]->ttf);
+        free(tx->fonts[0]);
+        memmove(tx->fonts, tx->fonts + 1, (MAXFONTS - 1) * sizeof *tx->fonts);
+        tx->nfonts--;
+    }
+    cs_font *f = calloc(1, sizeof *f);
+    if (!f)
+        abort();
+    f->ttf = TTF_OpenFont(tx->path[face], px);
+    if (!f->ttf) {
+        fprintf(stderr, "coroscope: %s\n", TTF_GetError());
+        abort();
+    }
+    TTF_SetFontHinting(f->ttf, TTF_HINTING_LIGHT);
+    f->tx = tx;
+    f->face = face;
+    f->px = px;
+    f->height = TTF_FontLineSkip(f->ttf);
+    f->ascent = TTF_FontAscent(f->ttf);
+    tx->fonts[tx->nfonts++] = f;
+    return f;
+}
+
+int cs_font_height(const cs_font *f) { return f->height; }
+int cs_font_ascent(const cs_font *f) { return f->ascent; }
+
+/* ---- the atlas ---------------------------------------------------------- */
+
+static int new_page(cs_text *tx)
+{
+    if (tx->npages == 16)
+        return -1;
+    SDL_Texture *t = SDL_CreateTexture(tx->r, SDL_PIXELFORMAT_ARGB8888,
+                                       SDL_TEXTUREACCESS_STATIC, ATLAS, ATLAS);
+    if (!t)
+        return -1;
+    SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+    void *zero = calloc((size_t)ATLAS * ATLAS, 4);
+    if (zero) {
+        SDL_UpdateTexture(t, NULL, zero, ATLAS * 4);
+        free(zero);
+    }
+    tx->pages[tx->npages++] = t;
+    tx->shelf_x = tx->shelf_y = tx->shelf_h = 0;
+    return 0;
+}
+
+/* Room for a w x h glyph: its page and position, or -1. */
+static int atlas_place(cs_text *tx, int w, int h, SDL_Rect *at)
+{
+    if (w > ATLAS || h > ATLAS)
+        return -1;
+    if (tx->npages && tx->shelf_x + w > ATLAS) {
+        tx->shelf_x = 0;
+        tx->shelf_y += tx->shelf_h + 1;
+        tx->shelf_h = 0;
+    }
+    if (!tx->npages || tx->shelf_y + h > ATLAS)
+        if (new_page(tx) < 0)
+            return -1;
+    *at = (SDL_Rect){tx->shelf_x, tx->shelf_y, w, h};
+    tx->shelf_x += w + 1;
+    if (h > tx->shelf_h)
+        tx->shelf_h = h;
+    return tx->npages - 1;
+}
+
+/* Render codepoint cp of f into the atlas. */
+static void glyph_make(cs_font *f, uint32_t cp, glyph *g)
+{
+    int minx, maxx, miny, maxy, adv = 0;
+    g->cp = cp + 1;
+    g->page = -1;
+    if (TTF_GlyphMetrics32(f->ttf, cp, &minx, &maxx, &miny, &maxy, &adv) < 0)
+        adv = f->px / 2;
+    g->advance = adv;
+    if (cp == ' ')
+        return;
+    SDL_Surface *s = TTF_RenderGlyph32_Blended(f->ttf, cp, (SDL_Color){255, 255, 255, 255});
+    if (!s)
+        return;
+    SDL_Surface *c = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+    SDL_FreeSurface(s);
+    if (!c)
+        return;
+    int page = atlas_place(f->tx, c->w, c->h, &g->src);
+    if (page >= 0) {
+        SDL_UpdateTexture(f->tx->pages[page], &g->src, c->pixels, c->pitch);
+        g->page = page;
+    }
+    SDL_FreeSurface(c);
+}
+
+static glyph *glyph_get(cs_font *f, uint32_t cp)
+{
+    uint32_t h = (cp * 2654435761u) & (NSLOTS - 1);
+    for (int probe = 0; probe < NSLOTS; probe++) {
+        glyph *g = &f->slots[(h + (uint32_t)probe) & (NSLOTS - 1)];
+        if (g->cp == cp + 1)
+            return g;
+        if (g->cp == 0) {
+            glyph_make(f, cp, g);
+            return g;
+        }
+    }
+    return &f->slots[h];  /* table full: reuse a slot's metrics */
+}
+
+/* ---- UTF-8 ---------------------------------------------------------------- */
+
+/* Decode one codepoint at s (n bytes left); *len gets its byte length. */
+static uint32_t utf8_next(const unsigned char *s, int n, int *len)
+{
+    uint32_t c = s[0];
+    int k = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (k > n || (k > 1 && c < 0xC0)) {
+        *len = 1;
+        return 0xFFFD;
+    }
+    if (k > 1) {
+        c &= 0x3F >> (k - 1);
+        for (int i = 1; i < k; i++)
+            c = (c << 6) | (s[i] & 0x3F);
+    }
+    *len = k;
+    return c;
+}
+
+int cs_text_width(cs_font *f, const char *s, int n)
+{
+    if (n < 0)
+        n = (int)strlen(s);
+    int w = 0, len;
+    for (int i = 0; i < n; i += len)
+        w += glyph_get(f, utf8_next((const unsigned char *)s + i, n - i, &len))->advance;
+    return w;
+}
+
+/* Draw n bytes of s. */
+static int draw_n(cs_font *f, int x, int y, const char *s, int n, cs_rgba c)
+{
+    int pen = x, len, last = -1;
+    for (int i = 0; i < n; i += len) {
+        glyph *g = glyph_get(f, utf8_next((const unsigned char *)s + i, n - i, &len));
+        if (g->page >= 0) {
+            SDL_Texture *t = f->tx->pages[g->page];
+            if (g->page != last) {
+                SDL_SetTextureColorMod(t, c.r, c.g, c.b);
+                SDL_SetTextureAlphaMod(t, c.a);
+                last = g->page;
+            }
+            SDL_Rect dst = {pen, y, g->src.w, g->src.h};
+            SDL_RenderCopy(f->tx->r, t, &g->src, &dst);
+        }
+        pen += g->advance;
+    }
+    return pen - x;
+}
+
+int cs_text_draw(cs_font *f, int x, int y, const char *s, cs_rgba c)
+{
+    return draw_n(f, x, y, s, (int)strlen(s), c);
+}
+
+/* Length in bytes of the longest prefix of s[0..n) no wider than max_w. */
+static int prefix_fitting(cs_font *f, const char *s, int n, int max_w)
+{
+    int w = 0, len, i = 0;
+    while (i < n) {
+        int a = glyph_get(f, utf8_next((const unsigned char *)s + i, n - i, &len))->advance;
+        if (w + a > max_w)
+            break;
+        w += a;
+        i += len;
+    }
+    return i;
+}
+
+int cs_text_draw_fit(cs_font *f, int x, int y, const char *s, int max_w, cs_rgba c)
+{
+    int n = (int)strlen(s);
+    if (max_w <= 0)
+        return 0;
+    if (cs_text_width(f, s, n) <= max_w)
+        return draw_n(f, x, y, s, n, c);
+    static const char ell[] = "\xE2\x80\xA6";   /* … */
+    int ew = cs_text_width(f, ell, 3);
+    int k = prefix_fitting(f, s, n, max_w - ew);
+    int w = draw_n(f, x, y, s, k, c);
+    return w + draw_n(f, x + w, y, ell, 3, c);
+}
+
+int cs_text_fit_words(cs_font *f, const char *s, int max_w)
+{
+    int n = (int)strlen(s);
+    int k = prefix_fitting(f, s, n, max_w);
+    if (k >= n)
+        return n;
+    int cut = k;
+    while (cut > 0 && s[cut] != ' ')
+        cut--;
+    if (cut > 0)
+        return cut;
+    if (k == 0) {
+        int len;
+        utf8_next((const unsigned char *)s, n, &len);
+        return len;
+    }
+    return k;
+}
