@@ -341,16 +341,20 @@ int sim_frame_call(sim_state *S, sim_frame *f, const sim_call *c, sim_value *out
 }
 
 
-/* gather(*items): every item ensure_future'd in order on one loop. */
+/* gather(*items): Python evaluates every argument first (a nested gather
+ * creates its tasks then), and only then does gather ensure_future each
+ * one in order on one loop. */
 static int make_gather(sim_state *S, sim_frame *f, const sim_target *tg, sim_value *out,
                        sim_exc **e)
 {
     sim_future **futs = sim_arena_alloc(&S->arena, (size_t)(tg->n + 1) * sizeof *futs);
+    sim_value *vals = sim_arena_alloc(&S->arena, (size_t)(tg->n + 1) * sizeof *vals);
     sim_loop *loop = NULL;
+    for (int i = 0; i < tg->n; i++)
+        if (sim_frame_target(S, f, &tg->items[i], &vals[i], e) < 0)
+            return -1;
     for (int i = 0; i < tg->n; i++) {
-        sim_value v;
-        if (sim_frame_target(S, f, &tg->items[i], &v, e) < 0 ||
-            !(futs[i] = sim_ensure_future(S, v, loop, e)))
+        if (!(futs[i] = sim_ensure_future(S, vals[i], loop, e)))
             return -1;
         loop = futs[i]->loop;
     }
