@@ -42,6 +42,12 @@ typedef struct cs_view {
     const cs_picker_item *picker;  /* the scenario picker, or NULL */
     int npicker, picker_sel;
     const char *status;        /* a short message in the header, or NULL */
+    /* prediction mode (key P): the console and the future of the timeline
+     * are hidden; at a print the window asks "What is printed next?"
+     * until the teacher reveals it. */
+    int predict;
+    int predict_ask;           /* 1: the current frame's print is hidden
+                                  behind the question */
 } cs_view;
 
 /* Defaults: light theme, automatic scale, time axis, whole run, follow. */

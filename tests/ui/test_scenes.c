@@ -1,0 +1,179 @@
+/*
+ * test_scenes.c -- the model of real runs of bundled scenarios: what the
+ * renderer draws from (lanes, segments, stacks, queues) at chosen frames,
+ * so a change of layout cannot hide a wrong state.
+ */
+#include <stdlib.h>
+
+#include "doc.h"
+#include "test.h"
+
+int ui_check_seeks(const sim_trace *T, const struct sim_scenario *sc);
+
+/* Load a bundled scenario into d; 0 on success. */
+static int load(cs_doc *d, const char *file)
+{
+    char path[1024], err[4096];
+    snprintf(path, sizeof path, "%s/%s", COROSCOPE_SCENARIOS, file);
+    if (cs_doc_load(d, path, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* The first frame at or after f whose event is of kind k, or nframes. */
+static uint32_t find_ev(const cs_model *M, uint32_t f, int k)
+{
+    while (f < M->nframes && cs_model_event(M, f)->kind != k)
+        f++;
+    return f;
+}
+
+static int32_t task_named(const cs_model *M, const char *name)
+{
+    for (uint32_t i = 0; i < M->ntasks; i++)
+        if (!strcmp(M->tasks[i].name, name))
+            return (int32_t)i;
+    return -1;
+}
+
+/* The stack main drives by hand at the first yield: w4 > w3 > w2 > W1,
+ * the yield leaves from depth 3; after the last send the stack is empty. */
+TEST_IMPL(scenario_stack_w1_w4)
+{
+    cs_doc d;
+    ASSERT_EQ_INT(0, load(&d, "06-stack-w1-w4.json"));
+    cs_model *M = &d.M;
+    uint32_t y = find_ev(M, 0, SIM_EV_YIELD);
+    ASSERT(y < M->nframes);
+    cs_model_seek(M, y);
+    const sim_event *e = cs_model_event(M, y);
+    const cs_stack *s = &M->st.stacks[cs_model_coro(M, e->coro)];
+    ASSERT_EQ_INT(4, s->n);
+    static const char *names[] = {"w4", "w3", "w2", "W1"};
+    for (int i = 0; i < 4; i++)
+        ASSERT_EQ_STR(names[i], s->fr[i].name);
+    ASSERT_EQ_INT(SIM_FR_COROUTINE, s->fr[2].kind);
+    ASSERT_EQ_INT(SIM_FR_AWAITABLE, s->fr[3].kind);
+    ASSERT_EQ_INT(3, e->c);
+    cs_model_seek(M, M->nframes - 1);
+    ASSERT_EQ_INT(0, M->st.stacks[cs_model_coro(M, e->coro)].n);
+    ASSERT_EQ_INT(0, ui_check_seeks(sim_trace_get(d.S), d.sc));
+    cs_doc_free(&d);
+    return 0;
+}
+
+/* c1 forks c2 at t=1: Task-2 is born then, created by Task-1, and its
+ * lane starts there; every task of the run finishes. */
+TEST_IMPL(scenario_fork_lanes)
+{
+    cs_doc d;
+    ASSERT_EQ_INT(0, load(&d, "08-fork.json"));
+    cs_model *M = &d.M;
+    int32_t t1 = task_named(M, "Task-1"), t2 = task_named(M, "Task-2");
+    ASSERT(t1 >= 0 && t2 >= 0);
+    ASSERT_EQ_INT(t1, M->tasks[t2].creator);
+    ASSERT_NEAR(1.0, cs_model_event(M, M->tasks[t2].born)->t, 1e-9);
+    const cs_lane *L = cs_model_task_lane(M, t2);
+    ASSERT(L && L->nseg > 0);
+    ASSERT_NEAR(1.0, L->segs[0].t0, 1e-9);
+    int slept = 0;
+    for (uint32_t i = 0; i < L->nseg; i++)
+        if (L->segs[i].st == CS_ST_SLEEPING && fabs(L->segs[i].when - 3.0) < 1e-9)
+            slept = 1;
+    ASSERT(slept);
+    for (uint32_t i = 0; i < M->ntasks; i++)
+        ASSERT_EQ_INT(SIM_TASK_FINISHED, M->tasks[i].final);
+    ASSERT_EQ_INT(CS_ST_DONE, L->segs[L->nseg - 1].st);
+    cs_doc_free(&d);
+    return 0;
+}
+
+/* A blocks for 1 s from t=0.5 holding the loop; B's 0.5 s timer fires at
+ * 0.5 too, but B is only ready, starved, until A lets go at 1.5. */
+TEST_IMPL(scenario_famine_late)
+{
+    cs_doc d;
+    ASSERT_EQ_INT(0, load(&d, "04-famine.json"));
+    cs_model *M = &d.M;
+    const cs_lane *A = cs_model_task_lane(M, task_named(M, "Task-1"));
+    const cs_lane *B = cs_model_task_lane(M, task_named(M, "Task-2"));
+    int blocked = 0, late = 0;
+    for (uint32_t i = 0; i < A->nseg; i++)
+        if (A->segs[i].st == CS_ST_BLOCKED && fabs(A->segs[i].t0 - 0.5) < 1e-9 &&
+            fabs(A->segs[i].t1 - 1.5) < 1e-9)
+            blocked = 1;
+    for (uint32_t i = 0; i < B->nseg; i++) {
+        const cs_seg *s = &B->segs[i];
+        if (s->st == CS_ST_READY && fabs(s->t0 - 0.5) < 1e-9 && fabs(s->t1 - 1.5) < 1e-9)
+            late = 1;
+    }
+    ASSERT(blocked);
+    ASSERT(late);
+    cs_doc_free(&d);
+    return 0;
+}
+
+/* The window of four: the queue never holds more than 4 items, is full
+ * with putters waiting at some frame, and ends empty. */
+TEST_IMPL(scenario_queue_window_slots)
+{
+    cs_doc d;
+    ASSERT_EQ_INT(0, load(&d, "13-queue-window.json"));
+    cs_model *M = &d.M;
+    ASSERT_EQ_INT(1, M->nqueues);
+    ASSERT_EQ_INT(4, M->queue_max[0]);
+    uint32_t most = 0, full_waiting = 0;
+    for (uint32_t f = 0; f < M->nframes; f++) {
+        cs_model_seek(M, f);
+        const cs_qstate *q = &M->st.queues[0];
+        most = q->n > most ? q->n : most;
+        if (q->n == 4 && q->nputters > 0)
+            full_waiting++;
+    }
+    ASSERT_EQ_INT(4, most);
+    ASSERT(full_waiting > 0);
+    ASSERT_EQ_INT(0, M->st.queues[0].n);
+    ASSERT_EQ_INT(0, ui_check_seeks(sim_trace_get(d.S), d.sc));
+    cs_doc_free(&d);
+    return 0;
+}
+
+/* Every bundled scenario folds into a model whose every frame narrates. */
+TEST_IMPL(scenario_all_narrate)
+{
+    char **titles, **files, err[512];
+    int n = cs_doc_index(COROSCOPE_SCENARIOS, &titles, &files, err, sizeof err);
+    ASSERT(n >= 19);
+    for (int i = 0; i < n; i++) {
+        if (strstr(files[i], "100k"))
+            continue;  /* 4 million frames: the benchmark's job */
+        cs_doc d;
+        char buf[512], lerr[4096];
+        ASSERT_EQ_INT(0, cs_doc_load(&d, files[i], lerr, sizeof lerr));
+        for (uint32_t f = 0; f < d.M.nframes; f++) {
+            cs_model_seek(&d.M, f);
+            cs_narrate(&d.M, f, buf, sizeof buf);
+            if (!buf[0])
+                TEST_FAIL_("%s frame %u has no narration", files[i], f);
+        }
+        cs_doc_free(&d);
+    }
+    cs_doc_index_free(titles, files, n);
+    return 0;
+}
+
+/* A file that does not load leaves the doc empty and says where and why. */
+TEST_IMPL(scenario_invalid_file_error)
+{
+    char path[1024], err[4096];
+    snprintf(path, sizeof path, "%s/../tests/invalid/missing-comma.json", COROSCOPE_SCENARIOS);
+    cs_doc d;
+    ASSERT_EQ_INT(-1, cs_doc_load(&d, path, err, sizeof err));
+    ASSERT_EQ_INT(0, d.loaded);
+    ASSERT(strstr(err, "missing-comma.json:") != NULL);
+    ASSERT(strstr(err, ": error: ") != NULL);
+    cs_doc_free(&d);
+    return 0;
+}
