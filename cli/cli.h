@@ -11,7 +11,8 @@
 /* Exit statuses of the command-line contract (format section 7). */
 enum { CLI_OK = 0, CLI_MISMATCH = 1, CLI_USAGE = 2 };
 
-/* Write data[0..len) to path atomically (temporary file + rename), or to
+/* Write data[0..len) to path atomically (temporary file + rename; an
+ * existing device or FIFO is written directly), or to
  * standard output when path is "-". Returns 0, or -1 after printing why. */
 int cli_write_file(const char *path, const char *data, size_t len);
 
@@ -21,5 +22,9 @@ sim_scenario *cli_load(const char *path);
 /* Compare the outcome of sc's run with its "expect" block; prints a diff
  * of each mismatch to out. Returns 0 when all match, 1 otherwise. */
 int cli_check_expect(const sim_scenario *sc, const sim_outcome *o, FILE *out);
+
+/* The commands in their own files: arguments after the command name;
+ * each returns the exit status. */
+int cli_grade(int argc, char **argv);     /* grade.c */
 
 #endif

@@ -1,0 +1,234 @@
+/*
+ * answer.c -- a student's predicted transcript, read and checked: UTF-8
+ * text, one printed line per line, optionally prefixed by its virtual
+ * time. The rules are in docs/FORMAT-EXTENSIONS.md ("Answer files").
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grade.h"
+
+/* Largest answer file accepted: far beyond any transcript a student types. */
+#define ANSWER_MAX_BYTES (16u << 20)
+
+/* Read all of path into a malloc'ed buffer (*len bytes, NUL-terminated).
+ * NULL with err set when it cannot be read or is too large. */
+static char *answer_slurp(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap + 1);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n, fp)) > 0) {
+        n += got;
+        if (n > ANSWER_MAX_BYTES)
+            break;
+        if (n == cap) {
+            cap *= 2;
+            char *nb = realloc(buf, cap + 1);
+            if (!nb)
+                free(buf);
+            buf = nb;
+        }
+    }
+    int failed = ferror(fp);
+    fclose(fp);
+    if (!buf || failed || n > ANSWER_MAX_BYTES) {
+        snprintf(err, errlen, "%s: %s", path,
+                 !buf ? "out of memory" : failed ? "read error (is it a directory?)"
+                                                : "larger than 16 MiB: not a transcript");
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 when the
+ * bytes there are not UTF-8 (overlong forms and surrogates included). */
+static int answer_utf8_len(const unsigned char *s, size_t n)
+{
+    if (s[0] < 0x80)
+        return 1;
+    int len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    if (len == 0 || s[0] > 0xF4 || (size_t)len > n)
+        return 0;
+    for (int i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if (len == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
+        return 0;
+    if (len == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
+        return 0;
+    return len;
+}
+
+/* Check the whole text: no NUL byte, valid UTF-8. On failure err gets
+ * "FILE:LINE:COL: ..." (column in bytes, 1-based) and -1 is returned. */
+static int answer_check_text(const char *path, const char *buf, size_t len,
+                             char *err, size_t errlen)
+{
+    int line = 1;
+    size_t bol = 0;
+    for (size_t i = 0; i < len;) {
+        const unsigned char *s = (const unsigned char *)buf + i;
+        int col = (int)(i - bol) + 1;
+        if (s[0] == 0) {
+            snprintf(err, errlen, "%s:%d:%d: a NUL byte: this is a binary file, not a "
+                     "transcript (expected UTF-8 text, one printed line per line)",
+                     path, line, col);
+            return -1;
+        }
+        int k = answer_utf8_len(s, len - i);
+        if (k == 0) {
+            snprintf(err, errlen, "%s:%d:%d: byte 0x%02X is not valid UTF-8 (save the "
+                     "file as UTF-8 text)", path, line, col, s[0]);
+            return -1;
+        }
+        if (s[0] == '\n') {
+            line++;
+            bol = i + 1;
+        }
+        i += (size_t)k;
+    }
+    return 0;
+}
+
+/* Strip spaces, tabs and carriage returns from both ends of s[0..*n);
+ * returns the new start. */
+static char *answer_trim(char *s, size_t *n)
+{
+    while (*n && (*s == ' ' || *s == '\t' || *s == '\r')) {
+        s++;
+        (*n)--;
+    }
+    while (*n && (s[*n - 1] == ' ' || s[*n - 1] == '\t' || s[*n - 1] == '\r'))
+        (*n)--;
+    return s;
+}
+
+/* Append one kept line (text s[0..n), line number) to a. */
+static void answer_push(grade_answer *a, const char *s, size_t n, int lineno)
+{
+    if (a->n == a->cap) {
+        a->cap = a->cap ? a->cap * 2 : 64;
+        a->line = realloc(a->line, (size_t)a->cap * sizeof *a->line);
+        if (!a->line)
+            abort();
+    }
+    grade_line *l = &a->line[a->n++];
+    memset(l, 0, sizeof *l);
+    l->raw = malloc(n + 1);
+    if (!l->raw)
+        abort();
+    memcpy(l->raw, s, n);
+    l->raw[n] = '\0';
+    l->lineno = lineno;
+}
+
+/* Split buf into lines (LF or CRLF), dropping blank lines and comments. */
+static void answer_split(grade_answer *a, char *buf, size_t len)
+{
+    int lineno = 1;
+    char *p = buf, *end = buf + len;
+    if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+        p += 3;                               /* a UTF-8 byte-order mark */
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)((nl ? nl : end) - p);
+        char *s = answer_trim(p, &n);
+        if (n && s[0] != '#')
+            answer_push(a, s, n, lineno);
+        lineno++;
+        p = nl ? nl + 1 : end;
+    }
+}
+
+int answer_read(const char *path, grade_answer *a, char *err, size_t errlen)
+{
+    memset(a, 0, sizeof *a);
+    size_t len;
+    char *buf = answer_slurp(path, &len, err, errlen);
+    if (!buf)
+        return -1;
+    int rc = answer_check_text(path, buf, len, err, errlen);
+    if (rc == 0)
+        answer_split(a, buf, len);
+    free(buf);
+    return rc;
+}
+
+void answer_free(grade_answer *a)
+{
+    for (int i = 0; i < a->n; i++)
+        free(a->line[i].raw);
+    free(a->line);
+    memset(a, 0, sizeof *a);
+}
+
+/* A time prefix: a decimal number ("1", "1.5", ".5", "2e-3", optionally
+ * followed by "s") then at least one space. Returns the length of the
+ * prefix with its spaces (0 when there is none) and the time in *t. */
+static size_t answer_time_prefix(const char *s, double *t)
+{
+    size_t i = 0;
+    int digits = 0;
+    while (s[i] >= '0' && s[i] <= '9')
+        i++, digits++;
+    if (s[i] == '.')
+        for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+            digits++;
+    if (!digits)
+        return 0;
+    if ((s[i] == 'e' || s[i] == 'E') && (s[i + 1] == '-' || s[i + 1] == '+' ||
+                                         (s[i + 1] >= '0' && s[i + 1] <= '9'))) {
+        size_t j = i + 1 + (s[i + 1] == '-' || s[i + 1] == '+');
+        if (s[j] < '0' || s[j] > '9')
+            return 0;
+        for (i = j; s[i] >= '0' && s[i] <= '9'; i++)
+            ;
+    }
+    char *end;
+    *t = strtod(s, &end);
+    if ((size_t)(end - s) != i)
+        return 0;
+    if (s[i] == 's')
+        i++;
+    if (s[i] != ' ' && s[i] != '\t')
+        return 0;
+    while (s[i] == ' ' || s[i] == '\t')
+        i++;
+    return s[i] ? i : 0;
+}
+
+/* Is text one of the n expected texts? */
+static int answer_is_expected(const char *text, const char *const *expected, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(text, expected[i]) == 0)
+            return 1;
+    return 0;
+}
+
+void answer_split_times(grade_answer *a, const char *const *expected, int n)
+{
+    for (int i = 0; i < a->n; i++) {
+        grade_line *l = &a->line[i];
+        double t;
+        size_t k = answer_time_prefix(l->raw, &t);
+        l->text = l->raw;
+        l->has_time = 0;
+        if (k && !answer_is_expected(l->raw, expected, n)) {
+            l->text = l->raw + k;
+            l->has_time = 1;
+            l->t = t;
+        }
+    }
+}

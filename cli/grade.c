@@ -1,0 +1,421 @@
+/*
+ * grade.c -- `corosim grade SCENARIO ANSWER|DIR [--json] [--csv FILE|-]`:
+ * run the scenario, read each answer (answer.c), compare (score.c) and
+ * report: a readable diff with a score, Gradescope's results.json, or one
+ * CSV row per answer file (RFC 4180). Exit 0 when every answer is
+ * perfect, 1 when one is not, 2 on invalid input or usage.
+ */
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "grade.h"
+
+static const char grade_usage[] =
+    "usage: corosim grade SCENARIO.json ANSWER.txt [--json]\n"
+    "       corosim grade SCENARIO.json DIR/ [--csv FILE|-]\n";
+
+struct grade_args {
+    const char *scenario, *answer, *csv;
+    int json;
+};
+
+/* The expected printed lines of a run: one per line of each print's text,
+ * trimmed, blank ones dropped. Texts are malloc'ed (grade_exp_free). */
+typedef struct grade_exp {
+    int n, cap;
+    grade_expected *e;
+    const char **texts;        /* e[i].text, for answer_split_times */
+} grade_exp;
+
+/* Parse the arguments after "grade"; -1 after a usage message. */
+static int grade_parse(int argc, char **argv, struct grade_args *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--json"))
+            a->json = 1;
+        else if (!strcmp(argv[i], "--csv") && i + 1 < argc)
+            a->csv = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "corosim grade: unknown option '%s'\n%s", argv[i], grade_usage);
+            return -1;
+        } else if (!a->scenario)
+            a->scenario = argv[i];
+        else if (!a->answer)
+            a->answer = argv[i];
+        else {
+            fprintf(stderr, "corosim grade: one answer file or directory at a time "
+                            "('%s')\n%s", argv[i], grade_usage);
+            return -1;
+        }
+    }
+    if (!a->answer) {
+        fprintf(stderr, "corosim grade: expected a scenario and an answer file or "
+                        "directory\n%s", grade_usage);
+        return -1;
+    }
+    return 0;
+}
+
+/* Append one expected line (a copy of s[0..n), trimmed) unless blank. */
+static void grade_exp_push(grade_exp *x, const char *s, size_t n, double t, const char *who)
+{
+    while (n && (*s == ' ' || *s == '\t' || *s == '\r'))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        n--;
+    if (!n)
+        return;
+    if (x->n == x->cap) {
+        x->cap = x->cap ? x->cap * 2 : 64;
+        x->e = realloc(x->e, (size_t)x->cap * sizeof *x->e);
+        x->texts = realloc(x->texts, (size_t)x->cap * sizeof *x->texts);
+        if (!x->e || !x->texts)
+            abort();
+    }
+    char *copy = malloc(n + 1);
+    if (!copy)
+        abort();
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    x->e[x->n] = (grade_expected){.text = copy, .t = t, .who = who};
+    x->texts[x->n++] = copy;
+}
+
+/* The expected lines of outcome o (borrowed by x for the task names). */
+static void grade_exp_build(grade_exp *x, const sim_outcome *o)
+{
+    memset(x, 0, sizeof *x);
+    for (int i = 0; i < o->nprints; i++) {
+        const sim_print *p = &o->prints[i];
+        const char *who = p->task >= 0 ? o->tasks[p->task].name : "main";
+        const char *s = p->text;
+        for (;;) {
+            const char *nl = strchr(s, '\n');
+            grade_exp_push(x, s, nl ? (size_t)(nl - s) : strlen(s), p->t, who);
+            if (!nl)
+                break;
+            s = nl + 1;
+        }
+    }
+}
+
+static void grade_exp_free(grade_exp *x)
+{
+    for (int i = 0; i < x->n; i++)
+        free((char *)x->e[i].text);
+    free(x->e);
+    free(x->texts);
+    memset(x, 0, sizeof *x);
+}
+
+/* Grade one answer file: read, split times, compare. 0, or -1 with err. */
+static int grade_one(const grade_exp *x, const char *path, grade_result *r,
+                     char *err, size_t errlen)
+{
+    grade_answer a;
+    if (answer_read(path, &a, err, errlen) < 0)
+        return -1;
+    answer_split_times(&a, x->texts, x->n);
+    int rc = score_compare(x->e, x->n, &a, r);
+    if (rc < 0)
+        snprintf(err, errlen, "%s: %d answer lines against %d expected lines: too large "
+                 "to compare", path, a.n, x->n);
+    answer_free(&a);
+    return rc;
+}
+
+/* The counts as "8 ok, 1 missing, ..." (only the non-zero ones). */
+static void grade_counts(sim_buf *b, const grade_result *r)
+{
+    int first = 1;
+    for (int v = 0; v < GRADE_NVERDICTS; v++)
+        if (r->count[v] || v == GRADE_OK) {
+            sim_buf_printf(b, "%s%d %s", first ? "" : ", ", r->count[v], score_verdict_name(v));
+            first = 0;
+        }
+}
+
+/* One diff line for expected line i. */
+static void grade_diff_exp(sim_buf *b, const grade_exp *x, const grade_answer *a,
+                           const grade_result *r, int i)
+{
+    const grade_expected *e = &x->e[i];
+    int v = r->exp_verdict[i], j = r->exp_match[i];
+    const char *mark = v == GRADE_OK ? " " : v == GRADE_WRONG_TIME ? "~" : "-";
+    sim_buf_printf(b, "%s %-12s %10.3f  %-9s %s", mark, score_verdict_name(v), e->t, e->who,
+                   e->text);
+    if (v == GRADE_WRONG_TIME)
+        sim_buf_printf(b, "   (your line %d says t=%g)", a->line[j].lineno, a->line[j].t);
+    else if (v == GRADE_OUT_OF_ORDER)
+        sim_buf_printf(b, "   (your line %d has it in the wrong place)", a->line[j].lineno);
+    sim_buf_putc(b, '\n');
+}
+
+/* One diff line for answer line j that is not in the LCS. */
+static void grade_diff_ans(sim_buf *b, const grade_answer *a, const grade_result *r, int j)
+{
+    const grade_line *l = &a->line[j];
+    int i = r->ans_match[j];
+    sim_buf_printf(b, "+ %-12s %10s  %-9s %s   (your line %d", i >= 0 ? "misplaced" : "unexpected",
+                   "", "", l->text, l->lineno);
+    if (i >= 0)
+        sim_buf_printf(b, "; expected line %d)\n", i + 1);
+    else
+        sim_buf_puts(b, ")\n");
+}
+
+/* The readable report: the expected lines and the answer's interleaved as
+ * a diff (the LCS pairs as anchors), then the score. */
+static void grade_report(sim_buf *b, const char *path, const sim_scenario *sc,
+                         const grade_exp *x, const grade_answer *a, const grade_result *r)
+{
+    sim_buf_printf(b, "# grade %s against %s (%s): %d expected lines, %d answer lines\n", path,
+                   sc->path, sc->name, x->n, a->n);
+    int i = 0, j = 0;
+    while (i < x->n || j < a->n) {
+        int ilcs = i < x->n && r->exp_match[i] >= 0 && r->exp_verdict[i] <= GRADE_WRONG_TIME;
+        int jlcs = j < a->n && r->ans_match[j] >= 0 &&
+                   r->exp_verdict[r->ans_match[j]] <= GRADE_WRONG_TIME;
+        if (i < x->n && !ilcs)
+            grade_diff_exp(b, x, a, r, i++);
+        else if (j < a->n && !jlcs)
+            grade_diff_ans(b, a, r, j++);
+        else {
+            grade_diff_exp(b, x, a, r, i++);
+            j++;
+        }
+    }
+    sim_buf_printf(b, "score: %.2f/100 (", r->points);
+    grade_counts(b, r);
+    sim_buf_printf(b, ")%s\n", r->points >= 100.0 ? ": perfect" : "");
+}
+
+/* The answer of line i in Gradescope's results.json: one test. */
+static cJSON *grade_json_test(const grade_exp *x, const grade_answer *a,
+                              const grade_result *r, int i)
+{
+    static const double worth[] = {1.0, 0.5, 0.5, 0.0};
+    const grade_expected *e = &x->e[i];
+    int v = r->exp_verdict[i], j = r->exp_match[i];
+    double each = 100.0 / x->n;
+    char name[256], out[512];
+    snprintf(name, sizeof name, "line %d: %.200s", i + 1, e->text);
+    if (v == GRADE_OK)
+        snprintf(out, sizeof out, "ok: printed by %s at t=%g", e->who, e->t);
+    else if (v == GRADE_MISSING)
+        snprintf(out, sizeof out, "missing: %s prints this at t=%g", e->who, e->t);
+    else
+        snprintf(out, sizeof out, "%s: %s prints this at t=%g; your line %d %s",
+                 score_verdict_name(v), e->who, e->t, a->line[j].lineno,
+                 v == GRADE_WRONG_TIME ? "gives another time" : "has it in the wrong place");
+    cJSON *t = cJSON_CreateObject();
+    cJSON_AddStringToObject(t, "name", name);
+    cJSON_AddNumberToObject(t, "score", round(each * worth[v] * 1e4) / 1e4);
+    cJSON_AddNumberToObject(t, "max_score", round(each * 1e4) / 1e4);
+    cJSON_AddStringToObject(t, "status", v == GRADE_OK ? "passed" : "failed");
+    cJSON_AddStringToObject(t, "output", out);
+    return t;
+}
+
+/* Gradescope's results.json for one answer (score, max_score, output,
+ * tests: one per expected line). report may be NULL when err is set. */
+static char *grade_json(const grade_exp *x, const grade_answer *a, const grade_result *r,
+                        const char *report, const char *err)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "score", r ? round(r->points * 100) / 100 : 0.0);
+    cJSON_AddNumberToObject(root, "max_score", 100);
+    cJSON_AddStringToObject(root, "output", err ? err : report);
+    cJSON *tests = cJSON_AddArrayToObject(root, "tests");
+    for (int i = 0; r && i < x->n; i++)
+        cJSON_AddItemToArray(tests, grade_json_test(x, a, r, i));
+    char *s = cJSON_Print(root);
+    cJSON_Delete(root);
+    return s;
+}
+
+/* One CSV field per RFC 4180: quoted when it holds a comma, a quote, CR
+ * or LF, with quotes doubled. */
+static void grade_csv_field(sim_buf *b, const char *s, int last)
+{
+    if (strpbrk(s, ",\"\r\n")) {
+        sim_buf_putc(b, '"');
+        for (; *s; s++) {
+            if (*s == '"')
+                sim_buf_putc(b, '"');
+            sim_buf_putc(b, *s);
+        }
+        sim_buf_putc(b, '"');
+    } else
+        sim_buf_puts(b, s);
+    sim_buf_puts(b, last ? "\r\n" : ",");
+}
+
+static void grade_csv_header(sim_buf *b)
+{
+    sim_buf_puts(b, "file,score,ok,wrong_time,out_of_order,missing,unexpected,error\r\n");
+}
+
+/* One CSV row: the file, then its score and counts, or its error. */
+static void grade_csv_row(sim_buf *b, const char *file, const grade_result *r, const char *err)
+{
+    char num[32];
+    grade_csv_field(b, file, 0);
+    snprintf(num, sizeof num, "%.2f", r ? r->points : 0.0);
+    grade_csv_field(b, r ? num : "", 0);
+    for (int v = 0; v < GRADE_NVERDICTS; v++) {
+        snprintf(num, sizeof num, "%d", r ? r->count[v] : 0);
+        grade_csv_field(b, r ? num : "", 0);
+    }
+    grade_csv_field(b, err ? err : "", 1);
+}
+
+/* Grade one answer file and print the report (or, with --json, the
+ * results.json) to stdout; --csv also writes a one-row CSV. Returns the
+ * exit status. */
+static int grade_single(const struct grade_args *g, const sim_scenario *sc, const grade_exp *x)
+{
+    char err[512] = "";
+    grade_answer a = {0};
+    grade_result r = {0};
+    int bad = answer_read(g->answer, &a, err, sizeof err) < 0;
+    if (!bad) {
+        answer_split_times(&a, x->texts, x->n);
+        if (score_compare(x->e, x->n, &a, &r) < 0) {
+            snprintf(err, sizeof err, "%s: too large to compare", g->answer);
+            bad = 1;
+        }
+    }
+    sim_buf rep = {0};
+    if (bad)
+        fprintf(stderr, "corosim grade: %s\n", err);
+    else
+        grade_report(&rep, g->answer, sc, x, &a, &r);
+    if (g->json) {
+        char *js = grade_json(x, &a, bad ? NULL : &r, rep.p, bad ? err : NULL);
+        printf("%s\n", js);
+        cJSON_free(js);
+    } else if (!bad)
+        fputs(rep.p, stdout);
+    int rc = bad ? CLI_USAGE : r.points >= 100.0 ? CLI_OK : CLI_MISMATCH;
+    if (g->csv) {
+        sim_buf b = {0};
+        grade_csv_header(&b);
+        grade_csv_row(&b, g->answer, bad ? NULL : &r, bad ? err : NULL);
+        if (cli_write_file(g->csv, b.p, b.len) < 0)
+            rc = CLI_USAGE;
+        sim_buf_free(&b);
+    }
+    sim_buf_free(&rep);
+    score_free(&r);
+    answer_free(&a);
+    return rc;
+}
+
+static int grade_cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The regular, non-hidden files of dir, sorted by name (malloc'ed array
+ * of malloc'ed names, *n of them); NULL when dir cannot be listed. */
+static char **grade_list_dir(const char *dir, int *n)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return NULL;
+    int cap = 16;
+    char **names = malloc((size_t)cap * sizeof *names);
+    *n = 0;
+    struct dirent *de;
+    while (names && (de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        size_t len = strlen(dir) + strlen(de->d_name) + 2;
+        char *full = malloc(len);
+        snprintf(full, len, "%s/%s", dir, de->d_name);
+        struct stat st;
+        int reg = stat(full, &st) == 0 && S_ISREG(st.st_mode);
+        free(full);
+        if (!reg)
+            continue;
+        if (*n == cap)
+            names = realloc(names, (size_t)(cap *= 2) * sizeof *names);
+        names[(*n)++] = strdup(de->d_name);
+    }
+    closedir(d);
+    if (names)
+        qsort(names, (size_t)*n, sizeof *names, grade_cmp_names);
+    return names;
+}
+
+/* Grade every regular file of the directory into one CSV row each, in
+ * name order; a file that cannot be graded gets its error in its row.
+ * Exit 2 when one was invalid, else 1 when one was not perfect. */
+static int grade_batch(const struct grade_args *g, const grade_exp *x)
+{
+    int n = 0, errors = 0, perfect = 0;
+    char **names = grade_list_dir(g->answer, &n);
+    if (!names) {
+        fprintf(stderr, "corosim grade: cannot list directory %s\n", g->answer);
+        return CLI_USAGE;
+    }
+    sim_buf b = {0};
+    grade_csv_header(&b);
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(g->answer) + strlen(names[i]) + 2;
+        char *path = malloc(len), err[512] = "";
+        snprintf(path, len, "%s/%s", g->answer, names[i]);
+        grade_result r;
+        int bad = grade_one(x, path, &r, err, sizeof err) < 0;
+        grade_csv_row(&b, names[i], bad ? NULL : &r, bad ? err : NULL);
+        errors += bad;
+        perfect += !bad && r.points >= 100.0;
+        if (!bad)
+            score_free(&r);
+        free(path);
+        free(names[i]);
+    }
+    free(names);
+    const char *out = g->csv ? g->csv : "-";
+    int rc = cli_write_file(out, b.p, b.len) < 0 ? CLI_USAGE : CLI_OK;
+    sim_buf_free(&b);
+    fprintf(stderr, "corosim grade: %d files: %d perfect, %d not, %d invalid\n", n, perfect,
+            n - perfect - errors, errors);
+    if (rc == CLI_OK)
+        rc = errors ? CLI_USAGE : perfect < n ? CLI_MISMATCH : CLI_OK;
+    return rc;
+}
+
+/* The command: parse, load and run the scenario once, then grade. */
+int cli_grade(int argc, char **argv)
+{
+    struct grade_args g;
+    if (grade_parse(argc, argv, &g) < 0)
+        return CLI_USAGE;
+    struct stat st;
+    int is_dir = stat(g.answer, &st) == 0 && S_ISDIR(st.st_mode);
+    if (is_dir && g.json) {
+        fprintf(stderr, "corosim grade: --json grades one answer file; for a directory "
+                        "use --csv FILE\n%s", grade_usage);
+        return CLI_USAGE;
+    }
+    sim_scenario *sc = cli_load(g.scenario);
+    if (!sc)
+        return CLI_USAGE;
+    sim_state *S = sim_new(sc, NULL);
+    sim_run(S);
+    grade_exp x;
+    grade_exp_build(&x, sim_outcome_get(S));
+    int rc = is_dir ? grade_batch(&g, &x) : grade_single(&g, sc, &x);
+    grade_exp_free(&x);
+    sim_free(S);
+    sim_scenario_free(sc);
+    return rc;
+}

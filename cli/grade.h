@@ -1,0 +1,67 @@
+/*
+ * grade.h -- `corosim grade`: a student's predicted transcript (answer.c)
+ * scored against the prints of a run (score.c), reported as text, as
+ * Gradescope's results.json, or as one CSV row per file (grade.c).
+ * The rules are in docs/FORMAT-EXTENSIONS.md.
+ */
+#ifndef CORO_GRADE_H
+#define CORO_GRADE_H
+
+#include <stddef.h>
+
+/* One kept line of an answer file. */
+typedef struct grade_line {
+    char *raw;                 /* the line, trimmed (owned) */
+    const char *text;          /* the printed text: raw, or raw after the time */
+    int has_time;
+    double t;                  /* the time written, when has_time */
+    int lineno;                /* 1-based line in the file */
+} grade_line;
+
+typedef struct grade_answer {
+    int n, cap;
+    grade_line *line;          /* owned */
+} grade_answer;
+
+/* One expected printed line (a print whose text holds newlines gives one
+ * per line). Strings are borrowed. */
+typedef struct grade_expected {
+    const char *text;          /* trimmed (owned by the score's caller) */
+    double t;
+    const char *who;           /* "Task-2" or "main" */
+} grade_expected;
+
+typedef enum grade_verdict {
+    GRADE_OK, GRADE_WRONG_TIME, GRADE_OUT_OF_ORDER, GRADE_MISSING, GRADE_UNEXPECTED,
+    GRADE_NVERDICTS
+} grade_verdict;
+
+/* The comparison. exp_verdict[i] for expected line i; exp_match[i] the
+ * answer line it was matched to (LCS or out of order), -1 when missing.
+ * ans_match[j] the expected line answer line j stands for, -1 when it is
+ * unexpected. */
+typedef struct grade_result {
+    int nexp, nans;
+    int *exp_verdict, *exp_match, *ans_match;  /* owned */
+    int count[GRADE_NVERDICTS];
+    double points;             /* score out of 100 */
+} grade_result;
+
+/* Read path into *a (blank lines and # comments dropped, text trimmed).
+ * Returns 0, or -1 with "FILE[:LINE:COL]: what is wrong" in err. Times are
+ * not split yet (answer_split_times). */
+int answer_read(const char *path, grade_answer *a, char *err, size_t errlen);
+/* Split each line's time prefix off, unless the whole line is one of the
+ * n expected texts (see the prefix rule in docs/FORMAT-EXTENSIONS.md). */
+void answer_split_times(grade_answer *a, const char *const *expected, int n);
+void answer_free(grade_answer *a);
+
+/* Compare answer a with the nexp expected lines; fills *r (free with
+ * score_free). Returns 0, or -1 when the pair is too large to compare. */
+int score_compare(const grade_expected *exp, int nexp, const grade_answer *a,
+                  grade_result *r);
+void score_free(grade_result *r);
+/* "ok", "wrong time", "out of order", "missing", "unexpected". */
+const char *score_verdict_name(int v);
+
+#endif
