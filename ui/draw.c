@@ -1,0 +1,371 @@
+/*
+ * draw.c -- one frame of the visualizer: the header, the error banner,
+ * the narration, the six panels, and the help and picker overlays; plus
+ * the view queries the app uses (focus, visible range, lane under the
+ * mouse).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "draw_impl.h"
+
+void cs_view_init(cs_view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->theme = CS_THEME_LIGHT;
+    v->scale = 0;
+    v->axis = CS_AXIS_TIME;
+    v->selected = CS_SEL_FOLLOW;
+    v->anim = 1;
+    v->speed = 4;
+}
+
+/* ---- view queries ------------------------------------------------------ */
+
+/* The task event e is about, from the event alone (not the state): its
+ * task, or the task owning the coroutine it touches; -1 none. */
+static int32_t event_task(const cs_model *M, const sim_event *e)
+{
+    if (e->task >= 0 && (uint32_t)e->task < M->ntasks)
+        return e->task;
+    int32_t c = cs_model_coro(M, e->coro);
+    return c > 0 ? M->coro_task[c] : -1;
+}
+
+/* When following: the task of the frame's event, else (inside a loop,
+ * between two steps) the last task that did something in this loop run,
+ * looking back a bounded number of events; main outside the loop. */
+static int32_t follow_focus(const cs_model *M, uint32_t f)
+{
+    const sim_event *e = cs_model_event(M, f);
+    if (!e)
+        return -1;
+    int32_t t = event_task(M, e);
+    if (t >= 0 || e->loop == 0)
+        return t;
+    if (M->st.running >= 0)
+        return M->st.running;
+    for (uint32_t k = f, n = 0; k-- > 0 && n < 512; n++) {
+        const sim_event *p = &M->trace->ev[k];
+        if (p->loop != e->loop || p->kind == SIM_EV_RUN_BEGIN)
+            break;
+        t = event_task(M, p);
+        if (t >= 0)
+            return t;
+    }
+    return -1;
+}
+
+int32_t cs_view_focus(const cs_view *v)
+{
+    const cs_model *M = v->M;
+    if (!M || M->nframes == 0)
+        return -1;
+    if (v->selected != CS_SEL_FOLLOW)
+        return v->selected >= 0 && (uint32_t)v->selected < M->ntasks ? v->selected : -1;
+    return follow_focus(M, cs_model_frame(M));
+}
+
+void cs_view_range(const cs_view *v, double *x0, double *x1)
+{
+    if (v->x1 > v->x0) {
+        *x0 = v->x0;
+        *x1 = v->x1;
+        return;
+    }
+    double end = 0;
+    if (v->M)
+        end = v->axis == CS_AXIS_TIME ? v->M->t_end : v->M->col_end;
+    *x0 = 0;
+    *x1 = end > 0 ? end * 1.02 : 1;
+}
+
+double cs_view_frame_x(const cs_view *v, uint32_t f)
+{
+    const cs_model *M = v->M;
+    if (!M || M->nframes == 0)
+        return 0;
+    if (f >= M->nframes)
+        return v->axis == CS_AXIS_TIME ? M->t_end : M->col_end;
+    return v->axis == CS_AXIS_TIME ? M->trace->ev[f].t : M->col[f];
+}
+
+int cs_view_lane_at(const cs_view *v, const cs_layout *L, int y)
+{
+    if (!v->M || L->lane_h <= 0 || y < L->tl_lanes.y || y >= L->tl_lanes.y + L->tl_lanes.h)
+        return -1;
+    int row = (y - L->tl_lanes.y) / L->lane_h;
+    if (row >= cs_layout_visible_lanes(L))
+        return -1;
+    int lane = v->lane_top + row;
+    return lane >= 0 && (uint32_t)lane < v->M->nlanes ? lane : -1;
+}
+
+/* ---- header, banner, narration ------------------------------------------ */
+
+/* "frame 12 / 340   t = 1.500 s   iteration 7" */
+static void readout(const dctx *d, char *buf, size_t n)
+{
+    const cs_model *M = d->M;
+    if (!M || M->nframes == 0) {
+        snprintf(buf, n, "no frames");
+        return;
+    }
+    snprintf(buf, n, "frame %u / %u   t = %.3f s   iteration %u", d->frame + 1, M->nframes,
+             M->st.t, cs_model_iter_at(M, d->frame));
+}
+
+/* "playing x4" / "paused", with the prediction mode and any status. */
+static void play_state(const dctx *d, char *buf, size_t n)
+{
+    const cs_view *v = d->v;
+    int k = v->playing ? snprintf(buf, n, "\xE2\x96\xB6 playing %g/s", v->speed)
+                       : snprintf(buf, n, "\xE2\x9D\x9A\xE2\x9D\x9A paused");
+    if (v->predict && k > 0 && (size_t)k < n)
+        k += snprintf(buf + k, n - (size_t)k, "   prediction mode");
+    if (v->status && *v->status && k > 0 && (size_t)k < n)
+        snprintf(buf + k, n - (size_t)k, "   %s", v->status);
+}
+
+/* Title on the left, readouts on the right; in present mode the readout
+ * is large and the play state goes under nothing (it is quieter). */
+static void draw_header(dctx *d)
+{
+    const cs_layout *L = d->L;
+    cs_rect h = L->header;
+    const cs_theme *th = d->th;
+    char ro[160], ps[200];
+    readout(d, ro, sizeof ro);
+    play_state(d, ps, sizeof ps);
+    cs_font *rf = L->present ? d->huge : d->bold;
+    int rw = cs_text_width(rf, ro, -1);
+    int pw = cs_text_width(d->small, ps, -1);
+    int right = h.x + h.w;
+    if (rw + pw + 3 * L->pad > h.w * 3 / 4)  /* too tight: drop the play state */
+        pw = 0;
+    int rx = right - rw - (pw ? pw + 2 * L->pad : 0);
+    if (rx < h.x + h.w / 4)
+        rx = h.x + h.w / 4;
+    int cy = h.y + h.h / 2;
+    cs_text_draw_fit(rf, rx, cy - cs_font_height(rf) / 2, ro, right - rx, th->text);
+    if (pw)
+        cs_text_draw(d->small, right - pw, cy - cs_font_height(d->small) / 2, ps, th->text_dim);
+    const char *title = d->v->title && *d->v->title ? d->v->title : "coroscope";
+    cs_font *tf = L->present ? d->big : d->bold;
+    cs_text_draw_fit(tf, h.x, cy - cs_font_height(tf) / 2, title, rx - h.x - 2 * L->pad, th->text);
+}
+
+static void draw_banner(dctx *d)
+{
+    cs_rect b = d->L->banner;
+    if (!d->v->banner || b.h <= 0)
+        return;
+    d_fill(d, b, d->th->error);
+    int p = d->L->pad;
+    cs_rect in = {b.x + p, b.y + p / 2, b.w - 2 * p, b.h - p};
+    d_wrap(d, d->small_bold, in, d->v->banner, (cs_rgba){255, 255, 255, 255}, 2);
+}
+
+/* The narration, except that a print waiting for the class's guess is
+ * not given away. */
+static void narration_text(dctx *d, char *buf, size_t n)
+{
+    if (!d->M || d->M->nframes == 0) {
+        snprintf(buf, n, "No scenario loaded. Press O to open one.");
+        return;
+    }
+    if (d->v->predict && d->v->predict_ask && d->ev && d->ev->kind == SIM_EV_PRINT) {
+        snprintf(buf, n, "%s is about to print. What is printed next?",
+                 d_task_name(d, d->ev->task));
+        return;
+    }
+    cs_narrate(d->M, d->frame, buf, n);
+}
+
+static void draw_narration(dctx *d)
+{
+    cs_rect r = d->L->narration;
+    const cs_theme *th = d->th;
+    d_fill(d, r, th->panel);
+    d_box(d, r, th->border);
+    int p = d->L->pad;
+    d_fill(d, (cs_rect){r.x, r.y, p, r.h}, th->accent);
+    char buf[1024];
+    narration_text(d, buf, sizeof buf);
+    cs_rect in = {r.x + 3 * p, r.y + p / 2, r.w - 4 * p, r.h - p};
+    int lh = cs_font_height(d->big);
+    int lines = cs_text_fit_words(d->big, buf, in.w) < (int)strlen(buf) ? 2 : 1;
+    int used = lines * lh;
+    if (used < in.h)
+        in.y += (in.h - used) / 2;
+    d_clip(d, r);
+    d_wrap(d, d->big, in, buf, th->text, 2);
+    d_unclip(d);
+}
+
+/* ---- overlays ------------------------------------------------------------ */
+
+typedef struct keyhelp {
+    const char *keys, *what;
+} keyhelp;
+
+static const keyhelp help_rows[] = {
+    {"Space", "play / pause"},
+    {"\xE2\x86\x92 / \xE2\x86\x90", "next / previous frame"},
+    {"\xE2\x86\x91 / \xE2\x86\x93, Shift+\xE2\x86\x92 / \xE2\x86\x90",
+     "next / previous loop iteration"},
+    {"Home / End", "first / last frame"},
+    {"+ / -", "faster / slower"},
+    {"N / Shift+N", "next / previous event of the selected task"},
+    {"Tab, click a lane", "select a task (Tab again: follow)"},
+    {"Ctrl + / Ctrl -", "zoom the whole UI"},
+    {"Ctrl 0", "reset the zoom"},
+    {"T", "theme: light, dark, high contrast"},
+    {"A", "axis: virtual time / loop steps"},
+    {"P", "prediction mode: hide the future"},
+    {"F11 / F", "fullscreen"},
+    {"O", "open another scenario"},
+    {"? / F1", "this help"},
+    {"Esc / Q", "quit"},
+    {"click / drag timeline", "seek to that moment"},
+    {"wheel on timeline", "zoom in / out"},
+    {"right drag, Shift+drag", "pan the timeline"},
+    {"wheel over lane names", "scroll the lanes"},
+};
+
+/* A centred box of w x h over a dimmed window; returns its inside. */
+static cs_rect overlay_box(dctx *d, int w, int h, const char *title)
+{
+    const cs_layout *L = d->L;
+    if (w > L->w - 2 * L->pad)
+        w = L->w - 2 * L->pad;
+    if (h > L->h - 2 * L->pad)
+        h = L->h - 2 * L->pad;
+    d_fill(d, (cs_rect){0, 0, L->w, L->h}, d_alpha(d->th->bg, 200));
+    cs_rect r = {(L->w - w) / 2, (L->h - h) / 2, w, h};
+    d_fill(d, r, d->th->panel);
+    d_box_w(d, r, d->th->accent, (int)(2 * L->scale + 0.5f));
+    int p = L->pad;
+    cs_text_draw_fit(d->bold, r.x + 2 * p, r.y + p, title, r.w - 4 * p, d->th->text);
+    int top = cs_font_height(d->bold) + 2 * p;
+    return (cs_rect){r.x + 2 * p, r.y + top, r.w - 4 * p, r.h - top - p};
+}
+
+/* The key table, in the body font when it fits, else the small one. */
+static void draw_help(dctx *d)
+{
+    const int n = (int)(sizeof help_rows / sizeof help_rows[0]);
+    cs_font *kf = d->bold, *wf = d->body;
+    if ((n + 3) * cs_font_height(wf) > d->L->h - 4 * d->L->pad) {
+        kf = d->small_bold;
+        wf = d->small;
+    }
+    int kw = 0, ww = 0;
+    for (int i = 0; i < n; i++) {
+        int a = cs_text_width(kf, help_rows[i].keys, -1), b = cs_text_width(wf, help_rows[i].what, -1);
+        kw = a > kw ? a : kw;
+        ww = b > ww ? b : ww;
+    }
+    int gap = d->L->em * 2, lh = cs_font_height(wf);
+    cs_rect in = overlay_box(d, kw + ww + gap + 4 * d->L->pad + d->L->em,
+                             (n + 1) * lh + cs_font_height(d->bold) + 4 * d->L->pad,
+                             "Keys and mouse");
+    if (kw + gap > in.w / 2)
+        kw = in.w / 2 - gap;
+    d_clip(d, in);
+    for (int i = 0; i < n; i++) {
+        int y = in.y + i * lh;
+        if (i % 2)
+            d_fill(d, (cs_rect){in.x - d->L->pad, y, in.w + 2 * d->L->pad, lh}, d->th->panel_alt);
+        cs_text_draw_fit(kf, in.x, y, help_rows[i].keys, kw + gap / 2, d->th->accent);
+        cs_text_draw_fit(wf, in.x + kw + gap, y, help_rows[i].what, in.w - kw - gap, d->th->text);
+    }
+    cs_text_draw_fit(d->small, in.x, in.y + n * lh + lh / 4, "press ? or Esc to close",
+                     in.w, d->th->text_dim);
+    d_unclip(d);
+}
+
+/* The scenario list, the selected title highlighted and kept in view. */
+static void draw_picker(dctx *d)
+{
+    const cs_view *v = d->v;
+    int lh = cs_font_height(d->body) + d->L->pad;
+    int rows = v->npicker + 2;
+    cs_rect in = overlay_box(d, d->L->em * 40, rows * lh + cs_font_height(d->bold) + 3 * d->L->pad,
+                             "Open a scenario   (\xE2\x86\x91/\xE2\x86\x93, Enter, Esc)");
+    int vis = in.h / lh - 1;
+    if (vis < 1)
+        vis = 1;
+    int first = v->picker_sel - vis / 2;
+    if (first > v->npicker - vis)
+        first = v->npicker - vis;
+    if (first < 0)
+        first = 0;
+    d_clip(d, in);
+    for (int i = first; i < v->npicker && i < first + vis; i++) {
+        int y = in.y + (i - first) * lh;
+        cs_font *f = d->body;
+        if (i == v->picker_sel) {
+            d_fill(d, (cs_rect){in.x - d->L->pad, y, in.w + 2 * d->L->pad, lh}, d->th->highlight);
+            d_fill(d, (cs_rect){in.x - d->L->pad, y, d->L->pad / 2 + 1, lh}, d->th->accent);
+            f = d->bold;
+        }
+        const char *t = v->picker[i].title ? v->picker[i].title : v->picker[i].file;
+        cs_text_draw_fit(f, in.x, y + d->L->pad / 2, t ? t : "?", in.w, d->th->text);
+    }
+    if (v->npicker == 0)
+        cs_text_draw_fit(d->body, in.x, in.y, "no scenarios found", in.w, d->th->text_dim);
+    d_unclip(d);
+}
+
+/* ---- the frame ---------------------------------------------------------- */
+
+static void fonts(dctx *d, cs_text *tx, const cs_layout *L)
+{
+    d->body = cs_font_get(tx, CS_SANS, L->em);
+    d->bold = cs_font_get(tx, CS_BOLD, L->em);
+    d->small = cs_font_get(tx, CS_SANS, L->small);
+    d->small_bold = cs_font_get(tx, CS_BOLD, L->small);
+    d->mono = cs_font_get(tx, CS_MONO, L->em);
+    d->mono_small = cs_font_get(tx, CS_MONO, L->small);
+    d->big = cs_font_get(tx, L->present ? CS_BOLD : CS_SANS, L->big);
+    d->huge = cs_font_get(tx, CS_BOLD, L->huge);
+}
+
+void cs_draw(SDL_Renderer *r, cs_text *tx, const cs_view *v, cs_layout *Lout)
+{
+    int w = 0, h = 0;
+    SDL_GetRendererOutputSize(r, &w, &h);
+    cs_layout L;
+    cs_model *M = v->M && v->M->nframes ? v->M : NULL;
+    cs_layout_compute(&L, w, h, v->scale, v->present, M && M->nqueues > 0, v->banner != NULL);
+    dctx d = {.r = r, .tx = tx, .v = v, .M = M, .th = cs_theme_get(v->theme), .L = &L};
+    fonts(&d, tx, &L);
+    if (M) {
+        d.frame = cs_model_frame(M);
+        d.ev = cs_model_event(M, d.frame);
+        d.focus = cs_view_focus(v);
+    } else {
+        d.focus = -1;
+    }
+    d_unclip(&d);
+    d_color(&d, d.th->bg);
+    SDL_RenderClear(r);
+    draw_header(&d);
+    draw_banner(&d);
+    draw_narration(&d);
+    d_timeline(&d);
+    d_stack(&d);
+    d_source(&d);
+    d_loop_panel(&d);
+    if (L.queues.w > 0)
+        d_queues(&d);
+    d_console(&d);
+    if (v->help)
+        draw_help(&d);
+    if (v->picker)
+        draw_picker(&d);
+    d_unclip(&d);
+    if (Lout)
+        *Lout = L;
+}

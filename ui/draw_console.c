@@ -1,0 +1,102 @@
+/*
+ * draw_console.c -- what the program printed so far: one row per line
+ * with its virtual time and the task that printed it, the line of the
+ * current frame highlighted, warnings (never retrieved, never awaited,
+ * slow step, interrupt, the end) in the warning colour. Lines after the
+ * frame are not shown; the view scrolls to keep the newest one in sight.
+ *
+ * In prediction mode, a print the class has to guess is replaced by the
+ * question.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "draw_impl.h"
+
+typedef struct cols {
+    int tx, tw;              /* time column */
+    int kx, kw;              /* task column */
+    int sx, sw;              /* text */
+} cols;
+
+static int is_warning(int kind)
+{
+    return kind != CS_OUT_PRINT;
+}
+
+/* Column widths for the rows first..last (inclusive). */
+static cols columns(dctx *d, cs_rect c, int32_t first, int32_t last)
+{
+    char buf[48];
+    snprintf(buf, sizeof buf, "%.1f", d->M->t_end);
+    cols k;
+    int p = d->L->pad;
+    k.tx = c.x + p;
+    k.tw = cs_text_width(d->mono_small, buf, -1);
+    int kw = 0;
+    for (int32_t i = first; i <= last; i++) {
+        const cs_outline *o = &d->M->out[i];
+        int w = cs_text_width(d->small_bold, o->kind == CS_OUT_PRINT ? d_task_name(d, o->task) : "!",
+                              -1);
+        kw = w > kw ? w : kw;
+    }
+    int maxk = c.w / 4;
+    k.kx = k.tx + k.tw + p;
+    k.kw = kw < maxk ? kw : maxk;
+    k.sx = k.kx + k.kw + p;
+    k.sw = c.x + c.w - p - k.sx;
+    return k;
+}
+
+static void console_row(dctx *d, const cols *k, cs_rect r, const cs_outline *o, int current,
+                        int ask)
+{
+    const cs_theme *th = d->th;
+    int warn = is_warning(o->kind);
+    if (current)
+        d_fill(d, r, th->highlight);
+    if (warn)
+        d_fill(d, (cs_rect){r.x, r.y, d->L->pad / 2 + 1, r.h}, th->warn);
+    if (current)
+        d_fill(d, (cs_rect){r.x, r.y, d->L->pad / 2 + 1, r.h}, th->accent);
+    char t[32];
+    snprintf(t, sizeof t, "%.1f", o->t);
+    int ty = r.y + (r.h - cs_font_height(d->mono_small)) / 2;
+    cs_text_draw(d->mono_small, k->tx + k->tw - cs_text_width(d->mono_small, t, -1), ty, t,
+                 th->text_dim);
+    const char *who = o->kind == CS_OUT_PRINT ? d_task_name(d, o->task) : "!";
+    cs_text_draw_fit(d->small_bold, k->kx, r.y + (r.h - cs_font_height(d->small_bold)) / 2, who,
+                     k->kw, warn ? th->warn : th->text_dim);
+    const char *s = ask ? "What is printed next?" : cs_model_out_text(d->M, o);
+    cs_font *f = ask ? d->bold : d->mono;
+    cs_text_draw_fit(f, k->sx, r.y + (r.h - cs_font_height(f)) / 2, s, k->sw,
+                     warn ? th->warn : ask ? th->accent : th->text);
+}
+
+void d_console(dctx *d)
+{
+    char note[64] = "print() output";
+    if (d->M && d->v->predict)
+        snprintf(note, sizeof note, "prediction mode: the future is hidden");
+    cs_rect c = d_panel(d, d->L->console, "Console", note);
+    if (!d->M)
+        return;
+    int32_t last = cs_model_out_at(d->M, d->frame);
+    int ask = d->v->predict && d->v->predict_ask && d->ev && d->ev->kind == SIM_EV_PRINT;
+    int rh = cs_font_height(d->mono) + d->L->pad / 2;
+    int vis = c.h / rh;
+    if (last < 0 || vis <= 0) {
+        cs_text_draw_fit(d->small, c.x, c.y, "nothing printed yet", c.w, d->th->text_dim);
+        return;
+    }
+    int32_t first = last - vis + 1 > 0 ? last - vis + 1 : 0;
+    cols k = columns(d, c, first, last);
+    d_clip(d, c);
+    for (int32_t i = first; i <= last; i++) {
+        const cs_outline *o = &d->M->out[i];
+        int cur = o->ev == d->frame;
+        cs_rect r = {c.x, c.y + (i - first) * rh, c.w, rh};
+        console_row(d, &k, r, o, cur, cur && ask && o->kind == CS_OUT_PRINT);
+    }
+    d_unclip(d);
+}

@@ -1,0 +1,219 @@
+/*
+ * draw_loop.c -- the event loop panel: the iteration, the clock and how
+ * main runs the loop; what runs now; the ready queue in order (what
+ * _run_once will run this iteration and next); the timer heap by wake
+ * time, each with its task and what it waits for. The handle the frame
+ * pushes or pops is highlighted, a popped or cancelled one shown leaving.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "draw_impl.h"
+
+/* How main is running the loop at the frame, or NULL. */
+static const char *run_mode(const dctx *d)
+{
+    static const char *const runs[] = {"run_until_complete()", "run_forever()",
+                                       "asyncio.run()"};
+    const cs_seg *s = cs_lane_at(cs_model_main_lane(d->M), d->frame);
+    if (s && s->st == CS_ST_WAITING && s->wait == CS_W_LOOP && s->arg >= 0 && s->arg < 3)
+        return runs[s->arg];
+    return NULL;
+}
+
+/* "Task-2 step", "Task-3 wakeup", "sleep timer" */
+static void handle_label(const dctx *d, const cs_handle *h, char *buf, size_t n)
+{
+    int32_t task = cs_model_handle_task(d->M, h->id, h->task);
+    if (task >= 0)
+        snprintf(buf, n, "%s %s", d_task_name(d, task), d_handle_kind(h->kind));
+    else
+        snprintf(buf, n, "%s", d_handle_kind(h->kind));
+}
+
+/* "t=2.0  Task-2  asyncio.sleep(1)" */
+static void timer_label(const dctx *d, const cs_handle *h, char *buf, size_t n)
+{
+    int32_t task = cs_model_handle_task(d->M, h->id, h->task);
+    const cs_seg *s = task >= 0 ? cs_lane_at(cs_model_task_lane(d->M, task), d->frame) : NULL;
+    if (s && s->st == CS_ST_SLEEPING && s->when == h->when)
+        snprintf(buf, n, "t=%.1f  %s  asyncio.sleep(%g)", h->when, d_task_name(d, task),
+                 s->when - s->t0);
+    else if (task >= 0)
+        snprintf(buf, n, "t=%.1f  %s  timer", h->when, d_task_name(d, task));
+    else
+        snprintf(buf, n, "t=%.1f  %s", h->when, d_handle_kind(h->kind));
+}
+
+/* One row of a list: highlighted when the frame's event is about it. */
+static void list_row(dctx *d, cs_rect row, int num, const char *label, int hot, int ghost)
+{
+    const cs_theme *th = d->th;
+    if (hot)
+        d_fill(d, row, ghost ? d_alpha(th->warn, 50) : th->highlight);
+    if (hot)
+        d_fill(d, (cs_rect){row.x, row.y, d->L->pad / 2 + 1, row.h}, ghost ? th->warn : th->accent);
+    char n[16];
+    snprintf(n, sizeof n, "%d", num);
+    int nw = cs_text_width(d->small, "000", -1);
+    int ty = row.y + (row.h - cs_font_height(d->small)) / 2;
+    int x = row.x + d->L->pad;
+    if (num > 0)
+        cs_text_draw(d->small, x + nw - cs_text_width(d->small, n, -1), ty, n, th->text_dim);
+    x += nw + d->L->pad;
+    cs_font *f = hot ? d->small_bold : d->small;
+    cs_text_draw_fit(f, x, ty, label, row.x + row.w - x - d->L->pad / 2,
+                     ghost ? th->text_dim : th->text);
+}
+
+/* A section title with a count: "Ready queue (3): runs in this order". */
+static int section_title(dctx *d, int x, int y, int w, const char *name, uint32_t n,
+                         const char *note)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s (%u)", name, n);
+    int tw = cs_text_draw_fit(d->small_bold, x, y, buf, w, d->th->text);
+    if (note && tw + d->L->pad * 2 < w)
+        cs_text_draw_fit(d->small, x + tw + d->L->pad, y, note, w - tw - d->L->pad, d->th->text_dim);
+    return cs_font_height(d->small_bold);
+}
+
+typedef struct listing {
+    cs_rect area;        /* where the rows go */
+    int rh;              /* row height */
+    int rows;            /* rows that fit */
+} listing;
+
+/* The ready queue, with the handle being popped shown leaving at the top. */
+static void draw_ready(dctx *d, listing *ls)
+{
+    const cs_state *st = &d->M->st;
+    const sim_event *e = d->ev;
+    char buf[128];
+    int row = 0;
+    if (e && e->kind == SIM_EV_READY_POP && ls->rows > 0) {
+        cs_handle h = {.id = e->a, .kind = (uint8_t)e->b, .task = e->task};
+        char lab[96];
+        handle_label(d, &h, lab, sizeof lab);
+        snprintf(buf, sizeof buf, "%s  %s", lab, e->c ? "(cancelled: skipped)" : "\xE2\x86\x92 runs now");
+        list_row(d, (cs_rect){ls->area.x, ls->area.y, ls->area.w, ls->rh}, 0, buf, 1, 1);
+        row++;
+    }
+    uint32_t n = st->nready;
+    for (uint32_t i = 0; i < n && row < ls->rows; i++, row++) {
+        if (row == ls->rows - 1 && i + 1 < n) {
+            snprintf(buf, sizeof buf, "\xE2\x80\xA6 and %u more", n - i);
+            list_row(d, (cs_rect){ls->area.x, ls->area.y + row * ls->rh, ls->area.w, ls->rh},
+                     0, buf, 0, 0);
+            return;
+        }
+        const cs_handle *h = &st->ready[i];
+        int hot = e && ((e->kind == SIM_EV_READY_PUSH || e->kind == SIM_EV_TIMER_POP)
+                        && e->a == h->id);
+        handle_label(d, h, buf, sizeof buf);
+        list_row(d, (cs_rect){ls->area.x, ls->area.y + row * ls->rh, ls->area.w, ls->rh},
+                 (int)i + 1, buf, hot, 0);
+    }
+    if (n == 0 && row == 0 && ls->rows > 0)
+        cs_text_draw_fit(d->small, ls->area.x + d->L->pad, ls->area.y, "empty", ls->area.w,
+                         d->th->text_dim);
+}
+
+/* The timers by wake time; the one cancelled or moved to the ready queue
+ * by this frame shown leaving at the top. */
+static void draw_timers(dctx *d, listing *ls)
+{
+    const cs_state *st = &d->M->st;
+    const sim_event *e = d->ev;
+    char buf[160];
+    int row = 0;
+    if (e && (e->kind == SIM_EV_TIMER_POP || e->kind == SIM_EV_TIMER_CANCEL) && ls->rows > 0) {
+        int32_t task = cs_model_handle_task(d->M, e->a, e->task);
+        snprintf(buf, sizeof buf, "%s timer %s", task >= 0 ? d_task_name(d, task) : "a",
+                 e->kind == SIM_EV_TIMER_POP ? "due \xE2\x86\x92 ready queue" : "cancelled");
+        list_row(d, (cs_rect){ls->area.x, ls->area.y, ls->area.w, ls->rh}, 0, buf, 1, 1);
+        row++;
+    }
+    uint32_t n = st->ntimers;
+    for (uint32_t i = 0; i < n && row < ls->rows; i++, row++) {
+        cs_rect r = {ls->area.x, ls->area.y + row * ls->rh, ls->area.w, ls->rh};
+        if (row == ls->rows - 1 && i + 1 < n) {
+            snprintf(buf, sizeof buf, "\xE2\x80\xA6 and %u more", n - i);
+            list_row(d, r, 0, buf, 0, 0);
+            return;
+        }
+        const cs_handle *h = &st->timers[i];
+        timer_label(d, h, buf, sizeof buf);
+        list_row(d, r, (int)i + 1, buf, e && e->kind == SIM_EV_TIMER_PUSH && e->a == h->id, 0);
+    }
+    if (n == 0 && row == 0 && ls->rows > 0)
+        cs_text_draw_fit(d->small, ls->area.x + d->L->pad, ls->area.y, "none", ls->area.w,
+                         d->th->text_dim);
+}
+
+/* Clock, loop and what runs now; returns the height used. */
+static int draw_status(dctx *d, cs_rect c)
+{
+    const cs_state *st = &d->M->st;
+    const cs_theme *th = d->th;
+    char buf[160];
+    int y = c.y, lh = cs_font_height(d->body);
+    snprintf(buf, sizeof buf, "t = %.3f s   iteration %u", st->t, cs_model_iter_at(d->M, d->frame));
+    cs_text_draw_fit(d->bold, c.x, y, buf, c.w, th->text);
+    y += lh;
+    const char *mode = run_mode(d);
+    if (st->loop && mode)
+        snprintf(buf, sizeof buf, "loop %d: main is inside %s", st->loop, mode);
+    else if (st->loop)
+        snprintf(buf, sizeof buf, "loop %d", st->loop);
+    else
+        snprintf(buf, sizeof buf, "no loop running: main runs");
+    cs_text_draw_fit(d->small, c.x, y, buf, c.w, th->text_dim);
+    y += cs_font_height(d->small);
+    int sw = 0;
+    if (st->running >= 0) {
+        snprintf(buf, sizeof buf, "running: %s", d_task_name(d, st->running));
+        sw = d_chip(d, d->small_bold, c.x, y, buf, th->st[CS_ST_RUNNING], th->st_text[CS_ST_RUNNING]);
+    } else if (st->loop) {
+        sw = d_chip(d, d->small_bold, c.x, y, "the loop itself", th->st[CS_ST_LOOP],
+                    th->st_text[CS_ST_LOOP]);
+    }
+    (void)sw;
+    return y + (st->loop || st->running >= 0 ? cs_font_height(d->small_bold) : 0) - c.y
+           + d->L->pad;
+}
+
+void d_loop_panel(dctx *d)
+{
+    char note[64] = "";
+    if (d->M && d->M->st.loop)
+        snprintf(note, sizeof note, "loop %d", d->M->st.loop);
+    cs_rect c = d_panel(d, d->L->loop, "Event loop", note);
+    if (!d->M)
+        return;
+    d_clip(d, c);
+    int used = draw_status(d, c);
+    int rh = cs_font_height(d->small) + d->L->pad / 2;
+    int title_h = cs_font_height(d->small_bold) + d->L->pad / 2;
+    int avail = c.h - used - 2 * title_h - d->L->pad;
+    int total = avail / rh;
+    const cs_state *st = &d->M->st;
+    int need_r = (int)st->nready + 1, need_t = (int)st->ntimers + 1;
+    int rr = total / 2, rt = total - rr;
+    if (need_r < rr) {
+        rr = need_r;
+        rt = total - rr;
+    } else if (need_t < rt) {
+        rt = need_t;
+        rr = total - rt;
+    }
+    int y = c.y + used;
+    y += section_title(d, c.x, y, c.w, "Ready queue", st->nready, "runs in this order") + d->L->pad / 2;
+    listing ls = {{c.x, y, c.w, rr * rh}, rh, rr};
+    draw_ready(d, &ls);
+    y += rr * rh + d->L->pad;
+    y += section_title(d, c.x, y, c.w, "Timers", st->ntimers, "by wake time") + d->L->pad / 2;
+    ls = (listing){{c.x, y, c.w, rt * rh}, rh, rt};
+    draw_timers(d, &ls);
+    d_unclip(d);
+}

@@ -1,0 +1,130 @@
+/*
+ * draw_source.c -- the scenario's Python listing with line numbers: the
+ * line of the focused task's current statement highlighted, and on the
+ * right of the other lines a marker naming the tasks (and main) that are
+ * there now. Scrolls to keep the highlighted line in view.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ast.h"
+#include "draw_impl.h"
+
+#define MAXLINES 4096        /* listings longer than this get no markers past it */
+
+/* Per line: how many tasks are there, and the first one. */
+typedef struct here {
+    uint32_t n;
+    int32_t first;
+} here;
+
+/* Fill h[1..nlines] with the tasks (and main, -1) at each line, except
+ * the focus. Tasks not started or finished have no line. */
+static void tasks_here(const dctx *d, here *h, int nlines)
+{
+    const cs_model *M = d->M;
+    for (int i = 0; i <= nlines; i++)
+        h[i] = (here){0, -2};
+    for (int32_t t = -1; t < (int32_t)M->ntasks; t++) {
+        if (t == d->focus)
+            continue;
+        if (t >= 0 && (M->tasks[t].born > d->frame || M->tasks[t].died <= d->frame))
+            continue;
+        int32_t l = cs_model_task_line(M, t);
+        if (l <= 0 || l > nlines)
+            continue;
+        if (h[l].n++ == 0)
+            h[l].first = t;
+    }
+}
+
+/* "Task-3" or "Task-3 +12" at the right edge of row r; returns its x. */
+static int marker(dctx *d, cs_rect r, const here *h)
+{
+    char buf[64];
+    if (h->n == 1)
+        snprintf(buf, sizeof buf, "%s", d_task_name(d, h->first));
+    else
+        snprintf(buf, sizeof buf, "%s +%u", d_task_name(d, h->first), h->n - 1);
+    int w = d_chip_w(d, d->small_bold, buf);
+    int x = r.x + r.w - w;
+    int y = r.y + (r.h - cs_font_height(d->small_bold)) / 2;
+    d_chip(d, d->small_bold, x, y, buf, d_alpha(d->th->st[CS_ST_WAITING], 255),
+           d->th->st_text[CS_ST_WAITING]);
+    return x;
+}
+
+/* First line shown so that line `cur` sits in the view (a third down). */
+static int scroll_first(int nlines, int vis, int cur)
+{
+    if (nlines <= vis || cur <= 0)
+        return 1;
+    int first = cur - vis / 3;
+    if (first > nlines - vis + 1)
+        first = nlines - vis + 1;
+    return first < 1 ? 1 : first;
+}
+
+static void source_row(dctx *d, cs_rect r, int line, int numw, int cur, const here *h)
+{
+    const cs_theme *th = d->th;
+    const char *text = d->M->sc->source[line - 1];
+    if (cur) {
+        d_fill(d, r, th->highlight);
+        d_fill(d, (cs_rect){r.x, r.y, d->L->pad / 2 + 1, r.h}, th->accent);
+    }
+    char num[16];
+    snprintf(num, sizeof num, "%d", line);
+    int ty = r.y + (r.h - cs_font_height(d->mono)) / 2;
+    int x = r.x + d->L->pad;
+    cs_text_draw(d->mono_small, x + numw - cs_text_width(d->mono_small, num, -1),
+                 r.y + (r.h - cs_font_height(d->mono_small)) / 2, num,
+                 cur ? th->text : th->text_dim);
+    x += numw + d->L->pad;
+    int right = r.x + r.w;
+    if (h && h->n)
+        right = marker(d, r, h) - d->L->pad / 2;
+    cs_text_draw_fit(cur ? d->mono : d->mono, x, ty, text, right - x, th->text);
+}
+
+void d_source(dctx *d)
+{
+    char note[96] = "";
+    int32_t cur = 0;
+    if (d->M && d->M->sc) {
+        cur = cs_model_task_line(d->M, d->focus);
+        snprintf(note, sizeof note, "%s at line %d", d_task_name(d, d->focus), cur);
+        if (cur <= 0)
+            snprintf(note, sizeof note, "%s: no current line", d_task_name(d, d->focus));
+    }
+    cs_rect c = d_panel(d, d->L->source, "Source", note);
+    if (!d->M)
+        return;
+    const sim_scenario *sc = d->M->sc;
+    if (!sc || sc->nsource <= 0) {
+        d_wrap(d, d->small, c, "This scenario has no Python listing (no \"source\" in its file).",
+               d->th->text_dim, 3);
+        return;
+    }
+    int n = sc->nsource;
+    int rh = cs_font_height(d->mono) + d->L->pad / 3;
+    int vis = c.h / rh;
+    if (vis < 1)
+        return;
+    int first = scroll_first(n, vis, cur);
+    int nh = n < MAXLINES ? n : MAXLINES;
+    here *h = calloc((size_t)nh + 1, sizeof *h);
+    if (h)
+        tasks_here(d, h, nh);
+    char w[16];
+    snprintf(w, sizeof w, "%d", n);
+    int numw = cs_text_width(d->mono_small, w, -1);
+    d_clip(d, c);
+    for (int l = first; l <= n && l < first + vis; l++) {
+        cs_rect r = {c.x - d->L->pad / 2, c.y + (l - first) * rh, c.w + d->L->pad, rh};
+        source_row(d, r, l, numw, l == cur, h && l <= nh ? &h[l] : NULL);
+    }
+    d_unclip(d);
+    free(h);
+}
