@@ -59,7 +59,8 @@ static void diff_list(FILE *out, const cJSON *exp, const cJSON *act)
     }
 }
 
-int cli_check_expect(const sim_scenario *sc, const sim_outcome *o, FILE *out)
+int cli_check_expect(const sim_scenario *sc, const sim_outcome *o, const sim_trace *T,
+                     FILE *out)
 {
     if (!sc->expect_json) {
         fprintf(out, "  %s: no \"expect\" block to check against\n", sc->path);
@@ -86,6 +87,7 @@ int cli_check_expect(const sim_scenario *sc, const sim_outcome *o, FILE *out)
             print_json(out, "actual:  ", a);
         }
     }
+    bad |= props_check(sc, o, T, exp, out);
     cJSON_Delete(act);
     cJSON_Delete(exp);
     return bad;

@@ -20,8 +20,20 @@ int cli_write_file(const char *path, const char *data, size_t len);
 sim_scenario *cli_load(const char *path);
 
 /* Compare the outcome of sc's run with its "expect" block; prints a diff
- * of each mismatch to out. Returns 0 when all match, 1 otherwise. */
-int cli_check_expect(const sim_scenario *sc, const sim_outcome *o, FILE *out);
+ * of each mismatch, and a line per property, to out. T is the run's trace
+ * (borrowed), NULL when not recorded (props_need_trace says when it is
+ * needed). Returns 0 when all match, 1 otherwise. */
+int cli_check_expect(const sim_scenario *sc, const sim_outcome *o, const sim_trace *T,
+                     FILE *out);
+
+/* props.c: the property keys of "expect" (max_concurrent, end_time,
+ * order). props_need_trace: 1 when checking them needs the trace. */
+struct cJSON;
+int props_need_trace(const sim_scenario *sc);
+/* Check each property key of expect (borrowed) against the run; prints
+ * one line per property to out. Returns 1 when one fails. */
+int props_check(const sim_scenario *sc, const sim_outcome *o, const sim_trace *T,
+                const struct cJSON *expect, FILE *out);
 
 /* The commands in their own files: arguments after the command name;
  * each returns the exit status. */

@@ -204,9 +204,10 @@ static int cmd_check(int argc, char **argv)
             worst = CLI_USAGE;
             continue;
         }
-        sim_state *S = sim_new(sc, NULL);
+        sim_options opt = {.trace = props_need_trace(sc)};
+        sim_state *S = sim_new(sc, &opt);
         sim_run(S);
-        int bad = cli_check_expect(sc, sim_outcome_get(S), stdout);
+        int bad = cli_check_expect(sc, sim_outcome_get(S), sim_trace_get(S), stdout);
         printf("%s %s\n", bad ? "FAIL" : "ok  ", argv[i]);
         if (bad && worst == CLI_OK)
             worst = CLI_MISMATCH;

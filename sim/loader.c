@@ -528,6 +528,29 @@ static sim_expr *conv_expr(ld *L, const cJSON *v)
 
 static sim_expr *conv_value(ld *L, const cJSON *v);
 
+/* A JSON number as a constant: an int when written as an integer (Python
+ * would make an int of any size, the simulator's ints are 64-bit, so a
+ * larger one is an error rather than a silent float), else a finite float
+ * (1e400 would be infinity, which JSON cannot mean). */
+static sim_expr *conv_number(ld *L, const cJSON *v)
+{
+    int64_t i;
+    if (int_value(L, v, &i))
+        return mk_const(L, sim_int(i));
+    const sim_jpos *p = pos_of(L, v);
+    if (strcspn(L->text + p->off, ".eE") >= p->len) {
+        err(L, v, "integer %s is too large: the simulator's ints are 64-bit, from "
+                  "-9223372036854775808 to 9223372036854775807", got(L, v).s);
+        return NULL;
+    }
+    if (!isfinite(v->valuedouble)) {
+        err(L, v, "number %s is too large: it would be infinity; a float is at most "
+                  "about 1.7976931348623157e308", got(L, v).s);
+        return NULL;
+    }
+    return mk_const(L, sim_float(v->valuedouble));
+}
+
 /* A JSON list -> SIM_E_LIST of its items' values. */
 static sim_expr *conv_list(ld *L, const cJSON *v)
 {
@@ -546,11 +569,10 @@ static sim_expr *conv_list(ld *L, const cJSON *v)
  * NULL for v NULL, or after reporting an object or a bad expression. */
 static sim_expr *conv_value(ld *L, const cJSON *v)
 {
-    int64_t i;
     if (!v)
         return NULL;
     if (cJSON_IsNumber(v))
-        return mk_const(L, int_value(L, v, &i) ? sim_int(i) : sim_float(v->valuedouble));
+        return conv_number(L, v);
     if (cJSON_IsBool(v))
         return mk_const(L, sim_bool(cJSON_IsTrue(v)));
     if (cJSON_IsNull(v))
@@ -1720,6 +1742,32 @@ static void strip_comments(cJSON *v)
     }
 }
 
+/* The property keys of "expect" (docs/FORMAT-EXTENSIONS.md): max_concurrent
+ * a non-negative integer, end_time a number, order a list of strings. */
+static void load_expect_props(ld *L, const cJSON *e)
+{
+    int64_t i;
+    const cJSON *mc = cJSON_GetObjectItemCaseSensitive(e, "max_concurrent");
+    if (mc && (!int_value(L, mc, &i) || i < 0))
+        err(L, mc, "'max_concurrent' must be a non-negative integer such as 4, got %s",
+            got(L, mc).s);
+    const cJSON *et = cJSON_GetObjectItemCaseSensitive(e, "end_time");
+    if (et && !cJSON_IsNumber(et))
+        err(L, et, "'end_time' must be a number of virtual seconds such as 1.5, got %s",
+            got(L, et).s);
+    const cJSON *order = cJSON_GetObjectItemCaseSensitive(e, "order");
+    if (order && !cJSON_IsArray(order)) {
+        err(L, order, "'order' must be a list of print texts such as [\"a\", \"b\"], got %s",
+            got(L, order).s);
+        return;
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, order) {
+        if (!cJSON_IsString(it))
+            err(L, it, "'order' items must be print texts (strings), got %s", got(L, it).s);
+    }
+}
+
 /* "expect": checked for its keys, stored as compact JSON without comments. */
 static void load_expect(ld *L, const cJSON *e)
 {
@@ -1731,6 +1779,7 @@ static void load_expect(ld *L, const cJSON *e)
     }
     check_keys(L, e, "format scenario prints tasks warnings interrupts end max_concurrent "
                      "end_time order", "", "in 'expect'", NULL, NULL);
+    load_expect_props(L, e);
     cJSON *copy = cJSON_Duplicate(e, 1);
     char *s = NULL;
     if (copy) {
