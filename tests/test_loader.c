@@ -452,12 +452,13 @@ TEST_IMPL(loader_defaults)
     return 0;
 }
 
-/* ints stay ints when they fit int64; other numbers are floats */
+/* ints stay ints when they fit int64 (a larger integer is an error, not a
+ * float: Python would keep it an int); other numbers are finite floats */
 TEST_IMPL(loader_numbers)
 {
     sim_diags d = {0};
     sim_scenario *sc = load(HEAD " `main`: [{`set`: `a`, `value`: [9223372036854775807, "
-                                 "-9223372036854775808, 9223372036854775808, 1.0, 1e2, -0, "
+                                 "-9223372036854775808, 9223372036854775807.0, 1.0, 1e2, -0, "
                                  "true, null, ``]}]}", &d);
     print_diags(&d);
     ASSERT(sc != NULL);
@@ -774,6 +775,18 @@ TEST_IMPL(loader_err_coroutine_and_awaitable)
                      " `awaitables`: {`x`: {`body`: []}}, `main`: []}",
                 "t.json:3:17: error: 'x' is defined both as a coroutine and as an awaitable; "
                 "give them different names");
+    return 0;
+}
+
+TEST_IMPL(loader_err_number_too_large)
+{
+    EXPECT_DIAG(HEAD " `main`: [{`set`: `a`, `value`: [1, 9223372036854775808]}]}",
+                "t.json:2:37: error: integer 9223372036854775808 is too large: the "
+                "simulator's ints are 64-bit, from -9223372036854775808 to "
+                "9223372036854775807");
+    EXPECT_DIAG(HEAD " `main`: [{`block`: -1e400}]}",
+                "t.json:2:21: error: number -1e400 is too large: it would be infinity; a "
+                "float is at most about 1.7976931348623157e308");
     return 0;
 }
 
