@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES="gcc cmake ninja-build pkg-config python3 libcjson-dev libsdl2-dev
-          libsdl2-ttf-dev libsdl2-image-dev xvfb xauth"
+          libsdl2-ttf-dev libsdl2-image-dev xvfb xauth xdotool x11-apps"
 
 # Install the Debian packages that are not installed yet (needs root).
 setup() {

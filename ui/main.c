@@ -1,0 +1,274 @@
+/*
+ * main.c -- the coroscope program: the window, or headless rendering.
+ *
+ *   coroscope [options] [SCENARIO.json]          the window
+ *   coroscope render SCENARIO.json (--frame N | --all) --out PATH [options]
+ *
+ * Exit status: 0 success, 2 invalid input or usage (as corosim).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <SDL.h>
+
+#include "app.h"
+#include "doc.h"
+#include "render.h"
+#include "theme.h"
+
+static const char usage[] =
+    "usage: coroscope [options] [SCENARIO.json]\n"
+    "       coroscope render SCENARIO.json --frame N|last --out FILE.png [options]\n"
+    "       coroscope render SCENARIO.json --all --out DIR/ [--every K] [options]\n"
+    "       coroscope --help | --version\n"
+    "\n"
+    "The window replays a scenario's run frame by frame (one frame per trace event).\n"
+    "Without SCENARIO it opens the first scenario of the library; O opens the picker,\n"
+    "? lists every key. The file is watched and reloaded when it changes.\n"
+    "\n"
+    "options:\n"
+    "  --present          classroom mode: fullscreen, large type, high contrast\n"
+    "  --theme NAME       light, dark or contrast\n"
+    "  --scale X          UI scale (1 = 100%%), default automatic\n"
+    "  --display N        the display to open on (0 first)\n"
+    "  --size WxH         window size, or the size of rendered frames (default 1920x1080)\n"
+    "  --fullscreen       fullscreen without the classroom layout\n"
+    "  --frame N          frame to start at (render: the frame to draw; 'last' the end)\n"
+    "  --axis time|steps  the timeline's x axis (render)\n"
+    "render writes PNG files, with no display needed: --frame one frame to FILE.png,\n"
+    "--all every frame (or every K-th, and always the last) to DIR/frame-NNNNNN.png.\n"
+    "\n"
+    "exit status: 0 success, 2 invalid input or usage\n";
+
+typedef struct opts {
+    cs_app_options app;
+    const char *frame;        /* as given */
+    const char *out;
+    int all, every, axis, rw, rh;
+} opts;
+
+static int fail_usage(const char *msg, const char *arg)
+{
+    fprintf(stderr, "coroscope: %s%s%s\n%s", msg, arg ? ": " : "", arg ? arg : "", usage);
+    return 2;
+}
+
+/* "1920x1080" -> w, h. */
+static int parse_size(const char *s, int *w, int *h)
+{
+    char tail;
+    return sscanf(s, "%dx%d%c", w, h, &tail) == 2 && *w >= 320 && *h >= 240 &&
+                   *w <= 8192 && *h <= 8192 ? 0 : -1;
+}
+
+static int parse_int(const char *s, long lo, long hi, long *v)
+{
+    char *end;
+    errno = 0;
+    *v = strtol(s, &end, 10);
+    return *s && !*end && !errno && *v >= lo && *v <= hi ? 0 : -1;
+}
+
+/* One option with its value; returns the number of argv items used (1 or
+ * 2), 0 when arg is not an option of ours, -1 on a bad value (printed). */
+static int parse_opt(opts *o, int argc, char **argv, int i)
+{
+    const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    long n;
+    if (!strcmp(a, "--present")) return o->app.present = 1, 1;
+    if (!strcmp(a, "--fullscreen")) return o->app.fullscreen = 1, 1;
+    if (!strcmp(a, "--all")) return o->all = 1, 1;
+    static const char *valued[] = {"--theme", "--scale", "--display", "--size", "--frame",
+                                   "--out", "--every", "--axis", NULL};
+    int k = 0;
+    while (valued[k] && strcmp(a, valued[k]))
+        k++;
+    if (!valued[k])
+        return 0;
+    if (!val)
+        return fail_usage("missing value after", a), -1;
+    int bad = 0;
+    switch (k) {
+    case 0: bad = (o->app.theme = cs_theme_by_name(val)) < 0; break;
+    case 1: bad = sscanf(val, "%f", &o->app.scale) != 1 || o->app.scale < 0.25f || o->app.scale > 8; break;
+    case 2: bad = parse_int(val, 0, 63, &n); o->app.display = (int)n; break;
+    case 3: bad = parse_size(val, &o->rw, &o->rh); break;
+    case 4: o->frame = val; break;
+    case 5: o->out = val; break;
+    case 6: bad = parse_int(val, 1, 1L << 30, &n); o->every = (int)n; break;
+    case 7: bad = strcmp(val, "time") && strcmp(val, "steps");
+            o->axis = !strcmp(val, "steps") ? CS_AXIS_STEPS : CS_AXIS_TIME; break;
+    }
+    if (bad)
+        return fail_usage("bad value", val), -1;
+    return 2;
+}
+
+/* The fonts: $COROSCOPE_ASSETS, the source tree's assets, or beside the
+ * program (../assets, ../../assets). */
+static const char *find_assets(char *buf, size_t n)
+{
+    const char *env = getenv("COROSCOPE_ASSETS");
+    if (env && *env)
+        return env;
+    struct stat st;
+    char probe[4096];
+    snprintf(probe, sizeof probe, "%s/DejaVuSans.ttf", COROSCOPE_ASSETS);
+    if (stat(probe, &st) == 0)
+        return COROSCOPE_ASSETS;
+    char *base = SDL_GetBasePath();
+    const char *rel[] = {"../assets", "../../assets"};
+    for (int i = 0; base && i < 2; i++) {
+        snprintf(buf, n, "%s%s", base, rel[i]);
+        snprintf(probe, sizeof probe, "%s/DejaVuSans.ttf", buf);
+        if (stat(probe, &st) == 0) {
+            SDL_free(base);
+            return buf;
+        }
+    }
+    SDL_free(base);
+    return COROSCOPE_ASSETS;
+}
+
+/* The frame --frame names in a trace of n frames: a number or "last". */
+static int pick_frame(const char *s, uint32_t n, uint32_t *f)
+{
+    long v;
+    if (!s || !strcmp(s, "last")) {
+        *f = n ? n - 1 : 0;
+        return 0;
+    }
+    if (parse_int(s, 0, (long)UINT32_MAX, &v) != 0 || (n && (uint32_t)v >= n)) {
+        fprintf(stderr, "coroscope: --frame %s: the run has %u frames (0 to %u, or 'last')\n",
+                s, n, n ? n - 1 : 0);
+        return -1;
+    }
+    *f = (uint32_t)v;
+    return 0;
+}
+
+/* Render frames [.., every K-th, last] of the doc into dir/. */
+static int render_all(cs_render *R, cs_view *v, cs_doc *d, const char *dir, int every)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "coroscope: cannot create %s: %s\n", dir, strerror(errno));
+        return 2;
+    }
+    char path[4096], err[512];
+    uint32_t n = d->M.nframes, step = every > 0 ? (uint32_t)every : 1, count = 0;
+    for (uint32_t f = 0; f < n; f = f + step < n ? f + step : n - 1) {
+        cs_model_seek(&d->M, f);
+        size_t len = strlen(dir);
+        snprintf(path, sizeof path, "%s%sframe-%06u.png", dir,
+                 len && dir[len - 1] == '/' ? "" : "/", f);
+        if (cs_render_png(R, v, path, err, sizeof err) != 0) {
+            fprintf(stderr, "coroscope: %s\n", err);
+            return 2;
+        }
+        count++;
+        if (f == n - 1)
+            break;
+    }
+    printf("rendered %u frames of %s into %s\n", count, d->path, dir);
+    return 0;
+}
+
+static int cmd_render(opts *o, const char *scenario)
+{
+    if (!o->out)
+        return fail_usage("render needs --out", NULL);
+    if (o->all == (o->frame != NULL))
+        return fail_usage("render needs one of --frame N and --all", NULL);
+    cs_doc d;
+    static char err[1 << 16];
+    if (cs_doc_load(&d, scenario, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    char abuf[4096];
+    cs_render *R = cs_render_new(o->rw ? o->rw : 1920, o->rh ? o->rh : 1080,
+                                 find_assets(abuf, sizeof abuf), err, sizeof err);
+    int rc = 2;
+    cs_view v;
+    cs_view_init(&v);
+    v.M = &d.M;
+    v.title = d.sc->title ? d.sc->title : d.sc->name;
+    v.file = d.path;
+    v.present = o->app.present;
+    v.scale = o->app.scale;
+    v.axis = o->axis;
+    v.theme = o->app.theme >= 0 ? o->app.theme : o->app.present ? CS_THEME_CONTRAST : CS_THEME_LIGHT;
+    uint32_t f;
+    if (!R)
+        fprintf(stderr, "coroscope: %s\n", err);
+    else if (o->all)
+        rc = render_all(R, &v, &d, o->out, o->every);
+    else if (pick_frame(o->frame, d.M.nframes, &f) == 0) {
+        cs_model_seek(&d.M, f);
+        rc = cs_render_png(R, &v, o->out, err, sizeof err) == 0 ? 0 : 2;
+        if (rc)
+            fprintf(stderr, "coroscope: %s\n", err);
+    }
+    cs_render_free(R);
+    cs_doc_free(&d);
+    return rc;
+}
+
+/* The window: the scenario is validated first, so a bad file fails with
+ * its diagnostics before any window opens. */
+static int cmd_window(opts *o, const char *scenario)
+{
+    if (scenario) {
+        cs_doc d;
+        static char err[1 << 16];
+        if (cs_doc_load(&d, scenario, err, sizeof err) != 0) {
+            fprintf(stderr, "%s\n", err);
+            return 2;
+        }
+        long f = 0;
+        if (o->frame && strcmp(o->frame, "last") && parse_int(o->frame, 0, 1L << 31, &f))
+            return fail_usage("bad value", o->frame);
+        o->app.frame = o->frame && !strcmp(o->frame, "last") ? (long)d.M.nframes - 1 : f;
+        cs_doc_free(&d);
+    }
+    char abuf[4096];
+    o->app.scenario = scenario;
+    o->app.assets = find_assets(abuf, sizeof abuf);
+    o->app.scenarios = COROSCOPE_SCENARIOS;
+    o->app.width = o->rw;
+    o->app.height = o->rh;
+    return cs_app_run(&o->app);
+}
+
+int main(int argc, char **argv)
+{
+    opts o;
+    memset(&o, 0, sizeof o);
+    o.app.theme = -1;
+    int i = 1, render = 0;
+    const char *scenario = NULL;
+    if (argc > 1 && !strcmp(argv[1], "render"))
+        render = 1, i = 2;
+    for (; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return fputs(usage, stdout), 0;
+        if (!strcmp(argv[i], "--version"))
+            return printf("coroscope %s\n", SIM_VERSION), 0;
+        int k = parse_opt(&o, argc, argv, i);
+        if (k < 0)
+            return 2;
+        if (k > 0) {
+            i += k - 1;
+            continue;
+        }
+        if (argv[i][0] == '-' || scenario)
+            return fail_usage(scenario ? "more than one scenario" : "unknown option", argv[i]);
+        scenario = argv[i];
+    }
+    if (render && !scenario)
+        return fail_usage("render needs a scenario", NULL);
+    return render ? cmd_render(&o, scenario) : cmd_window(&o, scenario);
+}
