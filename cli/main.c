@@ -11,11 +11,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "chrome.h"
 #include "cli.h"
 
 static const char usage[] =
     "usage: corosim run SCENARIO.json [--outcome FILE|-] [--trace FILE|-] [--trace-stats]\n"
-    "                  [--quiet]\n"
+    "                  [--chrome FILE|-] [--quiet]\n"
     "       corosim check SCENARIO.json...\n"
     "       corosim validate SCENARIO.json...\n"
     "       corosim grade SCENARIO.json ANSWER.txt [--json] [--csv FILE|-]\n"
@@ -25,6 +26,8 @@ static const char usage[] =
     "run       simulate the scenario as CPython 3.11 asyncio would, in virtual time,\n"
     "          and print a transcript; --outcome writes the coroscope-outcome/1 JSON,\n"
     "          --trace the full event trace as JSON Lines ('-' is standard output);\n"
+    "          --chrome the trace in Chrome Trace Event Format (Perfetto,\n"
+    "          chrome://tracing);\n"
     "          --trace-stats records the trace in memory only and prints its size\n"
     "          to standard error (for benchmarks)\n"
     "check     compare each scenario's outcome with its \"expect\" block\n"
@@ -120,7 +123,7 @@ static void print_trace_stats(const sim_trace *T)
 }
 
 struct run_args {
-    const char *file, *outcome, *trace;
+    const char *file, *outcome, *trace, *chrome;
     int quiet, trace_stats;
 };
 
@@ -132,6 +135,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
             a->outcome = argv[++i];
         else if (strcmp(argv[i], "--trace") == 0 && i + 1 < argc)
             a->trace = argv[++i];
+        else if (strcmp(argv[i], "--chrome") == 0 && i + 1 < argc)
+            a->chrome = argv[++i];
         else if (strcmp(argv[i], "--quiet") == 0)
             a->quiet = 1;
         else if (strcmp(argv[i], "--trace-stats") == 0)
@@ -151,7 +156,7 @@ static int parse_run(int argc, char **argv, struct run_args *a)
     return a->file ? 0 : -1;
 }
 
-static int write_outputs(const struct run_args *a, sim_state *S)
+static int write_outputs(const struct run_args *a, const sim_scenario *sc, sim_state *S)
 {
     int rc = 0;
     if (a->outcome) {
@@ -166,6 +171,12 @@ static int write_outputs(const struct run_args *a, sim_state *S)
         rc |= cli_write_file(a->trace, b.p ? b.p : "", b.len);
         sim_buf_free(&b);
     }
+    if (a->chrome) {
+        sim_buf b = {0};
+        chrome_write(sc, sim_outcome_get(S), sim_trace_get(S), &b);
+        rc |= cli_write_file(a->chrome, b.p, b.len);
+        sim_buf_free(&b);
+    }
     return rc;
 }
 
@@ -177,13 +188,14 @@ static int cmd_run(int argc, char **argv)
     sim_scenario *sc = cli_load(a.file);
     if (!sc)
         return CLI_USAGE;
-    sim_options opt = {.trace = a.trace != NULL || a.trace_stats};
+    sim_options opt = {.trace = a.trace != NULL || a.trace_stats || a.chrome != NULL};
     sim_state *S = sim_new(sc, &opt);
     sim_run(S);
-    int to_stdout = (a.outcome && !strcmp(a.outcome, "-")) || (a.trace && !strcmp(a.trace, "-"));
+    int to_stdout = (a.outcome && !strcmp(a.outcome, "-")) || (a.trace && !strcmp(a.trace, "-")) ||
+                    (a.chrome && !strcmp(a.chrome, "-"));
     if (!a.quiet && !to_stdout)
         print_transcript(sc, sim_outcome_get(S));
-    int rc = write_outputs(&a, S) < 0 ? CLI_USAGE : CLI_OK;
+    int rc = write_outputs(&a, sc, S) < 0 ? CLI_USAGE : CLI_OK;
     if (a.trace_stats)
         print_trace_stats(sim_trace_get(S));
     sim_free(S);
