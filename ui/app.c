@@ -7,9 +7,9 @@
  * frame with app_go(); the model seeks from checkpoints, so stepping back
  * costs what stepping forward does.
  *
- * Prediction mode (P) is a gate in app_go(): moving forward onto a print
- * stops there with the print hidden behind "What is printed next?", and
- * the next forward key reveals it instead of moving.
+ * Prediction mode (P) is a gate in app_go() (predict.h): moving forward
+ * onto a print stops there with the print hidden behind "What is printed
+ * next?", and the next forward key reveals it instead of moving.
  */
 #include <math.h>
 #include <stdio.h>
@@ -21,6 +21,7 @@
 #include "app.h"
 #include "doc.h"
 #include "draw.h"
+#include "predict.h"
 #include "render.h"
 
 #define WATCH_MS 400        /* how often the scenario file is checked */
@@ -63,39 +64,18 @@ static uint32_t app_nframes(const cs_app *A)
     return A->doc.loaded ? A->doc.M.nframes : 0;
 }
 
-/* First print frame in (from, to], or UINT32_MAX. */
-static uint32_t first_print(const cs_app *A, uint32_t from, uint32_t to)
-{
-    for (uint32_t f = from + 1; f <= to && f < app_nframes(A); f++)
-        if (cs_model_event(&A->doc.M, f)->kind == SIM_EV_PRINT)
-            return f;
-    return UINT32_MAX;
-}
-
-/* Move to frame f. In prediction mode a forward move stops at the first
- * print on the way and hides it; a forward move while a print is hidden
- * only reveals it. */
+/* Move to frame f, through prediction mode's gate (predict.h): a forward
+ * move may stop at a print and hide it, and pause the playback there. */
 static void app_go(cs_app *A, uint32_t f)
 {
     if (!A->doc.loaded)
         return;
     uint32_t cur = app_frame(A);
-    if (f >= app_nframes(A))
-        f = app_nframes(A) ? app_nframes(A) - 1 : 0;
-    if (A->v.predict && A->v.predict_ask && f > cur) {
-        A->v.predict_ask = 0;
-        A->dirty = 1;
-        return;
-    }
-    A->v.predict_ask = 0;
-    if (A->v.predict && f > cur) {
-        uint32_t p = first_print(A, cur, f);
-        if (p != UINT32_MAX) {
-            f = p;
-            A->v.predict_ask = 1;
-            A->v.playing = 0;
-        }
-    }
+    int ask = A->v.predict_ask;
+    f = cs_predict_move(&A->doc.M, A->v.predict, cur, f, &ask);
+    if (ask && !A->v.predict_ask)
+        A->v.playing = 0;
+    A->v.predict_ask = ask;
     if (f != cur) {
         cs_model_seek(&A->doc.M, f);
         A->anim_ms = 0;

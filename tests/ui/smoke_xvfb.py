@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """The real coroscope window under a virtual X display, driven by key presses.
 
-    smoke_xvfb.py CORSCOPE_BINARY SCENARIO OUT_DIR
+    smoke_xvfb.py COROSCOPE COROSIM SCENARIO OUT_DIR
 
 Starts Xvfb when no DISPLAY is set (exit 77, skipped, when neither Xvfb nor
 xdotool is installed), opens a copy of SCENARIO in the window and types as a
 teacher would: steps forward and back, plays and pauses, the help overlay,
-Ctrl+S to save the frame. It edits the watched file twice (invalid, then
+Ctrl+S to save the frame, prediction mode (P, then End stops at the first
+print; corosim's trace says which frame that is). It edits the watched file twice (invalid, then
 valid again) and checks the window keeps the last good scenario, reloads at
 the same frame, and quits cleanly on Q. A screenshot of the X screen is left
 in OUT_DIR/screen.png to look at.
@@ -105,6 +106,17 @@ def check_screen(env, out_dir):
         fail("the screen looks blank: the window drew nothing")
 
 
+def first_print(corosim, scenario):
+    """Frame (trace event index) of the scenario's first print."""
+    out = subprocess.run([corosim, "run", scenario, "--trace", "-", "--quiet"],
+                         capture_output=True, text=True, timeout=60).stdout
+    for line in out.splitlines():
+        ev = __import__("json").loads(line)
+        if ev["kind"] == "print":
+            return ev["seq"]
+    fail("the scenario prints nothing")
+
+
 def wait_for(pred, what, seconds=10):
     end = time.time() + seconds
     while time.time() < end:
@@ -115,10 +127,10 @@ def wait_for(pred, what, seconds=10):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 5:
         print(__doc__)
         return 2
-    binary, scenario, out_dir = map(os.path.abspath, sys.argv[1:])
+    binary, corosim, scenario, out_dir = map(os.path.abspath, sys.argv[1:])
     if not shutil.which("xdotool") or (not os.environ.get("DISPLAY") and not shutil.which("Xvfb")):
         print("skipped: needs xdotool and Xvfb (tools/dev.sh installs them)")
         return 77
@@ -163,6 +175,20 @@ def main():
         wait_for(lambda: "reloaded" in open(err_path).read(), "the reload")
         if "at frame 2" not in open(err_path).read():
             fail("the reload did not keep the frame: " + open(err_path).read())
+        # prediction mode: End stops at the first print; a step reveals it
+        # in place, the next one moves on
+        p1 = first_print(corosim, scenario)
+        keys(env, win, "p", "End", "ctrl+s")
+        wait_for(lambda: os.path.exists(os.path.join(work, f"coroscope-{name}-frame-{p1}.png")),
+                 f"prediction mode to stop at the first print, frame {p1}")
+        keys(env, win, "Right", "ctrl+s")
+        time.sleep(0.5)
+        if os.path.exists(os.path.join(work, f"coroscope-{name}-frame-{p1 + 1}.png")):
+            fail("revealing the print moved past it")
+        keys(env, win, "Right", "ctrl+s")
+        wait_for(lambda: os.path.exists(os.path.join(work, f"coroscope-{name}-frame-{p1 + 1}.png")),
+                 "the step after the revealed print")
+        keys(env, win, "p", "Home", "End")
         check_screen(env, out_dir)
         keys(env, win, "q")
         try:

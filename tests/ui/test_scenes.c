@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "doc.h"
+#include "predict.h"
 #include "test.h"
 
 int ui_check_seeks(const sim_trace *T, const struct sim_scenario *sc);
@@ -174,6 +175,31 @@ TEST_IMPL(scenario_invalid_file_error)
     ASSERT_EQ_INT(0, d.loaded);
     ASSERT(strstr(err, "missing-comma.json:") != NULL);
     ASSERT(strstr(err, ": error: ") != NULL);
+    cs_doc_free(&d);
+    return 0;
+}
+
+/* Prediction mode on pieces: End stops at the first print, hidden; the
+ * next forward move reveals it without moving; the one after goes on to
+ * the second print. Backward moves and mode off hide nothing. */
+TEST_IMPL(scenario_prediction_gate)
+{
+    cs_doc d;
+    ASSERT_EQ_INT(0, load(&d, "03-pieces.json"));
+    cs_model *M = &d.M;
+    uint32_t p1 = find_ev(M, 0, SIM_EV_PRINT), p2 = find_ev(M, p1 + 1, SIM_EV_PRINT);
+    ASSERT(p2 < M->nframes);
+    int ask = 0;
+    ASSERT_EQ_INT(p1, cs_predict_move(M, 1, 0, UINT32_MAX, &ask));
+    ASSERT_EQ_INT(1, ask);
+    ASSERT_EQ_INT(p1, cs_predict_move(M, 1, p1, p1 + 1, &ask));
+    ASSERT_EQ_INT(0, ask);
+    ASSERT_EQ_INT(p2, cs_predict_move(M, 1, p1, UINT32_MAX, &ask));
+    ASSERT_EQ_INT(1, ask);
+    ASSERT_EQ_INT(p1, cs_predict_move(M, 1, p2, p1, &ask));
+    ASSERT_EQ_INT(0, ask);
+    ASSERT_EQ_INT(M->nframes - 1, cs_predict_move(M, 0, 0, UINT32_MAX, &ask));
+    ASSERT_EQ_INT(0, ask);
     cs_doc_free(&d);
     return 0;
 }
