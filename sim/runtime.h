@@ -180,6 +180,8 @@ struct sim_queue {
 };
 
 /* ---- the run ----------------------------------------------------------- */
+#define SIM_IDCACHE 64         /* entries of sim_state's string id cache */
+
 typedef struct sim_mt { uint32_t mt[624]; int mti; } sim_mt;
 
 struct sim_state {
@@ -216,6 +218,11 @@ struct sim_state {
     int ended;
     jmp_buf end_jmp;           /* longjmp here to end the scenario at once */
     sim_trace trace;
+    /* trace string ids of strings that never change during the run, cached
+     * by address (direct-mapped): names (sim_str_id) and "<label>" reprs */
+    const char *name_key[SIM_IDCACHE], *label_key[SIM_IDCACHE];
+    int32_t name_id[SIM_IDCACHE], label_id[SIM_IDCACHE];
+    int32_t id_none, id_true, id_false;  /* their reprs' ids, 0 until used */
     sim_buf tmp;               /* scratch for reprs */
     char errmsg[256];
 };
@@ -348,6 +355,8 @@ void sim_print_record(sim_state *S, const char *text, size_t len);
 /* repr(v) interned into the trace (0 when not tracing). */
 int32_t sim_repr_id(sim_state *S, sim_value v);
 int32_t sim_exc_id(sim_state *S, const sim_exc *e);
+/* s (borrowed) must stay unchanged as long as the run: its id is cached by
+ * address. Text built on the fly goes through sim_trace_intern. */
 int32_t sim_str_id(sim_state *S, const char *s);
 /* Append a trace event (no-op when not tracing); returns it or NULL. */
 sim_event *sim_emit(sim_state *S, int kind, int task, int coro);

@@ -45,15 +45,81 @@ sim_event *sim_emit(sim_state *S, int kind, int task, int coro)
     return e;
 }
 
-int32_t sim_str_id(sim_state *S, const char *s)
+/* Slot of address p in the string id cache. */
+static unsigned idcache_slot(const void *p)
 {
-    return S->opt.trace ? sim_trace_intern(&S->trace, s, strlen(s)) : 0;
+    uintptr_t u = (uintptr_t)p;
+    return (unsigned)((u >> 4) ^ (u >> 10)) & (SIM_IDCACHE - 1);
 }
 
+/* The id of an unchanging string, interned the first time its address
+ * is seen (and again only when another address took its slot). */
+static int32_t str_id_cached(sim_state *S, const char *s)
+{
+    unsigned i = idcache_slot(s);
+    if (S->name_key[i] != s) {
+        S->name_key[i] = s;
+        S->name_id[i] = sim_trace_intern(&S->trace, s, strlen(s));
+    }
+    return S->name_id[i];
+}
+
+int32_t sim_str_id(sim_state *S, const char *s)
+{
+    return S->opt.trace ? str_id_cached(S, s) : 0;
+}
+
+/* repr of an int without printf: the digits, then intern. */
+static int32_t int_repr_id(sim_state *S, int64_t i)
+{
+    char tmp[24], *p = tmp + sizeof tmp;
+    uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (i < 0)
+        *--p = '-';
+    return sim_trace_intern(&S->trace, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* "<label>" of an object: labels never change once set (a state change
+ * points the object at another label), so the id is cached by address. */
+static int32_t obj_repr_id(sim_state *S, const sim_object *o)
+{
+    const char *label = o->label ? o->label : "object";
+    unsigned i = idcache_slot(label);
+    if (S->label_key[i] != label) {
+        sim_buf *b = &S->tmp;
+        b->len = 0;
+        sim_buf_putc(b, '<');
+        sim_buf_puts(b, label);
+        sim_buf_putc(b, '>');
+        S->label_key[i] = label;
+        S->label_id[i] = sim_trace_intern(&S->trace, b->p, b->len);
+    }
+    return S->label_id[i];
+}
+
+/* The id of constant text, kept in *slot (0 until first used: id 0 is ""). */
+static int32_t const_id(sim_state *S, int32_t *slot, const char *text)
+{
+    if (!*slot)
+        *slot = sim_trace_intern(&S->trace, text, strlen(text));
+    return *slot;
+}
+
+/* The hot cases (None, booleans, ints, objects) skip the repr buffer. */
 int32_t sim_repr_id(sim_state *S, sim_value v)
 {
     if (!S->opt.trace)
         return 0;
+    switch (v.type) {
+    case SIM_NONE: return const_id(S, &S->id_none, "None");
+    case SIM_BOOL: return v.u.b ? const_id(S, &S->id_true, "True")
+                                : const_id(S, &S->id_false, "False");
+    case SIM_INT: return int_repr_id(S, v.u.i);
+    case SIM_OBJ: return obj_repr_id(S, v.u.o);
+    }
     sim_buf *b = &S->tmp;
     b->len = 0;
     sim_value_repr(b, &S->sc->types, v);

@@ -3,7 +3,8 @@
  * and an interning string table (see trace.h).
  *
  * Cost: an event is one 48-byte append; interning a string is one hash and,
- * the first time, one copy into a shared buffer. Growth doubles, so the
+ * the first time, one copy into a shared buffer; a probe compares the
+ * stored hash before the bytes. Growth doubles, so the
  * amortised cost of both is O(1).
  */
 #include "trace.h"
@@ -22,11 +23,18 @@ static void *xrealloc(void *p, size_t n)
     return q;
 }
 
+/* FNV-1a, then MurmurHash3's finaliser: FNV's low bits (the slot) depend
+ * only on the low bits of each byte, which made numbers collide. */
 static uint32_t hash_bytes(const char *s, size_t len)
 {
-    uint32_t h = 2166136261u;               /* FNV-1a */
+    uint32_t h = 2166136261u;
     for (size_t i = 0; i < len; i++)
         h = (h ^ (unsigned char)s[i]) * 16777619u;
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
     return h;
 }
 
@@ -41,6 +49,7 @@ void sim_trace_free(sim_trace *T)
     free(T->ev);
     free(T->strings.buf);
     free(T->strings.off);
+    free(T->strings.hv);
     free(T->strings.hash);
     memset(T, 0, sizeof *T);
 }
@@ -64,8 +73,7 @@ static void strtab_rehash(sim_strtab *st)
     if (!h)
         abort();
     for (uint32_t id = 0; id < st->n; id++) {
-        const char *s = st->buf + st->off[id];
-        uint32_t i = hash_bytes(s, strlen(s)) & (cap - 1);
+        uint32_t i = st->hv[id] & (cap - 1);
         while (h[i])
             i = (i + 1) & (cap - 1);
         h[i] = id + 1;
@@ -75,8 +83,8 @@ static void strtab_rehash(sim_strtab *st)
     st->hcap = cap;
 }
 
-/* Append s as a new string id (no lookup). */
-static int32_t strtab_add(sim_strtab *st, const char *s, size_t len)
+/* Append s, of hash h, as a new string id (no lookup). */
+static int32_t strtab_add(sim_strtab *st, const char *s, size_t len, uint32_t h)
 {
     if (st->len + len + 1 > st->cap) {
         while (st->len + len + 1 > st->cap)
@@ -86,7 +94,9 @@ static int32_t strtab_add(sim_strtab *st, const char *s, size_t len)
     if (st->n == st->capn) {
         st->capn = st->capn ? st->capn * 2 : 1024;
         st->off = xrealloc(st->off, st->capn * sizeof *st->off);
+        st->hv = xrealloc(st->hv, st->capn * sizeof *st->hv);
     }
+    st->hv[st->n] = h;
     memcpy(st->buf + st->len, s, len);
     st->buf[st->len + len] = 0;
     st->off[st->n] = (uint32_t)st->len;
@@ -99,14 +109,15 @@ int32_t sim_trace_intern(sim_trace *T, const char *s, size_t len)
     sim_strtab *st = &T->strings;
     if ((st->n + 1) * 2 > st->hcap)
         strtab_rehash(st);
-    uint32_t i = hash_bytes(s, len) & (st->hcap - 1);
+    uint32_t h = hash_bytes(s, len), i = h & (st->hcap - 1);
     while (st->hash[i]) {
-        const char *t = st->buf + st->off[st->hash[i] - 1];
-        if (strncmp(t, s, len) == 0 && t[len] == 0)
-            return (int32_t)(st->hash[i] - 1);
+        uint32_t id = st->hash[i] - 1;
+        const char *t = st->buf + st->off[id];
+        if (st->hv[id] == h && strncmp(t, s, len) == 0 && t[len] == 0)
+            return (int32_t)id;
         i = (i + 1) & (st->hcap - 1);
     }
-    int32_t id = strtab_add(st, s, len);
+    int32_t id = strtab_add(st, s, len, h);
     st->hash[i] = (uint32_t)id + 1;
     return id;
 }

@@ -93,6 +93,7 @@ typedef struct sim_strtab {
     char *buf;
     size_t len, cap;
     uint32_t *off;             /* offset of string id */
+    uint32_t *hv;              /* hash of string id */
     uint32_t n, capn;
     uint32_t *hash;            /* slots: id + 1, 0 empty */
     uint32_t hcap;
