@@ -38,5 +38,6 @@ int props_check(const sim_scenario *sc, const sim_outcome *o, const sim_trace *T
 /* The commands in their own files: arguments after the command name;
  * each returns the exit status. */
 int cli_grade(int argc, char **argv);     /* grade.c */
+int cli_quiz(int argc, char **argv);      /* quiz.c */
 
 #endif

@@ -21,6 +21,7 @@ static const char usage[] =
     "       corosim validate SCENARIO.json...\n"
     "       corosim grade SCENARIO.json ANSWER.txt [--json] [--csv FILE|-]\n"
     "       corosim grade SCENARIO.json DIR/ [--csv FILE|-]\n"
+    "       corosim quiz SCENARIO.json --out DIR\n"
     "       corosim --help | --version\n"
     "\n"
     "run       simulate the scenario as CPython 3.11 asyncio would, in virtual time,\n"
@@ -36,6 +37,8 @@ static const char usage[] =
     "          prefixed by its virtual time) against the run's prints, out of 100;\n"
     "          --json writes Gradescope's results.json, a DIR grades every file in it\n"
     "          into one CSV row each (--csv FILE, default standard output)\n"
+    "quiz      write DIR/question.md (the listing and the question) and DIR/answer.md\n"
+    "          (the transcript with times, and why each line is printed then)\n"
     "\n"
     "exit status: 0 success, 1 a check or grade that does not match, 2 invalid input or\n"
     "usage\n";
@@ -260,6 +263,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2);
     if (!strcmp(cmd, "check"))
         return cmd_check(argc - 2, argv + 2);
+    if (!strcmp(cmd, "quiz"))
+        return cli_quiz(argc - 2, argv + 2);
     if (!strcmp(cmd, "grade"))
         return cli_grade(argc - 2, argv + 2);
     if (!strcmp(cmd, "validate"))

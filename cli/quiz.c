@@ -1,0 +1,323 @@
+/*
+ * quiz.c -- `corosim quiz SCENARIO --out DIR`: a worksheet from a
+ * scenario. question.md holds the title, the Python listing and the
+ * question; answer.md the transcript with times and, for each printed
+ * line, one sentence derived from the trace saying why it is printed
+ * then: which task printed, and which await (or which absence of one)
+ * let it run at that moment.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "steps.h"
+
+static const char quiz_usage[] = "usage: corosim quiz SCENARIO.json --out DIR\n";
+
+/* What the walk over the trace knows at a print. */
+typedef struct quiz_walk {
+    const sim_trace *T;
+    const sim_scenario *sc;
+    const sim_outcome *o;
+    const steps_list *L;
+    int step;                  /* the step in progress, -1 none */
+    int next;                  /* next step to begin */
+    int prints_in_step;        /* prints so far in this step */
+    double blocked;            /* seconds of time.sleep so far in this step */
+    int driving;               /* coroutine main drives by hand, -1 none */
+    int32_t *fn_of;            /* coroutine -> its bottom frame's function name id */
+    int nfn;
+    int runs_ended;            /* loop runs that returned so far */
+    int run_how;               /* SIM_RUN_* of the last one */
+    double run_end_t;
+} quiz_walk;
+
+static const char *quiz_task(const quiz_walk *W, int k)
+{
+    return k >= 0 && k < W->o->ntasks ? W->o->tasks[k].name : "main";
+}
+
+/* Who did event ev: the task whose step holds it, or main. */
+static const char *quiz_who(const quiz_walk *W, long ev)
+{
+    for (int i = 0; i < W->L->n; i++) {
+        const steps_step *s = &W->L->s[i];
+        if ((size_t)ev > s->begin && (size_t)ev < s->end)
+            return quiz_task(W, s->task);
+        if (s->begin > (size_t)ev)
+            break;
+    }
+    return W->T->ev[ev].loop ? "a loop callback" : "main";
+}
+
+/* Why the first step of a task runs now: who created it, when. */
+static void quiz_first_step(sim_buf *b, const quiz_walk *W, const steps_step *s)
+{
+    const char *me = quiz_task(W, s->task);
+    double t = W->T->ev[s->begin].t;
+    if (s->waker >= 0 && W->T->ev[s->waker].kind == SIM_EV_TASK_NEW)
+        sim_buf_printf(b, "%s runs its first step at t=%g: %s created it at t=%g "
+                       "(create_task/ensure_future only schedules it), and the loop "
+                       "reached it in the ready queue.", me, t, quiz_who(W, s->waker),
+                       W->T->ev[s->waker].t);
+    else
+        sim_buf_printf(b, "%s runs its first step at t=%g, when the loop reached it in the "
+                       "ready queue.", me, t);
+}
+
+/* Why a later step runs: what its previous step waited for. */
+static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
+{
+    const steps_step *p = &W->L->s[s->prev];
+    const char *me = quiz_task(W, s->task);
+    double t = W->T->ev[s->begin].t, since = W->T->ev[p->end].t;
+    const sim_event *w = s->waker >= 0 ? &W->T->ev[s->waker] : NULL;
+    const char *q = p->queue >= 0 && p->queue < W->sc->nqueues ? W->sc->queues[p->queue].name
+                                                                : "the queue";
+    sim_buf_printf(b, "%s resumes at t=%g because ", me, t);
+    if (s->thrown && w && w->kind == SIM_EV_CANCEL)
+        sim_buf_printf(b, "%s called %s.cancel() at t=%g, so CancelledError is thrown in "
+                       "where it waited.", quiz_who(W, s->waker), me, w->t);
+    else if (p->wait == STEPS_W_SLEEP) {
+        sim_buf_printf(b, "its asyncio.sleep(%g) timer set at t=%g fired", p->delay, since);
+        if (t > since + p->delay + 1e-6)
+            sim_buf_printf(b, " (it was due at t=%g, but the loop was busy until then)",
+                           since + p->delay);
+        sim_buf_putc(b, '.');
+    }
+    else if (p->wait == STEPS_W_YIELD)
+        sim_buf_printf(b, "its asyncio.sleep(0) at t=%g gave the other ready callbacks "
+                       "their turn first.", since);
+    else if (p->wait == STEPS_W_QUEUE_GET && w && w->kind == SIM_EV_QUEUE_PUT)
+        sim_buf_printf(b, "its await %s.get(), waiting since t=%g, got the item %s put "
+                       "at t=%g.", q, since, quiz_who(W, s->waker), w->t);
+    else if (p->wait == STEPS_W_QUEUE_PUT && w && w->kind == SIM_EV_QUEUE_GET)
+        sim_buf_printf(b, "its await %s.put(), waiting since t=%g for a free slot, got "
+                       "one when %s took an item at t=%g.", q, since, quiz_who(W, s->waker),
+                       w->t);
+    else if (p->wait == STEPS_W_TASK && w && w->kind == SIM_EV_TASK_DONE)
+        sim_buf_printf(b, "the task it awaited since t=%g, %s, finished at t=%g.", since,
+                       quiz_task(W, w->task), w->t);
+    else if (p->wait == STEPS_W_GATHER)
+        sim_buf_printf(b, "the gather it awaited since t=%g completed%s%g.", since,
+                       w ? " at t=" : " by t=", w ? w->t : t);
+    else
+        sim_buf_printf(b, "what it awaited since t=%g completed.", since);
+}
+
+/* The sentence for a print by task step s. */
+static void quiz_task_print(sim_buf *b, const quiz_walk *W, const steps_step *s)
+{
+    const char *me = quiz_task(W, s->task);
+    if (W->prints_in_step > 0)
+        sim_buf_printf(b, "%s is still in the same step: nothing since its previous print "
+                       "gave control back to the loop.", me);
+    else if (s->first)
+        quiz_first_step(b, W, s);
+    else
+        quiz_resume(b, W, s);
+    if (W->blocked > 0)
+        sim_buf_printf(b, " Its time.sleep calls blocked the whole loop for %g s in this "
+                       "step before the print.", W->blocked);
+}
+
+/* The sentence for a print by main. */
+static void quiz_main_print(sim_buf *b, const quiz_walk *W, double t)
+{
+    static const char *const how[] = {"loop.run_until_complete()", "loop.run_forever()",
+                                      "asyncio.run()"};
+    if (W->driving >= 0)
+        sim_buf_printf(b, "Main drives the coroutine %s by hand (send/throw): the print runs "
+                       "inside that send, before it returns to main.",
+                       W->driving < W->nfn ? sim_trace_str(W->T, W->fn_of[W->driving]) : "?");
+    else if (W->runs_ended == 0)
+        sim_buf_printf(b, "Main prints at t=%g before the loop runs: module code runs at once.", t);
+    else
+        sim_buf_printf(b, "Main prints after %s returned at t=%g.", how[W->run_how],
+                       W->run_end_t);
+}
+
+/* Remember the function of coroutine coro's bottom frame. */
+static void quiz_set_fn(quiz_walk *W, int coro, int32_t fn)
+{
+    if (coro >= W->nfn) {
+        int n = W->nfn ? W->nfn : 64;
+        while (n <= coro)
+            n *= 2;
+        W->fn_of = realloc(W->fn_of, (size_t)n * sizeof *W->fn_of);
+        if (!W->fn_of)
+            abort();
+        memset(W->fn_of + W->nfn, 0, (size_t)(n - W->nfn) * sizeof *W->fn_of);
+        W->nfn = n;
+    }
+    W->fn_of[coro] = fn;
+}
+
+/* Follow the event at i: steps, hand driving, loop runs, blocking. */
+static void quiz_follow(quiz_walk *W, size_t i)
+{
+    const sim_event *e = &W->T->ev[i];
+    if (e->kind == SIM_EV_STEP_BEGIN && W->next < W->L->n && W->L->s[W->next].begin == i) {
+        W->step = W->next++;
+        W->prints_in_step = 0;
+        W->blocked = 0;
+    } else if (e->kind == SIM_EV_STEP_END && W->step >= 0 && W->L->s[W->step].end == i)
+        W->step = -1;
+    else if (e->kind == SIM_EV_BLOCK && W->step >= 0)
+        W->blocked += e->x;
+    else if (e->kind == SIM_EV_RUN_END) {
+        W->runs_ended++;
+        W->run_how = e->a;
+        W->run_end_t = e->t;
+    } else if (e->task < 0 && e->kind == SIM_EV_FRAME_PUSH && e->c == 0 && e->coro >= 0) {
+        W->driving = e->coro;
+        quiz_set_fn(W, e->coro, e->a);
+    } else if (e->task < 0 && ((e->kind == SIM_EV_FRAME_POP && e->c == 0 && e->coro == W->driving) ||
+                               (e->kind == SIM_EV_YIELD && e->coro == W->driving)))
+        W->driving = -1;
+    else if (e->task < 0 && e->kind == SIM_EV_SEND && e->coro >= 0 && W->driving < 0)
+        W->driving = e->coro;
+}
+
+/* answer.md: the transcript, then one explained line per print. */
+static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o,
+                        const sim_trace *T, const steps_list *L)
+{
+    sim_buf_printf(b, "# Answer: %s\n\n```\n", sc->title ? sc->title : sc->name);
+    for (int i = 0; i < o->nprints; i++)
+        sim_buf_printf(b, "%g %s\n", o->prints[i].t, o->prints[i].text);
+    sim_buf_puts(b, "```\n\n## Why\n\n");
+    quiz_walk W = {.T = T, .sc = sc, .o = o, .L = L, .step = -1, .driving = -1};
+    int n = 0;
+    for (size_t i = 0; i < T->n; i++) {
+        const sim_event *e = &T->ev[i];
+        quiz_follow(&W, i);
+        if (e->kind != SIM_EV_PRINT)
+            continue;
+        sim_buf_printf(b, "%d. t=%g, %s: `%s`. ", ++n, e->t, quiz_task(&W, e->task),
+                       sim_trace_str(T, e->a));
+        if (W.step >= 0 && e->task >= 0)
+            quiz_task_print(b, &W, &L->s[W.step]);
+        else
+            quiz_main_print(b, &W, e->t);
+        sim_buf_puts(b, "\n");
+        W.prints_in_step++;
+    }
+    free(W.fn_of);
+    for (int i = 0; i < o->ninterrupts; i++)
+        sim_buf_printf(b, "\nAt t=%g the loop has nothing left to do and would wait forever: "
+                       "the run is interrupted (Ctrl-C).\n", o->interrupts[i]);
+    sim_buf_printf(b, "\nThe scenario ends (%s) at t=%g%s%s.\n", sim_end_status_name(o->status),
+                   o->t, o->error ? ": " : "", o->error ? o->error : "");
+}
+
+/* question.md: title, listing, the question. The scenario's description
+ * is left out: it usually tells the answer. */
+static void quiz_question(sim_buf *b, const sim_scenario *sc)
+{
+    sim_buf_printf(b, "# %s\n\n", sc->title ? sc->title : sc->name);
+    if (sc->nsource) {
+        sim_buf_puts(b, "```python\n");
+        for (int i = 0; i < sc->nsource; i++)
+            sim_buf_printf(b, "%s\n", sc->source[i]);
+        sim_buf_puts(b, "```\n\n");
+    } else
+        sim_buf_puts(b, "(This scenario carries no Python listing.)\n\n");
+    sim_buf_puts(b, "**What is printed, and at which virtual time?** Write one line per "
+                    "print, the virtual time first: `1.5 task done`.\n");
+}
+
+/* Write name inside dir atomically. */
+static int quiz_write(const char *dir, const char *name, const sim_buf *b)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(n);
+    if (!path)
+        abort();
+    snprintf(path, n, "%s/%s", dir, name);
+    int rc = cli_write_file(path, b->p ? b->p : "", b->len);
+    free(path);
+    return rc;
+}
+
+/* mkdir -p dir. 0, or -1 with errno set. */
+static int quiz_mkdirs(const char *dir)
+{
+    char *p = strdup(dir);
+    if (!p)
+        abort();
+    int rc = 0;
+    for (char *s = p + 1; rc == 0; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST)
+            rc = -1;
+        *s = c;
+        if (!c)
+            break;
+    }
+    struct stat st;
+    if (rc == 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        errno = ENOTDIR;
+        rc = -1;
+    }
+    free(p);
+    return rc;
+}
+
+/* Parse "SCENARIO --out DIR"; -1 after a usage message. */
+static int quiz_parse(int argc, char **argv, const char **file, const char **out)
+{
+    *file = *out = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--out") && i + 1 < argc)
+            *out = argv[++i];
+        else if (argv[i][0] == '-' || *file) {
+            fprintf(stderr, "corosim quiz: unexpected argument '%s'\n%s", argv[i], quiz_usage);
+            return -1;
+        } else
+            *file = argv[i];
+    }
+    if (!*file || !*out) {
+        fprintf(stderr, "corosim quiz: expected a scenario and --out DIR\n%s", quiz_usage);
+        return -1;
+    }
+    return 0;
+}
+
+/* The command: run with the trace, write both sheets into DIR. */
+int cli_quiz(int argc, char **argv)
+{
+    const char *file, *dir;
+    if (quiz_parse(argc, argv, &file, &dir) < 0)
+        return CLI_USAGE;
+    if (quiz_mkdirs(dir) < 0) {
+        fprintf(stderr, "corosim quiz: cannot create %s: %s\n", dir, strerror(errno));
+        return CLI_USAGE;
+    }
+    sim_scenario *sc = cli_load(file);
+    if (!sc)
+        return CLI_USAGE;
+    sim_options opt = {.trace = 1};
+    sim_state *S = sim_new(sc, &opt);
+    sim_run(S);
+    const sim_outcome *o = sim_outcome_get(S);
+    steps_list L;
+    steps_build(&L, sim_trace_get(S), o->ntasks);
+    sim_buf q = {0}, a = {0};
+    quiz_question(&q, sc);
+    quiz_answer(&a, sc, o, sim_trace_get(S), &L);
+    int rc = quiz_write(dir, "question.md", &q) < 0 || quiz_write(dir, "answer.md", &a) < 0
+                 ? CLI_USAGE : CLI_OK;
+    sim_buf_free(&q);
+    sim_buf_free(&a);
+    steps_free(&L);
+    sim_free(S);
+    sim_scenario_free(sc);
+    return rc;
+}
