@@ -123,6 +123,9 @@ sim_coro *sim_coro_library(sim_state *S, int kind, sim_value arg, sim_queue *q)
         "coroutine object _wrap_awaitable"};
     sim_coro *co = coro_alloc(S, lib_names[kind], labels[kind]);
     co->library = 1;
+    /* CPython 3.11's _wrap_awaitable is a @types.coroutine generator: one
+     * that never starts gives no 'never awaited' warning. */
+    co->generator = kind == LIB_WRAP;
     co->frame = sim_frame_library(S, kind, arg, q);
     co->frame->coro = co;
     return co;

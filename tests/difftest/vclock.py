@@ -344,6 +344,19 @@ def _silence():
     sys.unraisablehook = lambda unraisable: None
 
 
+def _track_library():
+    """The library coroutines a scenario can create without starting them
+    (a gather or a task of a sleep or queue operation that never runs) are
+    recorded like the scenario's own: CPython warns "coroutine 'sleep' was
+    never awaited" for them too. (_wrap_awaitable is a generator-based
+    coroutine and never warns.)"""
+    if not getattr(asyncio.sleep, "_vclock_tracked", False):
+        asyncio.sleep = track(asyncio.sleep)
+        asyncio.Queue.get = track(asyncio.Queue.get)
+        asyncio.Queue.put = track(asyncio.Queue.put)
+        asyncio.sleep._vclock_tracked = True
+
+
 def install(name=None, max_steps=DEFAULT_MAX_STEPS, max_time=DEFAULT_MAX_TIME,
             mode="scenario"):
     """Put the process under the virtual clock (see the module docstring)."""
@@ -356,6 +369,7 @@ def install(name=None, max_steps=DEFAULT_MAX_STEPS, max_time=DEFAULT_MAX_TIME,
     builtins.print = _record_print
     asyncio.tasks.all_tasks = _all_tasks_in_creation_order
     if mode == "scenario":
+        _track_library()
         _silence()
         sys.excepthook = _uncaught
 
