@@ -87,7 +87,10 @@ double cs_view_frame_x(const cs_view *v, uint32_t f)
         return 0;
     if (f >= M->nframes)
         return v->axis == CS_AXIS_TIME ? M->t_end : M->col_end;
-    return v->axis == CS_AXIS_TIME ? M->trace->ev[f].t : M->col[f];
+    if (v->axis == CS_AXIS_STEPS)
+        return M->col[f];
+    const sim_event *e = &M->trace->ev[f];
+    return e->kind == SIM_EV_BLOCK ? e->t + e->x : e->t;  /* after the time.sleep */
 }
 
 int cs_view_lane_at(const cs_view *v, const cs_layout *L, int y)
@@ -103,56 +106,76 @@ int cs_view_lane_at(const cs_view *v, const cs_layout *L, int y)
 
 /* ---- header, banner, narration ------------------------------------------ */
 
-/* "frame 12 / 340   t = 1.500 s   iteration 7" */
-static void readout(const dctx *d, char *buf, size_t n)
-{
-    const cs_model *M = d->M;
-    if (!M || M->nframes == 0) {
-        snprintf(buf, n, "no frames");
-        return;
-    }
-    snprintf(buf, n, "frame %u / %u   t = %.3f s   iteration %u", d->frame + 1, M->nframes,
-             M->st.t, cs_model_iter_at(M, d->frame));
-}
+/* One readout of the header, right-aligned; dropped (lowest priority
+ * first) when the title would get less than a third of the width. */
+typedef struct hitem {
+    char text[96];
+    cs_font *f;
+    cs_rgba c;
+    int w;
+} hitem;
 
-/* "playing x4" / "paused", with the prediction mode and any status. */
-static void play_state(const dctx *d, char *buf, size_t n)
+/* The readouts right to left: play state, time, frame, iteration. */
+static int header_items(dctx *d, hitem *it)
 {
     const cs_view *v = d->v;
-    int k = v->playing ? snprintf(buf, n, "\xE2\x96\xB6 playing %g/s", v->speed)
-                       : snprintf(buf, n, "\xE2\x9D\x9A\xE2\x9D\x9A paused");
-    if (v->predict && k > 0 && (size_t)k < n)
-        k += snprintf(buf + k, n - (size_t)k, "   prediction mode");
-    if (v->status && *v->status && k > 0 && (size_t)k < n)
-        snprintf(buf + k, n - (size_t)k, "   %s", v->status);
+    const cs_theme *th = d->th;
+    int n = 0, pres = d->L->present;
+    char *b = it[n].text;
+    size_t bn = sizeof it[n].text;
+    int k = v->playing ? snprintf(b, bn, "\xE2\x96\xB6 playing %g/s", v->speed)
+                       : snprintf(b, bn, "\xE2\x9D\x9A\xE2\x9D\x9A paused");
+    if (v->predict && k > 0 && (size_t)k < bn)
+        k += snprintf(b + k, bn - (size_t)k, " \xC2\xB7 prediction");
+    if (v->status && *v->status && k > 0 && (size_t)k < bn)
+        snprintf(b + k, bn - (size_t)k, " \xC2\xB7 %s", v->status);
+    it[n].f = d->small;
+    it[n++].c = th->text_dim;
+    if (!d->M)
+        return n;
+    const cs_model *M = d->M;
+    snprintf(it[n].text, sizeof it[n].text, "t = %.3f s", M->st.t);
+    it[n].f = pres ? d->huge : d->bold;
+    it[n++].c = th->text;
+    snprintf(it[n].text, sizeof it[n].text, "frame %u / %u", d->frame + 1, M->nframes);
+    it[n].f = pres ? d->huge : d->bold;
+    it[n++].c = th->text;
+    snprintf(it[n].text, sizeof it[n].text, "iteration %u", cs_model_iter_at(M, d->frame));
+    it[n].f = pres ? d->big : d->body;
+    it[n++].c = th->text_dim;
+    return n;
 }
 
-/* Title on the left, readouts on the right; in present mode the readout
- * is large and the play state goes under nothing (it is quieter). */
+/* Title on the left, the readouts on the right (large in present mode);
+ * readouts that do not fit are dropped, the play state first, and the
+ * title is cut with an ellipsis only after that. */
 static void draw_header(dctx *d)
 {
     const cs_layout *L = d->L;
     cs_rect h = L->header;
-    const cs_theme *th = d->th;
-    char ro[160], ps[200];
-    readout(d, ro, sizeof ro);
-    play_state(d, ps, sizeof ps);
-    cs_font *rf = L->present ? d->huge : d->bold;
-    int rw = cs_text_width(rf, ro, -1);
-    int pw = cs_text_width(d->small, ps, -1);
-    int right = h.x + h.w;
-    if (rw + pw + 3 * L->pad > h.w * 3 / 4)  /* too tight: drop the play state */
-        pw = 0;
-    int rx = right - rw - (pw ? pw + 2 * L->pad : 0);
-    if (rx < h.x + h.w / 4)
-        rx = h.x + h.w / 4;
-    int cy = h.y + h.h / 2;
-    cs_text_draw_fit(rf, rx, cy - cs_font_height(rf) / 2, ro, right - rx, th->text);
-    if (pw)
-        cs_text_draw(d->small, right - pw, cy - cs_font_height(d->small) / 2, ps, th->text_dim);
+    hitem it[4];
+    int n = header_items(d, it), gap = L->em;
+    int total = 0;
+    for (int i = 0; i < n; i++)
+        total += (it[i].w = cs_text_width(it[i].f, it[i].text, -1)) + gap;
+    int drop[4] = {0};
+    static const int order[] = {3, 0, 2};  /* iteration, play state, frame */
+    for (int k = 0; k < 3 && total > h.w * 2 / 3; k++)
+        if (order[k] < n) {
+            drop[order[k]] = 1;
+            total -= it[order[k]].w + gap;
+        }
+    int x = h.x + h.w, cy = h.y + h.h / 2;
+    for (int i = 0; i < n; i++) {
+        if (drop[i])
+            continue;
+        x -= it[i].w;
+        cs_text_draw(it[i].f, x, cy - cs_font_height(it[i].f) / 2, it[i].text, it[i].c);
+        x -= gap;
+    }
     const char *title = d->v->title && *d->v->title ? d->v->title : "coroscope";
     cs_font *tf = L->present ? d->big : d->bold;
-    cs_text_draw_fit(tf, h.x, cy - cs_font_height(tf) / 2, title, rx - h.x - 2 * L->pad, th->text);
+    cs_text_draw_fit(tf, h.x, cy - cs_font_height(tf) / 2, title, x - h.x, d->th->text);
 }
 
 static void draw_banner(dctx *d)

@@ -31,14 +31,26 @@ static void handle_label(const dctx *d, const cs_handle *h, char *buf, size_t n)
         snprintf(buf, n, "%s", d_handle_kind(h->kind));
 }
 
-/* "t=2.0  Task-2  asyncio.sleep(1)" */
-static void timer_label(const dctx *d, const cs_handle *h, char *buf, size_t n)
+/* The sleeping segment of lane L for a timer due at when: the one at
+ * frame f, or (while the step that sets the timer still runs) one of the
+ * next few. NULL when none. */
+static const cs_seg *sleep_seg(const cs_lane *L, uint32_t f, double when)
+{
+    for (uint32_t i = cs_lane_find(L, f); i < L->nseg && i < cs_lane_find(L, f) + 4; i++)
+        if (L->segs[i].st == CS_ST_SLEEPING && L->segs[i].when == when)
+            return &L->segs[i];
+    return NULL;
+}
+
+/* "t=2.0  Task-2  asyncio.sleep(1)", or "sleep(1)" when brief. */
+static void timer_label(const dctx *d, const cs_handle *h, int brief, char *buf, size_t n)
 {
     int32_t task = cs_model_handle_task(d->M, h->id, h->task);
-    const cs_seg *s = task >= 0 ? cs_lane_at(cs_model_task_lane(d->M, task), d->frame) : NULL;
-    if (s && s->st == CS_ST_SLEEPING && s->when == h->when)
-        snprintf(buf, n, "t=%.1f  %s  asyncio.sleep(%g)", h->when, d_task_name(d, task),
-                 s->when - s->t0);
+    const cs_seg *s = task >= 0 ? sleep_seg(cs_model_task_lane(d->M, task), d->frame, h->when)
+                                : NULL;
+    if (s)
+        snprintf(buf, n, "t=%.1f  %s  %s(%g)", h->when, d_task_name(d, task),
+                 brief ? "sleep" : "asyncio.sleep", s->when - s->t0);
     else if (task >= 0)
         snprintf(buf, n, "t=%.1f  %s  timer", h->when, d_task_name(d, task));
     else
@@ -46,7 +58,8 @@ static void timer_label(const dctx *d, const cs_handle *h, char *buf, size_t n)
 }
 
 /* One row of a list: highlighted when the frame's event is about it. */
-static void list_row(dctx *d, cs_rect row, int num, const char *label, int hot, int ghost)
+static void list_row(dctx *d, cs_rect row, int nw, int num, const char *label, int hot,
+                     int ghost)
 {
     const cs_theme *th = d->th;
     if (hot)
@@ -55,7 +68,6 @@ static void list_row(dctx *d, cs_rect row, int num, const char *label, int hot, 
         d_fill(d, (cs_rect){row.x, row.y, d->L->pad / 2 + 1, row.h}, ghost ? th->warn : th->accent);
     char n[16];
     snprintf(n, sizeof n, "%d", num);
-    int nw = cs_text_width(d->small, "000", -1);
     int ty = row.y + (row.h - cs_font_height(d->small)) / 2;
     int x = row.x + d->L->pad;
     if (num > 0)
@@ -73,8 +85,8 @@ static int section_title(dctx *d, int x, int y, int w, const char *name, uint32_
     char buf[128];
     snprintf(buf, sizeof buf, "%s (%u)", name, n);
     int tw = cs_text_draw_fit(d->small_bold, x, y, buf, w, d->th->text);
-    if (note && tw + d->L->pad * 2 < w)
-        cs_text_draw_fit(d->small, x + tw + d->L->pad, y, note, w - tw - d->L->pad, d->th->text_dim);
+    if (note && tw + d->L->pad + cs_text_width(d->small, note, -1) <= w)
+        cs_text_draw(d->small, x + tw + d->L->pad, y, note, d->th->text_dim);
     return cs_font_height(d->small_bold);
 }
 
@@ -82,7 +94,18 @@ typedef struct listing {
     cs_rect area;        /* where the rows go */
     int rh;              /* row height */
     int rows;            /* rows that fit */
+    int numw;            /* width of the row numbers */
 } listing;
+
+/* Width of the numbers of n rows. */
+static int num_width(dctx *d, uint32_t n)
+{
+    char buf[16];
+    snprintf(buf, sizeof buf, "%u", n);
+    for (char *p = buf; *p; p++)
+        *p = '0';
+    return cs_text_width(d->small, buf, -1);
+}
 
 /* The ready queue, with the handle being popped shown leaving at the top. */
 static void draw_ready(dctx *d, listing *ls)
@@ -96,7 +119,7 @@ static void draw_ready(dctx *d, listing *ls)
         char lab[96];
         handle_label(d, &h, lab, sizeof lab);
         snprintf(buf, sizeof buf, "%s  %s", lab, e->c ? "(cancelled: skipped)" : "\xE2\x86\x92 runs now");
-        list_row(d, (cs_rect){ls->area.x, ls->area.y, ls->area.w, ls->rh}, 0, buf, 1, 1);
+        list_row(d, (cs_rect){ls->area.x, ls->area.y, ls->area.w, ls->rh}, ls->numw, 0, buf, 1, 1);
         row++;
     }
     uint32_t n = st->nready;
@@ -104,7 +127,7 @@ static void draw_ready(dctx *d, listing *ls)
         if (row == ls->rows - 1 && i + 1 < n) {
             snprintf(buf, sizeof buf, "\xE2\x80\xA6 and %u more", n - i);
             list_row(d, (cs_rect){ls->area.x, ls->area.y + row * ls->rh, ls->area.w, ls->rh},
-                     0, buf, 0, 0);
+                     ls->numw, 0, buf, 0, 0);
             return;
         }
         const cs_handle *h = &st->ready[i];
@@ -112,7 +135,7 @@ static void draw_ready(dctx *d, listing *ls)
                         && e->a == h->id);
         handle_label(d, h, buf, sizeof buf);
         list_row(d, (cs_rect){ls->area.x, ls->area.y + row * ls->rh, ls->area.w, ls->rh},
-                 (int)i + 1, buf, hot, 0);
+                 ls->numw, (int)i + 1, buf, hot, 0);
     }
     if (n == 0 && row == 0 && ls->rows > 0)
         cs_text_draw_fit(d->small, ls->area.x + d->L->pad, ls->area.y, "empty", ls->area.w,
@@ -131,7 +154,7 @@ static void draw_timers(dctx *d, listing *ls)
         int32_t task = cs_model_handle_task(d->M, e->a, e->task);
         snprintf(buf, sizeof buf, "%s timer %s", task >= 0 ? d_task_name(d, task) : "a",
                  e->kind == SIM_EV_TIMER_POP ? "due \xE2\x86\x92 ready queue" : "cancelled");
-        list_row(d, (cs_rect){ls->area.x, ls->area.y, ls->area.w, ls->rh}, 0, buf, 1, 1);
+        list_row(d, (cs_rect){ls->area.x, ls->area.y, ls->area.w, ls->rh}, ls->numw, 0, buf, 1, 1);
         row++;
     }
     uint32_t n = st->ntimers;
@@ -139,48 +162,50 @@ static void draw_timers(dctx *d, listing *ls)
         cs_rect r = {ls->area.x, ls->area.y + row * ls->rh, ls->area.w, ls->rh};
         if (row == ls->rows - 1 && i + 1 < n) {
             snprintf(buf, sizeof buf, "\xE2\x80\xA6 and %u more", n - i);
-            list_row(d, r, 0, buf, 0, 0);
+            list_row(d, r, ls->numw, 0, buf, 0, 0);
             return;
         }
         const cs_handle *h = &st->timers[i];
-        timer_label(d, h, buf, sizeof buf);
-        list_row(d, r, (int)i + 1, buf, e && e->kind == SIM_EV_TIMER_PUSH && e->a == h->id, 0);
+        timer_label(d, h, 0, buf, sizeof buf);
+        if (cs_text_width(d->small, buf, -1) > r.w - ls->numw - 2 * d->L->pad)
+            timer_label(d, h, 1, buf, sizeof buf);
+        list_row(d, r, ls->numw, (int)i + 1, buf,
+                 e && e->kind == SIM_EV_TIMER_PUSH && e->a == h->id, 0);
     }
     if (n == 0 && row == 0 && ls->rows > 0)
         cs_text_draw_fit(d->small, ls->area.x + d->L->pad, ls->area.y, "none", ls->area.w,
                          d->th->text_dim);
 }
 
-/* Clock, loop and what runs now; returns the height used. */
+/* Clock, iteration, what runs now and how main runs the loop, in two
+ * lines; returns the height used. */
 static int draw_status(dctx *d, cs_rect c)
 {
     const cs_state *st = &d->M->st;
     const cs_theme *th = d->th;
     char buf[160];
-    int y = c.y, lh = cs_font_height(d->body);
-    snprintf(buf, sizeof buf, "t = %.3f s   iteration %u", st->t, cs_model_iter_at(d->M, d->frame));
-    cs_text_draw_fit(d->bold, c.x, y, buf, c.w, th->text);
-    y += lh;
-    const char *mode = run_mode(d);
-    if (st->loop && mode)
-        snprintf(buf, sizeof buf, "loop %d: main is inside %s", st->loop, mode);
-    else if (st->loop)
-        snprintf(buf, sizeof buf, "loop %d", st->loop);
-    else
-        snprintf(buf, sizeof buf, "no loop running: main runs");
-    cs_text_draw_fit(d->small, c.x, y, buf, c.w, th->text_dim);
-    y += cs_font_height(d->small);
-    int sw = 0;
+    int y = c.y;
+    snprintf(buf, sizeof buf, "iteration %u   t = %.3f s", cs_model_iter_at(d->M, d->frame), st->t);
+    cs_text_draw_fit(d->small_bold, c.x, y, buf, c.w, th->text);
+    y += cs_font_height(d->small_bold) + d->L->pad / 2;
+    int x = c.x;
     if (st->running >= 0) {
         snprintf(buf, sizeof buf, "running: %s", d_task_name(d, st->running));
-        sw = d_chip(d, d->small_bold, c.x, y, buf, th->st[CS_ST_RUNNING], th->st_text[CS_ST_RUNNING]);
+        x += d_chip(d, d->small_bold, x, y, buf, th->st[CS_ST_RUNNING], th->st_text[CS_ST_RUNNING]);
     } else if (st->loop) {
-        sw = d_chip(d, d->small_bold, c.x, y, "the loop itself", th->st[CS_ST_LOOP],
+        x += d_chip(d, d->small_bold, x, y, "the loop's own work", th->st[CS_ST_LOOP],
                     th->st_text[CS_ST_LOOP]);
     }
-    (void)sw;
-    return y + (st->loop || st->running >= 0 ? cs_font_height(d->small_bold) : 0) - c.y
-           + d->L->pad;
+    const char *mode = run_mode(d);
+    if (!st->loop)
+        snprintf(buf, sizeof buf, "no loop running: main runs");
+    else
+        snprintf(buf, sizeof buf, "in %s", mode ? mode : "the loop");
+    int w = cs_text_width(d->small, buf, -1);
+    if (x > c.x && x + d->L->pad + w > c.x + c.w)  /* no room beside the chip */
+        return y + cs_font_height(d->small_bold) - c.y + d->L->pad;
+    cs_text_draw(d->small, x + (x > c.x ? d->L->pad : 0), y, buf, th->text_dim);
+    return y + cs_font_height(d->small_bold) - c.y + d->L->pad;
 }
 
 void d_loop_panel(dctx *d)
@@ -209,11 +234,11 @@ void d_loop_panel(dctx *d)
     }
     int y = c.y + used;
     y += section_title(d, c.x, y, c.w, "Ready queue", st->nready, "runs in this order") + d->L->pad / 2;
-    listing ls = {{c.x, y, c.w, rr * rh}, rh, rr};
+    listing ls = {{c.x, y, c.w, rr * rh}, rh, rr, num_width(d, st->nready)};
     draw_ready(d, &ls);
     y += rr * rh + d->L->pad;
     y += section_title(d, c.x, y, c.w, "Timers", st->ntimers, "by wake time") + d->L->pad / 2;
-    ls = (listing){{c.x, y, c.w, rt * rh}, rh, rt};
+    ls = (listing){{c.x, y, c.w, rt * rh}, rh, rt, num_width(d, st->ntimers)};
     draw_timers(d, &ls);
     d_unclip(d);
 }

@@ -143,6 +143,23 @@ static int waiters(dctx *d, const qview *qv, cs_rect c, int putters)
                             hot, bg, fg);
 }
 
+/* The task a QUEUE_WAKE wakes: the event's, else the task of the wakeup
+ * handle scheduled right after it (the woken waiter's future is done and
+ * its task's wakeup queued). -1 when unknown. */
+static int32_t woken_task(const dctx *d, const sim_event *e)
+{
+    if (e->task >= 0)
+        return e->task;
+    const cs_model *M = d->M;
+    uint32_t f = (uint32_t)(e - M->trace->ev);
+    for (uint32_t k = f + 1; k < M->nframes && k < f + 12; k++) {
+        const sim_event *n = &M->trace->ev[k];
+        if (n->kind == SIM_EV_READY_PUSH && n->b == SIM_H_WAKEUP)
+            return cs_model_handle_task(M, n->a, n->task);
+    }
+    return -1;
+}
+
 /* What the frame's event did to this queue, in a few words, or "". */
 static void queue_event_note(dctx *d, const qview *qv, char *buf, size_t n)
 {
@@ -155,8 +172,11 @@ static void queue_event_note(dctx *d, const qview *qv, char *buf, size_t n)
         snprintf(buf, n, "%s put %s", who, cs_model_str(d->M, e->b));
     else if (e->kind == SIM_EV_QUEUE_GET)
         snprintf(buf, n, "%s got %s: a slot frees", who, cs_model_str(d->M, e->b));
+    else if (e->kind == SIM_EV_QUEUE_WAKE && woken_task(d, e) >= 0)
+        snprintf(buf, n, "%s is woken to %s", d_task_name(d, woken_task(d, e)),
+                 e->b ? "put" : "get");
     else if (e->kind == SIM_EV_QUEUE_WAKE)
-        snprintf(buf, n, "%s is woken to %s", d_task_name(d, e->task), e->b ? "put" : "get");
+        snprintf(buf, n, "the first waiter is woken to %s", e->b ? "put" : "get");
     else if (e->kind == SIM_EV_QUEUE_WAIT)
         snprintf(buf, n, "%s must wait to %s", d_task_name(d, e->task), e->b ? "put" : "get");
 }

@@ -39,20 +39,38 @@ static void tasks_here(const dctx *d, here *h, int nlines)
     }
 }
 
-/* "Task-3" or "Task-3 +12" at the right edge of row r; returns its x. */
-static int marker(dctx *d, cs_rect r, const here *h)
+/* The marker of the tasks at a line: "Task-3", "Task-3 +12", or just
+ * the count ("x13") when the names do not fit beside the code. */
+static void marker_text(const dctx *d, const here *h, int short_form, char *buf, size_t n)
 {
-    char buf[64];
-    if (h->n == 1)
-        snprintf(buf, sizeof buf, "%s", d_task_name(d, h->first));
+    if (short_form && h->n > 1)
+        snprintf(buf, n, "\xC3\x97%u", h->n);
+    else if (h->n == 1)
+        snprintf(buf, n, "%s", d_task_name(d, h->first));
     else
-        snprintf(buf, sizeof buf, "%s +%u", d_task_name(d, h->first), h->n - 1);
-    int w = d_chip_w(d, d->small_bold, buf);
-    int x = r.x + r.w - w;
+        snprintf(buf, n, "%s +%u", d_task_name(d, h->first), h->n - 1);
+}
+
+static void marker(dctx *d, int x, cs_rect r, const char *text)
+{
     int y = r.y + (r.h - cs_font_height(d->small_bold)) / 2;
-    d_chip(d, d->small_bold, x, y, buf, d_alpha(d->th->st[CS_ST_WAITING], 255),
-           d->th->st_text[CS_ST_WAITING]);
-    return x;
+    d_chip(d, d->small_bold, x, y, text, d->th->st[CS_ST_WAITING], d->th->st_text[CS_ST_WAITING]);
+}
+
+/* Bytes of line s to show in w pixels: all of it, or without its
+ * trailing comment when only that makes it fit. */
+static int code_len(cs_font *f, const char *s, int w)
+{
+    int n = (int)strlen(s);
+    if (cs_text_width(f, s, n) <= w)
+        return n;
+    const char *hash = strstr(s, "  #");
+    if (!hash)
+        return n;
+    int k = (int)(hash - s);
+    while (k > 0 && s[k - 1] == ' ')
+        k--;
+    return k;
 }
 
 /* First line shown so that line `cur` sits in the view (a third down). */
@@ -74,18 +92,33 @@ static void source_row(dctx *d, cs_rect r, int line, int numw, int cur, const he
         d_fill(d, r, th->highlight);
         d_fill(d, (cs_rect){r.x, r.y, d->L->pad / 2 + 1, r.h}, th->accent);
     }
+    cs_font *f = d->mono_small;
     char num[16];
     snprintf(num, sizeof num, "%d", line);
-    int ty = r.y + (r.h - cs_font_height(d->mono)) / 2;
+    int ty = r.y + (r.h - cs_font_height(f)) / 2;
     int x = r.x + d->L->pad;
-    cs_text_draw(d->mono_small, x + numw - cs_text_width(d->mono_small, num, -1),
-                 r.y + (r.h - cs_font_height(d->mono_small)) / 2, num,
-                 cur ? th->text : th->text_dim);
+    cs_text_draw(f, x + numw - cs_text_width(f, num, -1), ty, num, cur ? th->text : th->text_dim);
     x += numw + d->L->pad;
-    int right = r.x + r.w;
-    if (h && h->n)
-        right = marker(d, r, h) - d->L->pad / 2;
-    cs_text_draw_fit(cur ? d->mono : d->mono, x, ty, text, right - x, th->text);
+    int right = r.x + r.w - d->L->pad / 2;
+    char mk[64] = "";
+    int mw = 0;
+    if (h && h->n) {
+        marker_text(d, h, 0, mk, sizeof mk);
+        mw = d_chip_w(d, d->small_bold, mk);
+        int need = cs_text_width(f, text, code_len(f, text, right - x - mw - d->L->pad));
+        if (x + need + d->L->pad + mw > right) {
+            marker_text(d, h, 1, mk, sizeof mk);
+            mw = d_chip_w(d, d->small_bold, mk);
+        }
+        right -= mw + d->L->pad / 2;
+    }
+    int n = code_len(f, text, right - x);
+    char buf[512];
+    snprintf(buf, sizeof buf, "%.*s", n, text);
+    int tw = cs_text_draw_fit(cur ? d->mono_small : f, x, ty, buf, right - x,
+                              cur ? th->text : th->text);
+    if (mk[0])
+        marker(d, x + tw + d->L->pad > right ? right : x + tw + d->L->pad, r, mk);
 }
 
 void d_source(dctx *d)
@@ -108,7 +141,7 @@ void d_source(dctx *d)
         return;
     }
     int n = sc->nsource;
-    int rh = cs_font_height(d->mono) + d->L->pad / 3;
+    int rh = cs_font_height(d->mono_small) + d->L->pad / 3;
     int vis = c.h / rh;
     if (vis < 1)
         return;

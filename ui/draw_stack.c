@@ -1,11 +1,13 @@
 /*
- * draw_stack.c -- the stack of the task in focus, bottom to top: who
- * drives it (the loop's Task.__step, or main sending by hand), then its
- * frames, library frames quieter. The frame's event moves across it: a
- * pushed frame slides in, a popped one lifts away with its return value,
- * a yield travels down through every frame to the driver, a send or a
- * throw travels up to the innermost frame, an exception drops from frame
- * to frame until a try catches it.
+ * draw_stack.c -- the stack of the task in focus, in traceback order
+ * (most recent call last): who drives it at the top (the loop's
+ * Task.__step, or main sending by hand), then its frames down to the
+ * innermost, library frames quieter. The frame's event moves across it: a
+ * pushed frame slides in below, a popped one drops away with its return
+ * value, a yield travels up through every frame to the driver, a send or
+ * a throw travels down to the innermost frame, an exception climbs from
+ * frame to frame until a try catches it. When the frames do not all fit
+ * they are drawn one line each, and the innermost ones win.
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +30,8 @@ typedef struct stackview {
     slot fr[MAXSLOTS];   /* fr[i] is frame first + i */
     int n;
     int x, w;
+    int compact;         /* one line per frame */
+    int gap;             /* between two boxes (room for "await") */
 } stackview;
 
 static int is_lib(const cs_frame *f)
@@ -35,9 +39,9 @@ static int is_lib(const cs_frame *f)
     return f->kind == SIM_FR_LIBRARY;
 }
 
-static int frame_h(const dctx *d, const cs_frame *f)
+static int frame_h(const dctx *d, const stackview *sv, const cs_frame *f)
 {
-    return is_lib(f) ? (int)(d->L->em * 1.5f) : (int)(d->L->em * 2.7f);
+    return is_lib(f) || sv->compact ? (int)(d->L->em * 1.5f) : (int)(d->L->em * 2.7f);
 }
 
 /* Which stack to show for the focus, and whether it runs now. */
@@ -58,28 +62,41 @@ static void pick_stack(dctx *d, stackview *sv)
     }
 }
 
-/* Lay the frames out upwards from the driver; the top ones win when they
- * do not all fit. */
+/* Height of frames [first, n) with their gaps. */
+static int frames_h(const dctx *d, const stackview *sv, uint32_t first, uint32_t n)
+{
+    int h = 0;
+    for (uint32_t i = first; i < n; i++)
+        h += frame_h(d, sv, &sv->s->fr[i]) + sv->gap;
+    return h;
+}
+
+/* Lay the frames out downwards from the driver, one line each when they
+ * do not all fit; the innermost ones win when even that is too tall. */
 static void place(dctx *d, stackview *sv, cs_rect c)
 {
-    int gap = d->L->pad + d->L->em / 2;
+    sv->gap = d->L->pad + d->L->em / 2;
     sv->x = c.x;
     sv->w = c.w - d->L->em * 4;
-    sv->driver = (slot){c.y + c.h - (int)(d->L->em * 2.7f), (int)(d->L->em * 2.7f)};
+    sv->driver = (slot){c.y, (int)(d->L->em * 2.7f)};
     uint32_t n = sv->s ? sv->s->n : 0;
-    int room = sv->driver.y - gap - c.y, used = 0;
+    int top = sv->driver.y + sv->driver.h + sv->gap;
+    int room = c.y + c.h - top;
+    sv->compact = 0;
+    if (frames_h(d, sv, 0, n) > room)
+        sv->compact = 1;
     uint32_t first = n;
-    while (first > 0 && used + frame_h(d, &sv->s->fr[first - 1]) + gap <= room
-           && n - first < MAXSLOTS)
-        used += frame_h(d, &sv->s->fr[--first]) + gap;
+    int more = cs_font_height(d->small);
+    while (first > 0 && n - first < MAXSLOTS
+           && frames_h(d, sv, first - 1, n) + (first > 1 ? more : 0) <= room)
+        first--;
     sv->first = (int)first;
     sv->n = (int)(n - first);
-    int y = sv->driver.y - gap;
+    int y = top + (first > 0 ? more : 0);
     for (int i = 0; i < sv->n; i++) {
-        int h = frame_h(d, &sv->s->fr[first + (uint32_t)i]);
-        y -= h;
+        int h = frame_h(d, sv, &sv->s->fr[first + (uint32_t)i]);
         sv->fr[i] = (slot){y, h};
-        y -= gap;
+        y += h + sv->gap;
     }
 }
 
@@ -118,6 +135,11 @@ static void line_text(const dctx *d, int32_t line, char *buf, size_t n)
         while (*l == ' ')
             l++;
         snprintf(buf, n, "%d: %s", line, l);
+        char *hash = strstr(buf, "  #");  /* the code, without its comment */
+        while (hash && hash > buf && hash[-1] == ' ')
+            hash--;
+        if (hash)
+            *hash = 0;
     } else {
         snprintf(buf, n, "line %d", line);
     }
@@ -138,12 +160,17 @@ static void draw_frame_box(dctx *d, const stackview *sv, const cs_frame *f, slot
     frame_title(f, title, sizeof title);
     int p = d->L->pad;
     cs_font *tf = is_lib(f) ? d->small : d->bold;
-    cs_text_draw_fit(tf, r.x + p, r.y + (is_lib(f) ? (r.h - cs_font_height(tf)) / 2 : p / 2),
-                     title, r.w - 2 * p, d_alpha(text, alpha));
+    int one = is_lib(f) || sv->compact;
+    int tw = cs_text_draw_fit(tf, r.x + p, r.y + (one ? (r.h - cs_font_height(tf)) / 2 : p / 2),
+                              title, r.w - 2 * p, d_alpha(text, alpha));
     line_text(d, f->line, line, sizeof line);
-    if (!is_lib(f) && line[0])
+    if (!is_lib(f) && line[0] && !sv->compact)
         cs_text_draw_fit(d->mono_small, r.x + p, r.y + p / 2 + cs_font_height(tf), line,
                          r.w - 2 * p, d_alpha(th->text_dim, alpha));
+    else if (!is_lib(f) && line[0] && r.w - 3 * p - tw > 0)
+        cs_text_draw_fit(d->mono_small, r.x + 2 * p + tw,
+                         r.y + (r.h - cs_font_height(d->mono_small)) / 2, line,
+                         r.w - 3 * p - tw, d_alpha(th->text_dim, alpha));
 }
 
 /* The connector between a frame and the one it awaits. */
@@ -151,9 +178,10 @@ static void draw_await_links(dctx *d, const stackview *sv)
 {
     for (int i = 1; i < sv->n; i++) {
         float x = sv->x + d->L->em * 1.5f;
-        float y0 = sv->fr[i - 1].y, y1 = sv->fr[i].y + sv->fr[i].h;
+        float y0 = sv->fr[i - 1].y + sv->fr[i - 1].h, y1 = sv->fr[i].y;
         d_arrow(d, x, y0, x, y1, 1.5f * d->L->scale, d->L->em * 0.4f, d->th->text_dim);
-        cs_text_draw(d->small, (int)x + d->L->pad, (int)y1 + 1, "await", d->th->text_dim);
+        cs_text_draw(d->small, (int)x + d->L->pad, (int)y0 + (sv->gap - cs_font_height(d->small)) / 2,
+                     "await", d->th->text_dim);
     }
 }
 
@@ -165,7 +193,7 @@ static void draw_driver(dctx *d, const stackview *sv)
     if (d->focus >= 0) {
         d_fill(d, r, th->st[CS_ST_LOOP]);
         snprintf(title, sizeof title, "event loop: %s.__step()", d_task_name(d, d->focus));
-        snprintf(line, sizeof line, "resumes the coroutine with send() / throw()");
+        snprintf(line, sizeof line, "resumes it: send() / throw()");
     } else {
         d_fill(d, r, th->panel_alt);
         snprintf(title, sizeof title, "main  <module>");
@@ -173,13 +201,15 @@ static void draw_driver(dctx *d, const stackview *sv)
     }
     d_box(d, r, th->text_dim);
     int p = d->L->pad;
-    cs_text_draw_fit(d->bold, r.x + p, r.y + p / 2, title, r.w - 2 * p, th->text);
+    cs_font *tf = cs_text_width(d->bold, title, -1) <= r.w - 2 * p ? d->bold : d->small_bold;
+    cs_text_draw_fit(tf, r.x + p, r.y + p / 2, title, r.w - 2 * p, th->text);
     cs_text_draw_fit(d->mono_small, r.x + p, r.y + p / 2 + cs_font_height(d->bold), line,
                      r.w - 2 * p, th->text_dim);
     if (sv->n < (sv->s ? (int)sv->s->n : 0)) {
         char more[48];
-        snprintf(more, sizeof more, "+%d frames below", sv->first);
-        cs_text_draw(d->small, r.x + r.w + p, r.y - cs_font_height(d->small), more, th->text_dim);
+        snprintf(more, sizeof more, "\xE2\x80\xA6 %d outer frame%s not shown", sv->first,
+                 sv->first == 1 ? "" : "s");
+        cs_text_draw_fit(d->small, r.x + p, r.y + r.h + sv->gap / 2, more, r.w, th->text_dim);
     }
 }
 
@@ -231,7 +261,7 @@ static void draw_event(dctx *d, const stackview *sv)
     case SIM_EV_FRAME_POP: {
         snprintf(buf, sizeof buf, "%s %s", e->a ? "raises" : "returns",
                  or_none(cs_model_str(d->M, e->b)));
-        float from = depth_y(sv, e->c) - d->L->em * 2.0f;
+        float from = depth_y(sv, e->c) + d->L->em * 2.0f;
         travel(d, sv, from, depth_y(sv, e->c - 1), buf, e->a ? th->error : th->st[CS_ST_RUNNING]);
         break;
     }
@@ -248,17 +278,17 @@ static void draw_event(dctx *d, const stackview *sv)
     }
 }
 
-/* The frame just popped lifts away and fades. */
+/* The frame just popped drops away and fades. */
 static void draw_popped_ghost(dctx *d, const stackview *sv)
 {
     const sim_event *e = d->ev;
     if (!e || e->kind != SIM_EV_FRAME_POP || cs_model_coro(d->M, e->coro) != sv->coro
         || !d->M->st.popped.name)
         return;
-    int h = frame_h(d, &d->M->st.popped);
-    int gap = d->L->pad + d->L->em / 2;
-    int base = sv->n ? sv->fr[sv->n - 1].y - gap - h : sv->driver.y - gap - h;
-    int dy = -(int)(d->v->anim * d->L->em * 1.5f);
+    int h = frame_h(d, sv, &d->M->st.popped);
+    int base = sv->n ? sv->fr[sv->n - 1].y + sv->fr[sv->n - 1].h + sv->gap
+                     : sv->driver.y + sv->driver.h + sv->gap;
+    int dy = (int)(d->v->anim * d->L->em * 1.5f);
     uint8_t a = (uint8_t)(255 * (1 - 0.7f * d->v->anim));
     draw_frame_box(d, sv, &d->M->st.popped, (slot){base, h}, 0, a, dy);
     if (e->a)
@@ -320,8 +350,8 @@ void d_stack(dctx *d)
         int top = i == sv.n - 1;
         int dy = 0;
         uint8_t a = 255;
-        if (pushing && top) {  /* slides in from above */
-            dy = -(int)((1 - d->v->anim) * d->L->em * 1.5f);
+        if (pushing && top) {  /* slides in from below */
+            dy = (int)((1 - d->v->anim) * d->L->em * 1.5f);
             a = (uint8_t)(255 * (0.3f + 0.7f * d->v->anim));
         }
         draw_frame_box(d, &sv, &sv.s->fr[sv.first + i], sv.fr[i], top, a, dy);
@@ -331,7 +361,7 @@ void d_stack(dctx *d)
     draw_exception(d, &sv);
     draw_event(d, &sv);
     if (!sv.n && d->focus >= 0)
-        cs_text_draw_fit(d->body, c.x, c.y, "no frame: the coroutine has not started or has ended",
-                         c.w, d->th->text_dim);
+        d_wrap(d, d->body, (cs_rect){c.x, sv.driver.y + sv.driver.h + sv.gap, c.w, c.h},
+               "no frame: the coroutine has not started or has ended", d->th->text_dim, 3);
     d_unclip(d);
 }

@@ -87,7 +87,10 @@ static void seg_label(const dctx *d, const cs_lane *L, const cs_seg *s, char *bu
     const cs_model *M = d->M;
     buf[0] = 0;
     switch (s->st) {
-    case CS_ST_READY: snprintf(buf, n, "ready"); break;
+    case CS_ST_READY:
+        snprintf(buf, n, s->t1 - s->t0 >= 0.05 ? "ready: waits %.3g s for the loop" : "ready",
+                 s->t1 - s->t0);
+        break;
     case CS_ST_RUNNING:
         snprintf(buf, n, "%s", L->who == CS_LANE_LOOP ? d_task_name(d, s->arg) : "running");
         break;
@@ -244,6 +247,8 @@ static void draw_lane(dctx *d, const cs_lane *L, const xmap *m, cs_rect row)
 static void lane_name(dctx *d, const cs_lane *L, cs_rect row, int selected)
 {
     const cs_theme *th = d->th;
+    if (L->who >= 0 && d->v->predict && d->M->tasks[L->who].born > d->frame)
+        return;  /* not created yet: in prediction mode nothing is read ahead */
     cs_rect nr = {d->L->tl_names.x, row.y, d->L->tl_names.w, row.h};
     if (selected)
         d_fill(d, nr, th->highlight);
@@ -263,7 +268,10 @@ static void lane_name(dctx *d, const cs_lane *L, cs_rect row, int selected)
         snprintf(buf, sizeof buf, "%s %s", d->M->tasks[L->who].name, d->M->tasks[L->who].fn);
     int ty = row.y + (row.h - cs_font_height(d->body)) / 2;
     cs_font *f = selected ? d->bold : d->body;
-    cs_text_draw_fit(f, x, ty, buf, nr.x + nr.w - x - d->L->pad / 2, th->text);
+    int room = nr.x + nr.w - x - d->L->pad / 2;
+    if (L->who >= 0 && cs_text_width(f, buf, -1) > room)  /* the name alone, uncut */
+        snprintf(buf, sizeof buf, "%s", d->M->tasks[L->who].name);
+    cs_text_draw_fit(f, x, ty, buf, room, th->text);
 }
 
 /* A "nice" tick spacing (1, 2 or 5 times a power of ten) near want. */
@@ -278,23 +286,31 @@ static void axis_time(dctx *d, const xmap *m)
 {
     cs_rect a = d->L->tl_axis;
     double step = nice_step((m->x1 - m->x0) / (a.w / (d->L->em * 6.0) + 1));
+    int last_end = -(1 << 24);  /* right edge of the last label drawn */
     for (double t = ceil(m->x0 / step) * step; t <= m->x1; t += step) {
         int x = (int)xm(m, t);
-        d_line(d, x, a.y + a.h - 4, x, a.y + a.h, d->th->text_dim);
-        d_line(d, x, d->L->tl_lanes.y, x, d->L->tl_lanes.y + d->L->tl_lanes.h,
-               d_alpha(d->th->border, 90));
+        d_fill(d, (cs_rect){x, a.y + a.h - 4, 1, 4}, d->th->text_dim);
+        d_fill(d, (cs_rect){x, d->L->tl_lanes.y, 1, d->L->tl_lanes.h}, d_alpha(d->th->border, 90));
         char buf[32];
         snprintf(buf, sizeof buf, "%g s", fabs(t) < step / 1e6 ? 0.0 : t);
-        cs_text_draw(d->small, x + 3, a.y, buf, d->th->text_dim);
+        int tw = cs_text_width(d->small, buf, -1);
+        int lx = x + 3 + tw <= a.x + a.w ? x + 3 : x - 3 - tw;
+        if (lx > last_end + d->L->pad) {
+            cs_text_draw(d->small, lx, a.y, buf, d->th->text_dim);
+            last_end = lx + tw;
+        }
     }
 }
 
-/* Iteration boundaries as grid lines, labelled when there is room. */
+/* Iteration boundaries as grid lines, labelled when there is room; lines
+ * closer than a few pixels are skipped (they would only make a grey blur,
+ * and cost a blended column each). */
 static void axis_steps(dctx *d, const xmap *m)
 {
     const cs_model *M = d->M;
     cs_rect a = d->L->tl_axis;
-    int last = INT32_MIN, gap = cs_text_width(d->small, "it 0000", -1);
+    int last = -(1 << 24), gap = cs_text_width(d->small, "it 0000", -1);  /* far left: no overflow in x - last */
+    int last_line = -(1 << 24), min_gap = d->L->em / 3 > 4 ? d->L->em / 3 : 4;
     uint32_t i = 0, lo = 0, hi = M->niters;
     while (lo < hi) { /* first iteration at or after x0 */
         uint32_t mid = lo + (hi - lo) / 2;
@@ -308,15 +324,15 @@ static void axis_steps(dctx *d, const xmap *m)
         if (c > m->x1)
             break;
         int x = (int)xm(m, c);
-        if (x - last < 3)
+        if (x - last_line < min_gap)
             continue;
-        d_line(d, x, d->L->tl_lanes.y, x, d->L->tl_lanes.y + d->L->tl_lanes.h,
-               d_alpha(d->th->border, 110));
+        last_line = x;
+        d_fill(d, (cs_rect){x, d->L->tl_lanes.y, 1, d->L->tl_lanes.h}, d_alpha(d->th->border, 110));
         if (x - last >= gap) {
             char buf[32];
             snprintf(buf, sizeof buf, "it %d", M->trace->ev[M->iters[i]].a);
             cs_text_draw(d->small, x + 2, a.y, buf, d->th->text_dim);
-            d_line(d, x, a.y + a.h - 4, x, a.y + a.h, d->th->text_dim);
+            d_fill(d, (cs_rect){x, a.y + a.h - 4, 1, 4}, d->th->text_dim);
             last = x;
         }
     }
@@ -343,10 +359,13 @@ static void draw_cursor(dctx *d, const xmap *m)
     double cx = cursor_x(d, m);
     int x = (int)cx;
     cs_rect lanes = L->tl_lanes;
-    if (x < lanes.x + lanes.w)
-        d_fill(d, (cs_rect){x > lanes.x ? x : lanes.x, lanes.y,
-                            lanes.x + lanes.w - (x > lanes.x ? x : lanes.x), lanes.h},
-               d->th->future);
+    /* the future: dimmed, or in prediction mode hidden (axis included, so
+     * nothing can be read ahead) */
+    int top = d->v->predict ? L->tl_axis.y : lanes.y;
+    cs_rgba veil = d->v->predict ? d->th->panel : d->th->future;
+    int vx = x + 1 > lanes.x ? x + 1 : lanes.x;
+    if (vx < lanes.x + lanes.w)
+        d_fill(d, (cs_rect){vx, top, lanes.x + lanes.w - vx, lanes.y + lanes.h - top}, veil);
     if (x < lanes.x || x > lanes.x + lanes.w)
         return;
     int w = (int)(2 * L->scale + 0.5f);
@@ -363,8 +382,10 @@ static int lane_row_y(const dctx *d, int lane)
     return d->L->tl_lanes.y + (lane - d->v->lane_top) * d->L->lane_h;
 }
 
-/* From the creator's lane to the new task's lane, where it was created. */
-static void draw_forks(dctx *d, const xmap *m, int first, int last)
+/* From the creator's lane to the new task's lane, where it was created;
+ * the tasks created at or just before the frame (hot) in a second pass,
+ * drawn over the cursor. */
+static void draw_forks(dctx *d, const xmap *m, int first, int last, int hot_pass)
 {
     const cs_layout *L = d->L;
     for (int lane = first; lane < last; lane++) {
@@ -381,9 +402,16 @@ static void draw_forks(dctx *d, const xmap *m, int first, int last)
         if (y0 < L->tl_lanes.y)
             y0 = L->tl_lanes.y;
         int y1 = lane_row_y(d, lane) + L->lane_h / 2;
-        cs_rgba c = d_alpha(d->th->text, 150);
+        /* the task created at (or just before) this frame: a bold arrow */
+        int hot = ti->born <= d->frame && d->frame - ti->born < 8;
+        if (hot != hot_pass)
+            continue;
+        cs_rgba c = hot ? d->th->accent : d_alpha(d->th->text, 150);
         d_arrow(d, (float)x, (float)y0, (float)x, (float)y1 - L->lane_h * 0.3f,
-                1.5f * L->scale, L->lane_h * 0.25f, c);
+                (hot ? 3.0f : 1.5f) * L->scale, L->lane_h * (hot ? 0.4f : 0.25f), c);
+        if (hot)
+            d_chip(d, d->small_bold, (int)x + L->pad, y1 - cs_font_height(d->small_bold) / 2,
+                   "new task", d->th->accent, d->th->panel);
     }
 }
 
@@ -433,11 +461,14 @@ void d_timeline(dctx *d)
         lane_name(d, &d->M->lanes[lane], row, sel);
     }
     d_clip(d, L->tl_lanes);
-    draw_forks(d, &m, first, last);
+    draw_forks(d, &m, first, last, 0);
     d_unclip(d);
     d_clip(d, (cs_rect){L->tl_axis.x - 8, L->tl_axis.y, L->tl_axis.w + 16,
                         L->tl_axis.h + L->tl_lanes.h});
     draw_cursor(d, &m);
+    d_unclip(d);
+    d_clip(d, L->tl_lanes);
+    draw_forks(d, &m, first, last, 1);
     d_unclip(d);
     draw_scrollbar(d, nl, vis);
 }

@@ -21,8 +21,8 @@ static int clampi(int v, int lo, int hi)
 
 float cs_layout_auto_scale(int w, int h, int present)
 {
-    float s = present ? h / 560.0f : h / 900.0f;
-    float sw = present ? w / 760.0f : w / 1400.0f;
+    float s = present ? h / 600.0f : h / 900.0f;
+    float sw = present ? w / 800.0f : w / 1400.0f;
     if (sw < s)
         s = sw;
     if (s < (present ? 1.2f : 0.8f))
@@ -49,16 +49,16 @@ static void timeline_parts(cs_layout *L)
     L->tl_names = (cs_rect){t.x, ly, names, lh};
     L->tl_lanes = (cs_rect){t.x + names, ly, t.w - names - bar, lh};
     L->tl_scroll = (cs_rect){t.x + t.w - bar, ly, bar, lh};
-    L->lane_h = clampi((int)(L->em * 1.7f), 12, 240);
+    L->lane_h = clampi((int)(L->em * (L->present ? 1.5f : 1.7f)), 12, 240);
 }
 
 /* The four panels of the bottom row, left to right. */
 static void bottom_row(cs_layout *L, int x, int y, int w, int h, int has_queues)
 {
     int p = L->pad;
-    int src = (int)(w * (L->present ? 0.27f : 0.28f));
-    int loop = (int)(w * 0.22f);
-    int q = has_queues ? (int)(w * 0.22f) : 0;
+    int src = (int)(w * (has_queues ? 0.25f : 0.28f));
+    int loop = (int)(w * (has_queues ? 0.23f : 0.25f));
+    int q = has_queues ? (int)(w * 0.25f) : 0;
     L->source = (cs_rect){x, y, src - p, h};
     L->loop = (cs_rect){x + src, y, loop - p, h};
     L->queues = (cs_rect){x + src + loop, y, q ? q - p : 0, h};
@@ -92,7 +92,7 @@ void cs_layout_compute(cs_layout *L, int w, int h, float scale, int present,
     L->narration = (cs_rect){p, y, w - 2 * p, nh};
     y += nh + p;
     int body = h - y - p;
-    int top = (int)(body * (present ? 0.56f : 0.55f));
+    int top = (int)(body * (present ? 0.50f : 0.55f));
     int stack_w = clampi((int)(w * 0.30f), L->em * 14, w / 2);
     L->timeline = (cs_rect){p, y, w - 3 * p - stack_w, top};
     L->stack = (cs_rect){w - p - stack_w, y, stack_w, top};
