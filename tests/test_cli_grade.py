@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+"""corosim grade, its Gradescope JSON and CSV batch, and the expect
+properties (max_concurrent, end_time, order) of corosim check.
+
+Usage: test_cli_grade.py COROSIM
+
+Fixtures are in tests/grade/ (answers to scenarios/08-fork.json and
+13-queue-window.json). Scores are checked against the rule of
+docs/FORMAT-EXTENSIONS.md: ok 1, wrong time 1/2, out of order 1/2, missing 0,
+each unexpected line -1/2; the sum (at least 0) over the expected count x 100.
+"""
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GRADE = os.path.join(ROOT, "tests", "grade")
+FORK = os.path.join(ROOT, "scenarios", "08-fork.json")
+WINDOW = os.path.join(ROOT, "scenarios", "13-queue-window.json")
+COROSIM = None
+FAILS = []
+
+
+def corosim(*args):
+    r = subprocess.run([COROSIM, *args], capture_output=True, timeout=300)
+    return r.returncode, r.stdout.decode("utf-8"), r.stderr.decode("utf-8")
+
+
+def expect(cond, msg):
+    if not cond:
+        FAILS.append(msg)
+    return cond
+
+
+def rule(ok=0, wrong_time=0, out_of_order=0, missing=0, unexpected=0):
+    """The documented score for these counts."""
+    n = ok + wrong_time + out_of_order + missing
+    pts = max(0.0, ok + 0.5 * (wrong_time + out_of_order) - 0.5 * unexpected)
+    return 100.0 * pts / n if n else (0.0 if unexpected else 100.0)
+
+
+def report_counts(out):
+    """The counts from the last line of the readable report."""
+    m = re.search(r"^score: ([0-9.]+)/100 \((.*)\)", out, re.M)
+    if not m:
+        return None, {}
+    counts = {}
+    for part in m.group(2).split(":")[0].split(", "):
+        num, name = part.split(" ", 1)
+        counts[name.replace(" ", "_")] = int(num)
+    return float(m.group(1)), counts
+
+
+def case(answer, scenario, status, **counts):
+    """Grade one fixture; check the exit status, counts and score."""
+    rc, out, err = corosim("grade", scenario, os.path.join(GRADE, answer))
+    expect(rc == status, f"{answer}: exit {rc}, expected {status}\n{out}{err}")
+    score, got = report_counts(out)
+    want = {k: v for k, v in counts.items() if v}
+    got = {k: v for k, v in got.items() if v}
+    expect(got == want, f"{answer}: counts {got}, expected {want}\n{out}")
+    if score is not None:
+        expect(abs(score - rule(**counts)) < 0.006,
+               f"{answer}: score {score}, the rule gives {rule(**counts):.2f}")
+    return out
+
+
+def test_single_answers():
+    case("fork-perfect.txt", FORK, 0, ok=11)
+    case("fork-perfect-crlf-notimes.txt", FORK, 0, ok=11)
+    out = case("fork-missing.txt", FORK, 1, ok=10, missing=1)
+    expect(re.search(r"^- missing +1\.000  Task-2 +c2 starts", out, re.M),
+           f"missing line not shown in the diff:\n{out}")
+    out = case("fork-extra.txt", FORK, 1, ok=11, unexpected=1)
+    expect(re.search(r"^\+ unexpected .*c3 starts +\(your line 6\)", out, re.M),
+           f"extra line not shown in the diff:\n{out}")
+    out = case("fork-swapped.txt", FORK, 1, ok=10, out_of_order=1)
+    expect("out of order" in out and "misplaced" in out, f"swap not shown:\n{out}")
+    out = case("fork-wrong-time.txt", FORK, 1, ok=10, wrong_time=1)
+    expect(re.search(r"^~ wrong time +2\.000  Task-1 +c1 ends .*t=2\.5", out, re.M),
+           f"wrong time not shown:\n{out}")
+    case("empty.txt", FORK, 1, missing=11)
+    # Texts that begin with a number: "0 s: job 0 starts" is a whole
+    # expected text; "0 0 s: job 1 starts" is time 0 + that text; the
+    # last line "7 10 jobs in 6 s" has the wrong time.
+    case("queue-window-numbers.txt", WINDOW, 1, ok=20, wrong_time=1)
+
+
+def test_invalid_answers():
+    for name, what in (("binary.bin", "NUL byte"), ("latin1.txt", "not valid UTF-8")):
+        path = os.path.join(GRADE, name)
+        rc, out, err = corosim("grade", FORK, path)
+        expect(rc == 2, f"{name}: exit {rc}, expected 2")
+        expect(what in err and f"{path}:2:" in err, f"{name}: message {err!r}")
+        expect(out == "", f"{name}: printed a report: {out!r}")
+    rc, out, err = corosim("grade", FORK, os.path.join(GRADE, "no-such-file.txt"))
+    expect(rc == 2 and "cannot read" in err, f"missing file: {rc} {err}")
+
+
+def test_usage():
+    for args in (["grade"], ["grade", FORK], ["grade", FORK, "a", "b"],
+                 ["grade", FORK, os.path.join(GRADE, "empty.txt"), "--bogus"],
+                 ["grade", FORK, os.path.join(GRADE, "batch"), "--json"],
+                 ["quiz", FORK]):
+        rc, out, err = corosim(*args)
+        expect(rc == 2 and "usage: corosim" in err, f"{args}: exit {rc}, stderr {err!r}")
+    rc, out, err = corosim("--help")
+    for word in ("corosim grade", "corosim quiz", "--chrome", "--json", "--csv"):
+        expect(word in out, f"--help does not mention {word}")
+
+
+def check_gradescope(doc, where):
+    """The shape of Gradescope's results.json (the subset we write)."""
+    top = {"score", "max_score", "output", "tests", "execution_time", "visibility",
+           "stdout_visibility", "extra_data", "output_format", "leaderboard"}
+    per_test = {"score", "max_score", "status", "name", "number", "output", "tags",
+                "visibility", "extra_data", "output_format", "name_format"}
+    num = (int, float)
+    ok = expect(isinstance(doc, dict), f"{where}: not an object")
+    ok = ok and expect(set(doc) <= top, f"{where}: unknown keys {set(doc) - top}")
+    ok = ok and expect(isinstance(doc.get("score"), num) and not isinstance(doc["score"], bool),
+                       f"{where}: score must be a number")
+    ok = ok and expect(isinstance(doc.get("max_score"), num), f"{where}: max_score")
+    ok = ok and expect(isinstance(doc.get("output"), str), f"{where}: output must be a string")
+    ok = ok and expect(isinstance(doc.get("tests"), list), f"{where}: tests must be a list")
+    if not ok:
+        return
+    expect(0 <= doc["score"] <= doc["max_score"], f"{where}: score out of range")
+    for t in doc["tests"]:
+        expect(isinstance(t, dict) and set(t) <= per_test, f"{where}: test keys {t}")
+        expect(isinstance(t.get("name"), str) and t["name"], f"{where}: test name {t}")
+        expect(isinstance(t.get("score"), num) and isinstance(t.get("max_score"), num),
+               f"{where}: test scores {t}")
+        expect(t.get("status") in ("passed", "failed"), f"{where}: status {t.get('status')}")
+        expect(isinstance(t.get("output"), str), f"{where}: test output {t}")
+        expect(0 <= t["score"] <= t["max_score"] + 1e-9, f"{where}: test score range {t}")
+        expect((t["status"] == "passed") == (abs(t["score"] - t["max_score"]) < 1e-9),
+               f"{where}: status does not follow the score {t}")
+    if doc["tests"]:
+        total = sum(t["max_score"] for t in doc["tests"])
+        expect(abs(total - doc["max_score"]) < 0.01, f"{where}: max_scores sum to {total}")
+
+
+def test_json():
+    for answer, status, score, failed in (("fork-perfect.txt", 0, 100, 0),
+                                          ("fork-swapped.txt", 1, rule(ok=10, out_of_order=1), 1),
+                                          ("fork-extra.txt", 1, rule(ok=11, unexpected=1), 0),
+                                          ("empty.txt", 1, 0, 11)):
+        rc, out, err = corosim("grade", FORK, os.path.join(GRADE, answer), "--json")
+        expect(rc == status, f"--json {answer}: exit {rc}")
+        doc = json.loads(out)
+        check_gradescope(doc, answer)
+        expect(abs(doc["score"] - score) < 0.006, f"--json {answer}: score {doc['score']}")
+        expect(len(doc["tests"]) == 11, f"--json {answer}: {len(doc['tests'])} tests")
+        nfail = sum(t["status"] == "failed" for t in doc["tests"])
+        expect(nfail == failed, f"--json {answer}: {nfail} failed tests, expected {failed}")
+    rc, out, err = corosim("grade", FORK, os.path.join(GRADE, "binary.bin"), "--json")
+    doc = json.loads(out)
+    check_gradescope(doc, "binary.bin")
+    expect(rc == 2 and doc["score"] == 0 and "NUL byte" in doc["output"],
+           f"--json on a binary file: {rc} {doc}")
+
+
+def test_batch():
+    with tempfile.TemporaryDirectory() as tmp:
+        dest = os.path.join(tmp, "grades.csv")
+        rc, out, err = corosim("grade", FORK, os.path.join(GRADE, "batch"), "--csv", dest)
+        expect(rc == 2, f"batch with a broken file: exit {rc}, expected 2")
+        expect(os.listdir(tmp) == ["grades.csv"], f"left files: {os.listdir(tmp)}")
+        with open(dest, newline="", encoding="utf-8") as f:
+            text = f.read()
+    expect(text.endswith("\r\n") and "\n" not in text.replace("\r\n", ""),
+           "CSV lines must end with CRLF (RFC 4180)")
+    rows = list(csv.reader(io.StringIO(text)))
+    expect(rows[0] == ["file", "score", "ok", "wrong_time", "out_of_order", "missing",
+                       "unexpected", "error"], f"header {rows[0]}")
+    names = [r[0] for r in rows[1:]]
+    expect(names == ["alice.txt", "bob.txt", "carol.txt", "dave, jr.txt"], f"rows {names}")
+    by = {r[0]: r for r in rows[1:]}
+    expect(by["alice.txt"][1:] == ["100.00", "11", "0", "0", "0", "0", ""], f"{by['alice.txt']}")
+    expect(by["bob.txt"][1:7] == [f"{rule(ok=10, out_of_order=1):.2f}", "10", "0", "1", "0",
+                                  "0"], f"{by['bob.txt']}")
+    expect(by["carol.txt"][1] == "" and "NUL byte" in by["carol.txt"][7],
+           f"broken row {by['carol.txt']}")
+    expect(by["dave, jr.txt"][1:7] == ["0.00", "0", "0", "0", "11", "0"],
+           f"{by['dave, jr.txt']}")
+    rc, out, err = corosim("grade", FORK, os.path.join(GRADE, "batch"))
+    expect(out == text, "a directory without --csv writes the same CSV to standard output")
+
+
+def max_concurrent_from_trace(jsonl, ntasks):
+    """The documented definition, on the JSON Lines trace: a task is at
+    work during a step that does not end parked (waiting on a queue, a task
+    or a gather) and until its next step begins; a first step with an
+    exception thrown in (cancelled before it ran) is no work."""
+    working, now, best, step = set(), 0, 0, {}
+    for line in jsonl.splitlines():
+        e = json.loads(line)
+        k, kind = e["task"], e["kind"]
+        if kind == "step_begin":
+            first = k not in step
+            step[k] = {"parked": False, "done": False, "skip": first and e["a"] == 1}
+            working.discard(k)
+        elif k in step and kind == "queue_wait":
+            step[k]["parked"] = True
+        elif k in step and kind == "yield" and re.match(r"<(Task|_GatheringFuture)", e["text"]):
+            step[k]["parked"] = True
+        elif k in step and kind == "task_done":
+            step[k]["done"] = True
+        elif kind == "step_end":
+            s = step[k]
+            if s["parked"] or s["skip"]:
+                continue
+            best = max(best, len(working) + 1)
+            if not s["done"]:
+                working.add(k)
+    return best
+
+
+def scenario_with(path, expect_block, tmp):
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    doc["expect"] = expect_block
+    out = os.path.join(tmp, os.path.basename(path))
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1)
+    return out
+
+
+def test_properties():
+    with tempfile.TemporaryDirectory() as tmp:
+        good = scenario_with(WINDOW, {"max_concurrent": 4, "end_time": 6.0000001,
+                                      "order": ["0 s: job 0 starts", "1 s: job 4 starts",
+                                                "10 jobs in 6 s"]}, tmp)
+        rc, out, err = corosim("check", good)
+        expect(rc == 0, f"13 properties: exit {rc}\n{out}{err}")
+        for line in ("max_concurrent 4: ok", "end_time 6: ok", "order of 3 prints: ok"):
+            expect(line in out, f"13 properties: no '{line}' in\n{out}")
+        bad = scenario_with(WINDOW, {"max_concurrent": 3, "end_time": 5,
+                                     "order": ["1 s: job 4 starts", "0 s: job 0 starts"]}, tmp)
+        rc, out, err = corosim("check", bad)
+        expect(rc == 1, f"13 wrong properties: exit {rc}")
+        for msg in ("max_concurrent differs: expected 3 tasks at work at once at most, the run has 4",
+                    "end_time differs: expected 5, the run ends at t=6",
+                    'order differs: "0 s: job 0 starts" is not printed after "1 s: job 4 starts"'):
+            expect(msg in out, f"13 wrong properties: no '{msg}' in\n{out}")
+        big = scenario_with(os.path.join(ROOT, "scenarios", "19-window-100k.json"),
+                            {"max_concurrent": 100}, tmp)
+        rc, out, err = corosim("check", big)
+        expect(rc == 0 and "max_concurrent 100: ok" in out, f"19: {rc}\n{out}{err}")
+        # corosim's count equals the definition recomputed here from the trace.
+        for name in ("01-gather-sleeps", "08-fork", "11-cancel", "12-producer-consumer",
+                     "13-queue-window", "14-countdown-vs-compute"):
+            path = os.path.join(ROOT, "scenarios", name + ".json")
+            rc, jsonl, err = corosim("run", path, "--trace", "-")
+            rc, outcome, err = corosim("run", path, "--outcome", "-")
+            want = max_concurrent_from_trace(jsonl, len(json.loads(outcome)["tasks"]))
+            probe = scenario_with(path, {"max_concurrent": 999}, tmp)
+            rc, out, err = corosim("check", probe)
+            m = re.search(r"the run has (\d+)", out)
+            expect(m and int(m.group(1)) == want,
+                   f"{name}: corosim counts {m and m.group(1)}, the definition gives {want}")
+    rc, out, err = corosim("validate", os.path.join(GRADE, "props-invalid.json"))
+    with open(os.path.join(GRADE, "props-invalid.expected"), encoding="utf-8") as f:
+        want = f.read()
+    got = err.replace(os.path.join(GRADE, ""), "")
+    expect(rc == 2 and got == want, f"props-invalid.json: exit {rc}\n{got!r}\nexpected\n{want!r}")
+
+
+def main():
+    global COROSIM
+    if len(sys.argv) != 2:
+        print(__doc__)
+        return 2
+    COROSIM = sys.argv[1]
+    for test in (test_single_answers, test_invalid_answers, test_usage, test_json, test_batch,
+                 test_properties):
+        test()
+    for f in FAILS:
+        print("FAIL", f)
+    print(f"{len(FAILS)} failures")
+    return 1 if FAILS else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
