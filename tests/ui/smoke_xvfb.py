@@ -148,7 +148,8 @@ def main():
     try:
         r = xdo(env, "search", "--sync", "--onlyvisible", "--name", "coroscope")
         win = r.stdout.split()[0] if r.stdout.split() else fail("no coroscope window appeared")
-        time.sleep(0.5)
+        xdo(env, "windowfocus", "--sync", win)
+        time.sleep(1.0)  # the first frame drawn
         # 3 steps forward, 1 back: frame 2; play and pause; help on and off
         keys(env, win, "Right", "Right", "Right", "Left", "space", "space", "Home",
              "Right", "Right", "F1", "Escape", "t", "a", "a")
