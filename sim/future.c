@@ -121,9 +121,12 @@ static int future_cancel_base(sim_state *S, sim_future *f)
     return 1;
 }
 
+static int cancel_at(sim_state *S, sim_future *f, int depth);
+
 /* Task.cancel(): cancel what the task waits on, or mark it so that the
- * next __step throws CancelledError in (format 4, rules C13). */
-static int task_cancel(sim_state *S, sim_task *t)
+ * next __step throws CancelledError in (format 4, rules C13). -1 when the
+ * chain of waiters is too deep (see cancel_at). */
+static int task_cancel(sim_state *S, sim_task *t, int depth)
 {
     t->fut.log_traceback = 0;
     sim_event *e = sim_emit(S, SIM_EV_CANCEL, t->index, t->coro->id);
@@ -132,7 +135,10 @@ static int task_cancel(sim_state *S, sim_task *t)
     t->num_cancels++;
     if (e)
         e->a = 1;
-    if (t->fut_waiter && sim_future_cancel(S, t->fut_waiter)) {
+    int r = t->fut_waiter ? cancel_at(S, t->fut_waiter, depth + 1) : 0;
+    if (r < 0)
+        return -1;
+    if (r) {
         if (e)
             e->b = 1;
         return 1;
@@ -143,26 +149,48 @@ static int task_cancel(sim_state *S, sim_task *t)
 
 /* _GatheringFuture.cancel(): cancel the children; the outer future itself
  * completes later, from the children's done callbacks. */
-static int gather_cancel(sim_state *S, sim_gather *g)
+static int gather_cancel(sim_state *S, sim_gather *g, int depth)
 {
     if (g->fut.state != SIM_TASK_PENDING)
         return 0;
     int ret = 0;
-    for (int i = 0; i < g->n; i++)
-        if (sim_future_cancel(S, g->children[i]))
-            ret = 1;
+    for (int i = 0; i < g->n; i++) {
+        int r = cancel_at(S, g->children[i], depth + 1);
+        if (r < 0)
+            return -1;
+        ret |= r;
+    }
     if (ret)
         g->cancel_requested = 1;
     return ret;
 }
 
+/* cancel() of f, depth calls deep in a chain of task -> the future it
+ * waits on -> a gather's children. CPython recurses the same way, so a
+ * task that awaits (through gathers) a gather holding itself, or a very
+ * long chain, ends in RecursionError: past the scenario's max_depth (at
+ * most CANCEL_DEPTH_MAX, to keep the C stack safe) this returns -1 and
+ * the cancels stop where they are, as the exception would stop them. */
+#define CANCEL_DEPTH_MAX 2000
+static int cancel_at(sim_state *S, sim_future *f, int depth)
+{
+    int limit = S->sc->limits.max_depth < CANCEL_DEPTH_MAX ? S->sc->limits.max_depth
+                                                            : CANCEL_DEPTH_MAX;
+    if (depth >= limit)
+        return -1;
+    if (f->fkind == FUT_TASK)
+        return task_cancel(S, (sim_task *)f, depth);
+    if (f->fkind == FUT_GATHER)
+        return gather_cancel(S, (sim_gather *)f, depth);
+    return future_cancel_base(S, f);
+}
+
+/* f.cancel(): 1 when it was cancelled (or will be), 0 when it was done
+ * already, -1 when the cancel recursed too deep: the caller raises
+ * RecursionError (where CPython's cancel() would raise it). */
 int sim_future_cancel(sim_state *S, sim_future *f)
 {
-    if (f->fkind == FUT_TASK)
-        return task_cancel(S, (sim_task *)f);
-    if (f->fkind == FUT_GATHER)
-        return gather_cancel(S, (sim_gather *)f);
-    return future_cancel_base(S, f);
+    return cancel_at(S, f, 0);
 }
 
 /* Future._make_cancelled_error: the CancelledError that escaped the task
@@ -325,7 +353,7 @@ static int task_handle_yield(sim_state *S, sim_task *t, sim_value v)
     f->blocking = 0;
     sim_future_add_callback(S, f, CB_WAKEUP, t);
     t->fut_waiter = f;
-    if (t->must_cancel && sim_future_cancel(S, f))
+    if (t->must_cancel && sim_future_cancel(S, f) > 0)
         t->must_cancel = 0;
     return SIM_STEP_AWAIT;
 }

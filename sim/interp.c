@@ -488,7 +488,10 @@ static int stmt_simple(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **
     case SIM_S_CANCEL:
         if (!(fut = sim_frame_future(S, f, &s->name, "cancel", e)))
             return -1;
-        sim_future_cancel(S, fut);
+        if (sim_future_cancel(S, fut) < 0) {
+            *e = sim_err(S, SIM_EXC_RECURSIONERROR, "maximum recursion depth exceeded");
+            return -1;
+        }
         return 0;
     case SIM_S_CALL:
         if (s->call.awaitable) {
