@@ -27,7 +27,8 @@ typedef struct quiz_walk {
     int next;                  /* next step to begin */
     int prints_in_step;        /* prints so far in this step */
     double blocked;            /* seconds of time.sleep so far in this step */
-    int driving;               /* coroutine main drives by hand, -1 none */
+    int driving;               /* coroutine main drives by hand (the latest
+                                  statement of main's thread is its), -1 none */
     int32_t *fn_of;            /* coroutine -> its bottom frame's function name id */
     int nfn;
     int runs_ended;            /* loop runs that returned so far */
@@ -75,12 +76,16 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
     const char *me = quiz_task(W, s->task);
     double t = W->T->ev[s->begin].t, since = W->T->ev[p->end].t;
     const sim_event *w = s->waker >= 0 ? &W->T->ev[s->waker] : NULL;
+    const sim_event *b0 = &W->T->ev[s->begin];
     const char *q = p->queue >= 0 && p->queue < W->sc->nqueues ? W->sc->queues[p->queue].name
                                                                 : "the queue";
     sim_buf_printf(b, "%s resumes at t=%g because ", me, t);
     if (s->thrown && w && w->kind == SIM_EV_CANCEL)
         sim_buf_printf(b, "%s called %s.cancel() at t=%g, so CancelledError is thrown in "
                        "where it waited.", quiz_who(W, s->waker), me, w->t);
+    else if (s->thrown)
+        sim_buf_printf(b, "the loop throws %s into it where it waited since t=%g.",
+                       sim_trace_str(W->T, b0->b), since);
     else if (p->wait == STEPS_W_SLEEP) {
         sim_buf_printf(b, "its asyncio.sleep(%g) timer set at t=%g fired", p->delay, since);
         if (t > since + p->delay + 1e-6)
@@ -129,10 +134,10 @@ static void quiz_main_print(sim_buf *b, const quiz_walk *W, double t)
 {
     static const char *const how[] = {"loop.run_until_complete()", "loop.run_forever()",
                                       "asyncio.run()"};
-    if (W->driving >= 0)
+    if (W->driving >= 0 && W->driving < W->nfn)
         sim_buf_printf(b, "Main drives the coroutine %s by hand (send/throw): the print runs "
                        "inside that send, before it returns to main.",
-                       W->driving < W->nfn ? sim_trace_str(W->T, W->fn_of[W->driving]) : "?");
+                       sim_trace_str(W->T, W->fn_of[W->driving]));
     else if (W->runs_ended == 0)
         sim_buf_printf(b, "Main prints at t=%g before the loop runs: module code runs at once.", t);
     else
@@ -172,14 +177,10 @@ static void quiz_follow(quiz_walk *W, size_t i)
         W->runs_ended++;
         W->run_how = e->a;
         W->run_end_t = e->t;
-    } else if (e->task < 0 && e->kind == SIM_EV_FRAME_PUSH && e->c == 0 && e->coro >= 0) {
-        W->driving = e->coro;
+    } else if (e->kind == SIM_EV_FRAME_PUSH && e->c == 0 && e->coro >= 0)
         quiz_set_fn(W, e->coro, e->a);
-    } else if (e->task < 0 && ((e->kind == SIM_EV_FRAME_POP && e->c == 0 && e->coro == W->driving) ||
-                               (e->kind == SIM_EV_YIELD && e->coro == W->driving)))
-        W->driving = -1;
-    else if (e->task < 0 && e->kind == SIM_EV_SEND && e->coro >= 0 && W->driving < 0)
-        W->driving = e->coro;
+    else if (e->kind == SIM_EV_STMT && e->task < 0)
+        W->driving = e->coro;             /* -1: a statement of main itself */
 }
 
 /* answer.md: the transcript, then one explained line per print. */

@@ -4,7 +4,7 @@ answer.md is true of the run.
 
 Usage: test_cli_quiz.py COROSIM
 
-For several bundled scenarios: question.md holds the title, the whole
+For several bundled scenarios and every conformance scenario: question.md holds the title, the whole
 Python listing and the question; answer.md the transcript ("T TEXT" lines,
 which `corosim grade` scores 100/100) and one numbered line per print whose
 sentence is checked against the JSON Lines trace of the same run: every
@@ -23,6 +23,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCENARIOS = ["01-gather-sleeps", "04-famine", "05-awaitable-protocol", "08-fork", "10-task-outcomes",
              "11-cancel", "12-producer-consumer", "13-queue-window", "14-countdown-vs-compute"]
 FAILS = []
+CHECKED = [0]
 T = r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)"
 
 
@@ -131,6 +132,11 @@ def verify_main_claim(run, p, sentence, prev_print):
     if m:
         c = [e for e in run.find("cancel", task=task, t=m.group(4)) if run.who(e["seq"]) == m.group(2)]
         return None if c and m.group(3) == me else "cancel claim false"
+    m = re.match(rf"{me} resumes at t={T} because the loop throws (.+) into it where it waited "
+                 rf"since t={T}", sentence)
+    if m:
+        b = run.ev_at(st[1])
+        return None if b["a"] == 1 and b["text"] == m.group(2) else "thrown-in claim false"
     m = re.match(rf"{me} resumes at t={T} because the gather it awaited since t={T} completed",
                  sentence)
     if m:
@@ -150,13 +156,18 @@ def verify_main_claim(run, p, sentence, prev_print):
         return None if task == -1 and not begun else "before-the-loop claim false"
     m = re.match(r"Main drives the coroutine (\S+) by hand", sentence)
     if m:
-        sends = [e for e in run.ev if e["kind"] == "send" and e["task"] == -1 and e["seq"] < p["seq"]]
-        return None if task == -1 and sends else "hand-driving claim false"
+        stmts = [e for e in run.ev if e["kind"] == "stmt" and e["task"] == -1 and e["seq"] < p["seq"]]
+        coro = stmts[-1]["coro"] if stmts else -1
+        fns = [e["text"] for e in run.ev if e["kind"] == "frame_push" and e["coro"] == coro
+               and e["c"] == 0]
+        return None if task == -1 and coro >= 0 and fns and fns[0] == m.group(1) \
+            else "hand-driving claim false"
     return "unknown sentence form"
 
 
 def check(corosim, name):
-    path = os.path.join(ROOT, "scenarios", name + ".json")
+    path = name if name.endswith(".json") else os.path.join(ROOT, "scenarios", name + ".json")
+    name = os.path.basename(path)
     with open(path, encoding="utf-8") as f:
         sc = json.load(f)
     with tempfile.TemporaryDirectory() as tmp:
@@ -178,11 +189,16 @@ def check(corosim, name):
         g = subprocess.run([corosim, "grade", path, ans], capture_output=True, text=True)
         if g.returncode != 0 or "100.00/100" not in g.stdout:
             FAILS.append(f"{name}: the answer's transcript does not grade 100:\n{g.stdout}")
+    if not sc.get("source"):
+        expect_q = "(This scenario carries no Python listing.)"
+        if expect_q not in question:
+            FAILS.append(f"{name}: question.md does not say it has no listing")
+    elif "\n".join(sc["source"]) not in question:
+        FAILS.append(f"{name}: question.md lacks the listing")
+    if "What is printed, and at which virtual time?" not in question:
+        FAILS.append(f"{name}: question.md lacks the question")
     if not question.startswith("# " + sc.get("title", sc["name"])):
         FAILS.append(f"{name}: question.md has no title")
-    if "\n".join(sc["source"]) not in question or "What is printed, and at which virtual time?" \
-            not in question:
-        FAILS.append(f"{name}: question.md lacks the listing or the question")
     run = Run(corosim, path)
     prints = [e for e in run.ev if e["kind"] == "print"]
     lines = re.findall(r"^(\d+)\. t=(\S+), (\S+): `(.*)`\. (.*)$", answer, re.M)
@@ -193,6 +209,7 @@ def check(corosim, name):
         if not close(t, p["t"]) or text != p["text"] or who != run.names.get(p["task"], "main"):
             FAILS.append(f"{name} #{num}: header does not match the print {p}")
         err = verify(run, p, sentence, prev)
+        CHECKED[0] += 1
         if err:
             FAILS.append(f"{name} #{num}: {err}: {sentence}")
         prev = p
@@ -202,8 +219,12 @@ def main():
     if len(sys.argv) != 2:
         print(__doc__)
         return 2
-    for name in SCENARIOS:
+    conformance = os.path.join(ROOT, "tests", "conformance")
+    names = SCENARIOS + sorted(os.path.join(conformance, f) for f in os.listdir(conformance)
+                               if f.endswith(".json"))
+    for name in names:
         check(sys.argv[1], name)
+    print(f"{len(names)} scenarios, {CHECKED[0]} sentences checked")
     for f in FAILS:
         print("FAIL", f)
     print(f"{len(FAILS)} failures")
