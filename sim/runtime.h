@@ -181,6 +181,7 @@ struct sim_queue {
 
 /* ---- the run ----------------------------------------------------------- */
 #define SIM_IDCACHE 64         /* entries of sim_state's string id cache */
+#define SIM_INTCACHE 1024      /* entries of its int repr id cache */
 
 typedef struct sim_mt { uint32_t mt[624]; int mti; } sim_mt;
 
@@ -223,6 +224,8 @@ struct sim_state {
     const char *name_key[SIM_IDCACHE], *label_key[SIM_IDCACHE];
     int32_t name_id[SIM_IDCACHE], label_id[SIM_IDCACHE];
     int32_t id_none, id_true, id_false;  /* their reprs' ids, 0 until used */
+    int64_t int_key[SIM_INTCACHE];       /* ids of recent ints' reprs, by */
+    int32_t int_id[SIM_INTCACHE];        /* value mod size (id 0: empty) */
     sim_buf tmp;               /* scratch for reprs */
     char errmsg[256];
 };

@@ -69,9 +69,14 @@ int32_t sim_str_id(sim_state *S, const char *s)
     return S->opt.trace ? str_id_cached(S, s) : 0;
 }
 
-/* repr of an int without printf: the digits, then intern. */
+/* repr of an int without printf: the digits, then intern. An item put in
+ * a queue is got back soon after, so recent ints are cached by value: the
+ * hash table, large and cold, is probed once per number. */
 static int32_t int_repr_id(sim_state *S, int64_t i)
 {
+    unsigned slot = (unsigned)((uint64_t)i & (SIM_INTCACHE - 1));
+    if (S->int_id[slot] && S->int_key[slot] == i)
+        return S->int_id[slot];
     char tmp[24], *p = tmp + sizeof tmp;
     uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
     do
@@ -79,7 +84,9 @@ static int32_t int_repr_id(sim_state *S, int64_t i)
     while (u /= 10);
     if (i < 0)
         *--p = '-';
-    return sim_trace_intern(&S->trace, p, (size_t)(tmp + sizeof tmp - p));
+    S->int_key[slot] = i;
+    S->int_id[slot] = sim_trace_intern(&S->trace, p, (size_t)(tmp + sizeof tmp - p));
+    return S->int_id[slot];
 }
 
 /* "<label>" of an object: labels never change once set (a state change
