@@ -66,16 +66,24 @@ int32_t cs_view_focus(const cs_view *v)
     return follow_focus(M, cs_model_frame(M));
 }
 
+int cs_view_axis(const cs_view *v)
+{
+    if (v->axis == CS_AXIS_TIME && v->M && v->M->nframes && v->M->t_end <= 0)
+        return CS_AXIS_STEPS;
+    return v->axis;
+}
+
 void cs_view_range(const cs_view *v, double *x0, double *x1)
 {
-    if (v->x1 > v->x0) {
+    int axis = cs_view_axis(v);
+    if (v->x1 > v->x0 && axis == v->axis) {
         *x0 = v->x0;
         *x1 = v->x1;
         return;
     }
     double end = 0;
     if (v->M)
-        end = v->axis == CS_AXIS_TIME ? v->M->t_end : v->M->col_end;
+        end = axis == CS_AXIS_TIME ? v->M->t_end : v->M->col_end;
     *x0 = 0;
     *x1 = end > 0 ? end * 1.02 : 1;
 }
@@ -85,9 +93,10 @@ double cs_view_frame_x(const cs_view *v, uint32_t f)
     const cs_model *M = v->M;
     if (!M || M->nframes == 0)
         return 0;
+    int axis = cs_view_axis(v);
     if (f >= M->nframes)
-        return v->axis == CS_AXIS_TIME ? M->t_end : M->col_end;
-    if (v->axis == CS_AXIS_STEPS)
+        return axis == CS_AXIS_TIME ? M->t_end : M->col_end;
+    if (axis == CS_AXIS_STEPS)
         return M->col[f];
     const sim_event *e = &M->trace->ev[f];
     return e->kind == SIM_EV_BLOCK ? e->t + e->x : e->t;  /* after the time.sleep */
@@ -362,7 +371,11 @@ void cs_draw(SDL_Renderer *r, cs_text *tx, const cs_view *v, cs_layout *Lout)
     cs_layout L;
     cs_model *M = v->M && v->M->nframes ? v->M : NULL;
     cs_layout_compute(&L, w, h, v->scale, v->present, M && M->nqueues > 0, v->banner != NULL);
-    dctx d = {.r = r, .tx = tx, .v = v, .M = M, .th = cs_theme_get(v->theme), .L = &L};
+    cs_view shown = *v;  /* with the axis actually drawn */
+    shown.axis = cs_view_axis(v);
+    if (shown.axis != v->axis)
+        shown.x0 = shown.x1 = 0;
+    dctx d = {.r = r, .tx = tx, .v = &shown, .M = M, .th = cs_theme_get(v->theme), .L = &L};
     fonts(&d, tx, &L);
     if (M) {
         d.frame = cs_model_frame(M);

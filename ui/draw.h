@@ -62,6 +62,11 @@ void cs_draw(SDL_Renderer *r, cs_text *tx, const cs_view *v, cs_layout *L);
  * last task that did something, main outside the loop). */
 int32_t cs_view_focus(const cs_view *v);
 
+/* The axis the timeline really uses: v->axis, except that a run whose
+ * events all happen at t=0 (coroutines driven by hand, no loop) is shown
+ * over steps, the whole run. Map mouse positions with this one. */
+int cs_view_axis(const cs_view *v);
+
 /* The visible axis range of v ([x0, x1], the whole run when unset). */
 void cs_view_range(const cs_view *v, double *x0, double *x1);
 /* Axis value of frame f (time or step column). */

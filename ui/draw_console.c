@@ -2,8 +2,9 @@
  * draw_console.c -- what the program printed so far: one row per line
  * with its virtual time and the task that printed it, the line of the
  * current frame highlighted, warnings (never retrieved, never awaited,
- * slow step, interrupt, the end) in the warning colour. Lines after the
- * frame are not shown; the view scrolls to keep the newest one in sight.
+ * slow step, interrupt, the end) in the warning colour. A line too long
+ * for the panel wraps once, then is cut. Lines after the frame are not
+ * shown; the view scrolls to keep the newest one in sight.
  *
  * In prediction mode, a print the class has to guess is replaced by the
  * question.
@@ -48,8 +49,20 @@ static cols columns(dctx *d, cs_rect c, int32_t first, int32_t last)
     return k;
 }
 
+/* The text of line o as shown (the question when it is hidden). */
+static const char *row_text(dctx *d, const cs_outline *o, int ask)
+{
+    return ask ? "What is printed next?" : cs_model_out_text(d->M, o);
+}
+
+/* Rows line o takes: 2 when its text does not fit in one. */
+static int row_lines(dctx *d, const cols *k, const cs_outline *o, int ask)
+{
+    return !ask && cs_text_width(d->mono, cs_model_out_text(d->M, o), -1) > k->sw ? 2 : 1;
+}
+
 static void console_row(dctx *d, const cols *k, cs_rect r, const cs_outline *o, int current,
-                        int ask)
+                        int ask, int lines)
 {
     const cs_theme *th = d->th;
     int warn = is_warning(o->kind);
@@ -61,16 +74,29 @@ static void console_row(dctx *d, const cols *k, cs_rect r, const cs_outline *o, 
         d_fill(d, (cs_rect){r.x, r.y, d->L->pad / 2 + 1, r.h}, th->accent);
     char t[32];
     snprintf(t, sizeof t, "%.1f", o->t);
+    r.h /= lines;  /* the time and the task on the first row */
     int ty = r.y + (r.h - cs_font_height(d->mono_small)) / 2;
     cs_text_draw(d->mono_small, k->tx + k->tw - cs_text_width(d->mono_small, t, -1), ty, t,
                  th->text_dim);
     const char *who = o->kind == CS_OUT_PRINT ? d_task_name(d, o->task) : "!";
     cs_text_draw_fit(d->small_bold, k->kx, r.y + (r.h - cs_font_height(d->small_bold)) / 2, who,
                      k->kw, warn ? th->warn : th->text_dim);
-    const char *s = ask ? "What is printed next?" : cs_model_out_text(d->M, o);
+    const char *s = row_text(d, o, ask);
     cs_font *f = ask ? d->bold : d->mono;
-    cs_text_draw_fit(f, k->sx, r.y + (r.h - cs_font_height(f)) / 2, s, k->sw,
-                     warn ? th->warn : ask ? th->accent : th->text);
+    cs_rgba c = warn ? th->warn : ask ? th->accent : th->text;
+    int fy = r.y + (r.h - cs_font_height(f)) / 2;
+    if (lines == 1) {
+        cs_text_draw_fit(f, k->sx, fy, s, k->sw, c);
+        return;
+    }
+    int n = cs_text_fit_words(f, s, k->sw);
+    char buf[512];
+    snprintf(buf, sizeof buf, "%.*s", n < 511 ? n : 511, s);
+    cs_text_draw(f, k->sx, fy, buf, c);
+    s += n;
+    while (*s == ' ')
+        s++;
+    cs_text_draw_fit(f, k->sx, fy + r.h, s, k->sw, c);
 }
 
 void d_console(dctx *d)
@@ -91,12 +117,27 @@ void d_console(dctx *d)
     }
     int32_t first = last - vis + 1 > 0 ? last - vis + 1 : 0;
     cols k = columns(d, c, first, last);
+    /* from the newest line back, as many as fit with their wrapping */
+    int rows = 0;
+    first = last + 1;
+    while (first > 0) {
+        const cs_outline *o = &d->M->out[first - 1];
+        int a = o->ev == d->frame && ask && o->kind == CS_OUT_PRINT;
+        int n = row_lines(d, &k, o, a);
+        if (rows + n > vis && rows > 0)
+            break;
+        rows += n;
+        first--;
+    }
     d_clip(d, c);
+    int y = c.y;
     for (int32_t i = first; i <= last; i++) {
         const cs_outline *o = &d->M->out[i];
         int cur = o->ev == d->frame;
-        cs_rect r = {c.x, c.y + (i - first) * rh, c.w, rh};
-        console_row(d, &k, r, o, cur, cur && ask && o->kind == CS_OUT_PRINT);
+        int a = cur && ask && o->kind == CS_OUT_PRINT;
+        int n = row_lines(d, &k, o, a);
+        console_row(d, &k, (cs_rect){c.x, y, c.w, rh * n}, o, cur, a, n);
+        y += rh * n;
     }
     d_unclip(d);
 }

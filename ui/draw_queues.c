@@ -23,7 +23,8 @@ typedef struct qview {
 } qview;
 
 /* One slot row: "1  item 3    put by Task-4", empty when it = NULL. */
-static void slot_row(dctx *d, cs_rect r, int num, const cs_qitem *it, int hot, int next)
+static void slot_row(dctx *d, cs_rect r, int num, const cs_qitem *it, int hot, int next,
+                     int label)
 {
     const cs_theme *th = d->th;
     cs_rgba fill = it ? d_mix(th->panel, th->st[CS_ST_RUNNING], 0.25f) : th->panel;
@@ -40,26 +41,36 @@ static void slot_row(dctx *d, cs_rect r, int num, const cs_qitem *it, int hot, i
         return;
     }
     char by[64];
-    snprintf(by, sizeof by, "from %s", d_task_name(d, it->task));
-    int bw = cs_text_width(d->small, by, -1);
     int room = r.x + r.w - x - p;
-    int iw = cs_text_draw_fit(d->mono, x, r.y + (r.h - cs_font_height(d->mono)) / 2, it->repr,
-                              bw + p < room / 2 ? room - bw - 2 * p : room, th->text);
-    if (x + iw + 2 * p + bw <= r.x + r.w - p)
+    snprintf(by, sizeof by, "from %s", d_task_name(d, it->task));
+    if (cs_text_width(d->small, by, -1) > room / 2)  /* narrow: the task alone */
+        snprintf(by, sizeof by, "%s", d_task_name(d, it->task));
+    int bw = cs_text_width(d->small, by, -1);
+    int iroom = room - bw - 2 * p;
+    int both = iroom >= cs_text_width(d->mono, "00", -1);  /* room for item and task */
+    cs_text_draw_fit(d->mono, x, r.y + (r.h - cs_font_height(d->mono)) / 2, it->repr,
+                     both ? iroom : room, th->text);
+    if (both)
         cs_text_draw(d->small, r.x + r.w - p - bw, ty, by, th->text_dim);
     if (next)
-        cs_text_draw(d->small_bold, r.x + r.w + p / 2, ty, "\xE2\x86\x90 next get", th->accent);
+        cs_text_draw(d->small_bold, r.x + r.w + p / 2, ty, label ? "\xE2\x86\x90 next get"
+                                                                  : "\xE2\x86\x90", th->accent);
 }
 
 /* Slots as rows; returns the height used. */
 static int slots_rows(dctx *d, const qview *qv, cs_rect c, int nslots, int rh)
 {
+    /* "<- next get" beside the first slot, or only the arrow when the
+     * slots would get less than two thirds of the width */
     int nextw = cs_text_width(d->small_bold, "\xE2\x86\x90 next get", -1) + d->L->pad;
+    int label = nextw * 3 <= c.w;
+    if (!label)
+        nextw = cs_text_width(d->small_bold, "\xE2\x86\x90", -1) + d->L->pad;
     cs_rect r = {c.x, c.y, c.w - nextw, rh - d->L->pad / 2};
     int hot_put = qv->ev && qv->ev->kind == SIM_EV_QUEUE_PUT ? (int)qv->s->n - 1 : -1;
     for (int i = 0; i < nslots; i++) {
         const cs_qitem *it = (uint32_t)i < qv->s->n ? &qv->s->items[i] : NULL;
-        slot_row(d, r, i + 1, it, i == hot_put, i == 0 && it);
+        slot_row(d, r, i + 1, it, i == hot_put, i == 0 && it, label);
         r.y += rh;
     }
     return nslots * rh;
@@ -191,6 +202,9 @@ static int draw_queue(dctx *d, const qview *qv, cs_rect c)
                  qv->s->n, (long long)qv->max);
     else
         snprintf(head, sizeof head, "%s  %u items (unbounded)", d->M->queue_name[qv->q], qv->s->n);
+    if (cs_text_width(d->bold, head, -1) > c.w && qv->max > 0)  /* narrow: the counts only */
+        snprintf(head, sizeof head, "%s  %u/%lld full", d->M->queue_name[qv->q], qv->s->n,
+                 (long long)qv->max);
     int y = c.y;
     cs_text_draw_fit(d->bold, c.x, y, head, c.w, th->text);
     y += cs_font_height(d->bold);

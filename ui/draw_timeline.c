@@ -432,9 +432,12 @@ void d_timeline(dctx *d)
 {
     const cs_layout *L = d->L;
     char note[160];
-    snprintf(note, sizeof note, "%s   X: %s   wheel: zoom   drag: pan",
-             d->v->axis == CS_AXIS_TIME ? "virtual time" : "loop iterations and steps",
-             d->v->axis == CS_AXIS_TIME ? "steps" : "time");
+    if (d->M && d->M->t_end <= 0 && d->v->axis == CS_AXIS_STEPS)
+        snprintf(note, sizeof note, "steps (the whole run is at t=0)   wheel: zoom   drag: pan");
+    else
+        snprintf(note, sizeof note, "%s   X: %s   wheel: zoom   drag: pan",
+                 d->v->axis == CS_AXIS_TIME ? "virtual time" : "loop iterations and steps",
+                 d->v->axis == CS_AXIS_TIME ? "steps" : "time");
     d_panel(d, L->timeline, "Timeline", note);
     if (!d->M || d->M->nframes == 0)
         return;

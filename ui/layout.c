@@ -22,7 +22,7 @@ static int clampi(int v, int lo, int hi)
 float cs_layout_auto_scale(int w, int h, int present)
 {
     float s = present ? h / 600.0f : h / 900.0f;
-    float sw = present ? w / 800.0f : w / 1400.0f;
+    float sw = present ? w / 880.0f : w / 1400.0f;
     if (sw < s)
         s = sw;
     if (s < (present ? 1.2f : 0.8f))
