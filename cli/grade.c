@@ -323,6 +323,27 @@ static int grade_cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* realloc that aborts on exhaustion, as the simulator does. */
+static void *grade_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n);
+    if (!p)
+        abort();
+    return p;
+}
+
+/* Is dir/name a regular file? */
+static int grade_is_file(const char *dir, const char *name)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *full = grade_xrealloc(NULL, len);
+    snprintf(full, len, "%s/%s", dir, name);
+    struct stat st;
+    int reg = stat(full, &st) == 0 && S_ISREG(st.st_mode);
+    free(full);
+    return reg;
+}
+
 /* The regular, non-hidden files of dir, sorted by name (malloc'ed array
  * of malloc'ed names, *n of them); NULL when dir cannot be listed. */
 static char **grade_list_dir(const char *dir, int *n)
@@ -331,27 +352,20 @@ static char **grade_list_dir(const char *dir, int *n)
     if (!d)
         return NULL;
     int cap = 16;
-    char **names = malloc((size_t)cap * sizeof *names);
+    char **names = grade_xrealloc(NULL, (size_t)cap * sizeof *names);
     *n = 0;
     struct dirent *de;
-    while (names && (de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.')
-            continue;
-        size_t len = strlen(dir) + strlen(de->d_name) + 2;
-        char *full = malloc(len);
-        snprintf(full, len, "%s/%s", dir, de->d_name);
-        struct stat st;
-        int reg = stat(full, &st) == 0 && S_ISREG(st.st_mode);
-        free(full);
-        if (!reg)
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.' || !grade_is_file(dir, de->d_name))
             continue;
         if (*n == cap)
-            names = realloc(names, (size_t)(cap *= 2) * sizeof *names);
-        names[(*n)++] = strdup(de->d_name);
+            names = grade_xrealloc(names, (size_t)(cap *= 2) * sizeof *names);
+        size_t len = strlen(de->d_name) + 1;
+        names[*n] = memcpy(grade_xrealloc(NULL, len), de->d_name, len);
+        (*n)++;
     }
     closedir(d);
-    if (names)
-        qsort(names, (size_t)*n, sizeof *names, grade_cmp_names);
+    qsort(names, (size_t)*n, sizeof *names, grade_cmp_names);
     return names;
 }
 
@@ -370,8 +384,10 @@ static int grade_batch(const struct grade_args *g, const grade_exp *x)
     grade_csv_header(&b);
     for (int i = 0; i < n; i++) {
         size_t len = strlen(g->answer) + strlen(names[i]) + 2;
-        char *path = malloc(len), err[512] = "";
-        snprintf(path, len, "%s/%s", g->answer, names[i]);
+        char *path = grade_xrealloc(NULL, len), err[512] = "";
+        size_t dl = strlen(g->answer);
+        snprintf(path, len, "%s%s%s", g->answer, dl && g->answer[dl - 1] == '/' ? "" : "/",
+                 names[i]);
         grade_result r;
         int bad = grade_one(x, path, &r, err, sizeof err) < 0;
         grade_csv_row(&b, names[i], bad ? NULL : &r, bad ? err : NULL);
