@@ -1081,6 +1081,17 @@ static int format_fixed(const sim_env *env, sim_value v, int prec, sim_buf *out,
     return 0;
 }
 
+/* {expr}: str(v); a list nested deeper than str() walks is CPython's
+ * RecursionError. */
+static int format_str(const sim_env *env, sim_value v, sim_buf *out, sim_exc **exc)
+{
+    if (sim_value_too_deep(v))
+        return throw_exc(exc, sim_exc_new(env->arena, SIM_EXC_RECURSIONERROR,
+                     "maximum recursion depth exceeded while getting the repr of an object"));
+    sim_value_str(out, env->types, v);
+    return 0;
+}
+
 /* On an exception, out is left as it was: Python prints nothing then. */
 int sim_tmpl_format(const sim_tmpl *t, const sim_env *env, sim_buf *out,
                     sim_exc **exc)
@@ -1094,14 +1105,13 @@ int sim_tmpl_format(const sim_tmpl *t, const sim_env *env, sim_buf *out,
             continue;
         }
         if (sim_expr_eval(part->e, env, &v, exc) < 0 ||
-            (part->prec >= 0 && format_fixed(env, v, part->prec, out, exc) < 0)) {
+            (part->prec >= 0 ? format_fixed(env, v, part->prec, out, exc)
+                             : format_str(env, v, out, exc)) < 0) {
             out->len = mark;
             if (out->p)
                 out->p[mark] = 0;
             return -1;
         }
-        if (part->prec < 0)
-            sim_value_str(out, env->types, v);
     }
     return 0;
 }

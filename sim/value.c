@@ -1250,7 +1250,8 @@ static int cmp_holds(int op, int c)
 
 static int value_eq(sim_value a, sim_value b, int depth);
 
-/* CPython's PyObject_RichCompareBool, used on list items: identity first. */
+/* CPython's PyObject_RichCompareBool, used on list items: identity first.
+ * 1 equal, 0 not, -1 nested too deep (RecursionError in CPython). */
 static int same_or_eq(sim_value a, sim_value b, int depth)
 {
     int ptr = a.type >= SIM_STR && a.type == b.type;
@@ -1273,11 +1274,15 @@ static int value_eq(sim_value a, sim_value b, int depth)
     case SIM_LIST:
         if (a.u.l == b.u.l)
             return 1;
-        if (a.u.l->len != b.u.l->len || depth > NEST_MAX)
+        if (a.u.l->len != b.u.l->len)
             return 0;
-        for (uint32_t i = 0; i < a.u.l->len; i++)
-            if (!same_or_eq(a.u.l->items[i], b.u.l->items[i], depth + 1))
-                return 0;
+        if (depth > NEST_MAX)
+            return -1;
+        for (uint32_t i = 0; i < a.u.l->len; i++) {
+            int r = same_or_eq(a.u.l->items[i], b.u.l->items[i], depth + 1);
+            if (r != 1)
+                return r;
+        }
         return 1;
     default: return 0;
     }
@@ -1285,7 +1290,28 @@ static int value_eq(sim_value a, sim_value b, int depth)
 
 int sim_value_equal(sim_value a, sim_value b)
 {
-    return value_eq(a, b, 0);
+    return value_eq(a, b, 0) == 1;
+}
+
+/* 1 when v nests lists (or exception arguments) deeper than repr() walks
+ * (NEST_MAX): CPython's repr() would raise RecursionError. */
+static int too_deep(sim_value v, int depth)
+{
+    if (depth > NEST_MAX)
+        return 1;
+    if (v.type == SIM_EXC)
+        return v.u.e->nargs && too_deep(v.u.e->arg, depth + 1);
+    if (v.type != SIM_LIST)
+        return 0;
+    for (uint32_t i = 0; i < v.u.l->len; i++)
+        if (too_deep(v.u.l->items[i], depth + 1))
+            return 1;
+    return 0;
+}
+
+int sim_value_too_deep(sim_value v)
+{
+    return too_deep(v, 0);
 }
 
 static int compare(sim_arena *A, const sim_exctypes *T, int op, sim_value a,
@@ -1304,8 +1330,12 @@ static int list_compare(sim_arena *A, const sim_exctypes *T, int op, const sim_l
         return fail(A, exc, SIM_EXC_RECURSIONERROR,
                     "maximum recursion depth exceeded in comparison");
     uint32_t i = 0, n = x->len < y->len ? x->len : y->len;
-    while (i < n && same_or_eq(x->items[i], y->items[i], depth + 1))
+    int r = 1;
+    while (i < n && (r = same_or_eq(x->items[i], y->items[i], depth + 1)) == 1)
         i++;
+    if (r < 0)
+        return fail(A, exc, SIM_EXC_RECURSIONERROR,
+                    "maximum recursion depth exceeded in comparison");
     if (i == n) {
         *res = cmp_holds(op, (x->len > y->len) - (x->len < y->len));
         return 0;
@@ -1328,7 +1358,7 @@ static int compare(sim_arena *A, const sim_exctypes *T, int op, sim_value a,
     else if (a.type == SIM_LIST && b.type == SIM_LIST)
         return list_compare(A, T, op, a.u.l, b.u.l, depth, res, exc);
     else if (op == SIM_CMP_EQ || op == SIM_CMP_NE)
-        *res = (op == SIM_CMP_EQ) == value_eq(a, b, depth);
+        *res = (op == SIM_CMP_EQ) == (value_eq(a, b, depth) == 1);
     else
         return fail(A, exc, SIM_EXC_TYPEERROR,
                     "'%s' not supported between instances of '%s' and '%s'", sym[op],

@@ -155,6 +155,9 @@ void sim_float_repr(double d, char out[32]);
 /* Append str(v) / repr(v), exactly as CPython 3.11 writes them. */
 void sim_value_str(sim_buf *b, const sim_exctypes *T, sim_value v);
 void sim_value_repr(sim_buf *b, const sim_exctypes *T, sim_value v);
+/* 1 when v nests lists deeper than str()/repr() walk (they would write
+ * '[...]' there): the caller raises RecursionError, as CPython would. */
+int sim_value_too_deep(sim_value v);
 /* "Type: message" or "Type" when str(exc) is empty (the outcome form). */
 void sim_exc_describe(sim_buf *b, const sim_exctypes *T, const sim_exc *e);
 /* Python type name of v ('int', 'str', 'NoneType', 'list', 'ZeroDivisionError', ...). */
