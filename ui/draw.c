@@ -243,22 +243,26 @@ typedef struct keyhelp {
 
 static const keyhelp help_rows[] = {
     {"Space", "play / pause"},
-    {"\xE2\x86\x92 / \xE2\x86\x90", "next / previous frame"},
+    {"\xE2\x86\x92 / \xE2\x86\x90, Enter", "next / previous frame"},
     {"\xE2\x86\x91 / \xE2\x86\x93, Shift+\xE2\x86\x92 / \xE2\x86\x90",
      "next / previous loop iteration"},
+    {"Page Down / Up", "100 frames forward / back"},
     {"Home / End", "first / last frame"},
     {"+ / -", "faster / slower"},
     {"N / Shift+N", "next / previous event of the selected task"},
-    {"Tab, click a lane", "select a task (Tab again: follow)"},
+    {"Tab / Shift+Tab, click a lane", "select a task, or follow the frame's"},
     {"Ctrl + / Ctrl -", "zoom the whole UI"},
     {"Ctrl 0", "reset the zoom"},
     {"T", "theme: light, dark, high contrast"},
     {"A", "axis: virtual time / loop steps"},
     {"P", "prediction mode: hide the future"},
     {"F11 / F", "fullscreen"},
+    {"Z", "show the whole run"},
+    {"Ctrl S", "save a screenshot"},
     {"O", "open another scenario"},
     {"? / F1", "this help"},
     {"Esc / Q", "quit"},
+    {NULL, "Mouse"},
     {"click / drag timeline", "seek to that moment"},
     {"wheel on timeline", "zoom in / out"},
     {"right drag, Shift+drag", "pan the timeline"},
@@ -294,6 +298,8 @@ static void draw_help(dctx *d)
     }
     int kw = 0, ww = 0;
     for (int i = 0; i < n; i++) {
+        if (!help_rows[i].keys)
+            continue;
         int a = cs_text_width(kf, help_rows[i].keys, -1), b = cs_text_width(wf, help_rows[i].what, -1);
         kw = a > kw ? a : kw;
         ww = b > ww ? b : ww;
@@ -307,6 +313,10 @@ static void draw_help(dctx *d)
     d_clip(d, in);
     for (int i = 0; i < n; i++) {
         int y = in.y + i * lh;
+        if (!help_rows[i].keys) {  /* a heading */
+            cs_text_draw_fit(kf, in.x, y, help_rows[i].what, in.w, d->th->text);
+            continue;
+        }
         if (i % 2)
             d_fill(d, (cs_rect){in.x - d->L->pad, y, in.w + 2 * d->L->pad, lh}, d->th->panel_alt);
         cs_text_draw_fit(kf, in.x, y, help_rows[i].keys, kw + gap / 2, d->th->accent);

@@ -84,7 +84,15 @@ int cs_render_png(cs_render *R, const cs_view *v, const char *path, char *errbuf
         return -1;
     }
     snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
-    if (IMG_SavePNG(R->surf, tmp) != 0) {
+    errno = 0;
+    SDL_RWops *rw = SDL_RWFromFile(tmp, "wb");
+    if (!rw) {
+        snprintf(errbuf, errlen, "cannot write %s: %s", path,
+                 errno ? strerror(errno) : SDL_GetError());
+        free(tmp);
+        return -1;
+    }
+    if (IMG_SavePNG_RW(R->surf, rw, 1) != 0) {
         snprintf(errbuf, errlen, "cannot write %s: %s", path, IMG_GetError());
         remove(tmp);
         free(tmp);
