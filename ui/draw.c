@@ -195,7 +195,7 @@ static void draw_banner(dctx *d)
     d_fill(d, b, d->th->error);
     int p = d->L->pad;
     cs_rect in = {b.x + p, b.y + p / 2, b.w - 2 * p, b.h - p};
-    d_wrap(d, d->small_bold, in, d->v->banner, (cs_rgba){255, 255, 255, 255}, 2);
+    d_wrap(d, d->small_bold, in, d->v->banner, d_on(d->th->error), 2);
 }
 
 /* The narration, except that a print waiting for the class's guess is

@@ -37,12 +37,17 @@ void d_disc(dctx *d, float cx, float cy, float rad, cs_rgba c);
 /* A label in a filled box at (x, y); returns its width. */
 int d_chip(dctx *d, cs_font *f, int x, int y, const char *s, cs_rgba bg, cs_rgba fg);
 int d_chip_w(dctx *d, cs_font *f, const char *s);
+/* d_chip ending at x_right, at most max_w wide (the label cut to fit). */
+int d_chip_right(dctx *d, cs_font *f, int x_right, int y, const char *s, int max_w,
+                 cs_rgba bg, cs_rgba fg);
 /* Panel background and title; returns the content rectangle. */
 cs_rect d_panel(dctx *d, cs_rect r, const char *title, const char *note);
 void d_clip(dctx *d, cs_rect r);
 void d_unclip(dctx *d);
 cs_rgba d_mix(cs_rgba a, cs_rgba b, float t);   /* a..b */
 cs_rgba d_alpha(cs_rgba c, uint8_t a);
+/* Black or white, whichever reads better on bg. */
+cs_rgba d_on(cs_rgba bg);
 /* Draw s wrapped into r's width from its top; returns the height used. */
 int d_wrap(dctx *d, cs_font *f, cs_rect r, const char *s, cs_rgba c, int max_lines);
 

@@ -119,6 +119,17 @@ int d_chip(dctx *d, cs_font *f, int x, int y, const char *s, cs_rgba bg, cs_rgba
     return w;
 }
 
+int d_chip_right(dctx *d, cs_font *f, int x_right, int y, const char *s, int max_w,
+                 cs_rgba bg, cs_rgba fg)
+{
+    int w = d_chip_w(d, f, s), h = cs_font_height(f);
+    if (w <= max_w)
+        return d_chip(d, f, x_right - w, y, s, bg, fg);
+    d_fill(d, (cs_rect){x_right - max_w, y, max_w, h}, bg);
+    cs_text_draw_fit(f, x_right - max_w + h / 4, y, s, max_w - h / 2, fg);
+    return max_w;
+}
+
 void d_clip(dctx *d, cs_rect r)
 {
     SDL_RenderSetClipRect(d->r, &(SDL_Rect){r.x, r.y, r.w > 0 ? r.w : 0, r.h > 0 ? r.h : 0});
@@ -158,6 +169,21 @@ cs_rgba d_alpha(cs_rgba c, uint8_t a)
 {
     c.a = a;
     return c;
+}
+
+static float linear(uint8_t c)
+{
+    float v = c / 255.0f;
+    return v <= 0.04045f ? v / 12.92f : powf((v + 0.055f) / 1.055f, 2.4f);
+}
+
+/* The WCAG contrast ratio of black and of white against bg: the larger
+ * one wins. */
+cs_rgba d_on(cs_rgba bg)
+{
+    float l = 0.2126f * linear(bg.r) + 0.7152f * linear(bg.g) + 0.0722f * linear(bg.b);
+    float with_black = (l + 0.05f) / 0.05f, with_white = 1.05f / (l + 0.05f);
+    return with_black > with_white ? (cs_rgba){0, 0, 0, 255} : (cs_rgba){255, 255, 255, 255};
 }
 
 int d_wrap(dctx *d, cs_font *f, cs_rect r, const char *s, cs_rgba c, int max_lines)

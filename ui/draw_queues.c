@@ -144,6 +144,10 @@ static int waiters(dctx *d, const qview *qv, cs_rect c, int putters)
     char buf[96];
     snprintf(buf, sizeof buf, "%s (%u)%s", putters ? "waiting in put()" : "waiting in get()", n,
              n ? ":" : ": nobody");
+    if (cs_text_width(d->small_bold, buf, -1) > c.w && n)  /* narrow */
+        snprintf(buf, sizeof buf, "in %s (%u):", putters ? "put()" : "get()", n);
+    else if (cs_text_width(d->small_bold, buf, -1) > c.w)
+        snprintf(buf, sizeof buf, "in %s: nobody", putters ? "put()" : "get()");
     cs_text_draw_fit(d->small_bold, c.x, c.y, buf, c.w, n ? d->th->text : d->th->text_dim);
     int h = cs_font_height(d->small_bold) + d->L->pad / 2;
     int32_t hot = -2;

@@ -223,12 +223,11 @@ static void travel(dctx *d, const stackview *sv, float y0, float y1, const char 
     float x = sv->x + sv->w + d->L->em * 1.2f;
     d_arrow(d, x, y0, x, y1, 2.5f * d->L->scale, d->L->em * 0.7f, d_alpha(c, 200));
     float y = y0 + (y1 - y0) * t;
-    int cw = d_chip_w(d, d->small_bold, label);
-    int cx = sv->x + sv->w - cw + (int)(d->L->em * 0.6f);
-    if (cx < sv->x)
-        cx = sv->x;
-    d_chip(d, d->small_bold, cx, (int)y - cs_font_height(d->small_bold) / 2, label, c,
-           (cs_rgba){255, 255, 255, 255});
+    /* the chip covers at most the right half of the boxes, so the frame's
+     * name stays readable; a longer label is cut */
+    int right = sv->x + sv->w + (int)(d->L->em * 0.6f);
+    d_chip_right(d, d->small_bold, right, (int)y - cs_font_height(d->small_bold) / 2, label,
+                 (right - sv->x) / 2, c, d_on(c));
 }
 
 static const char *or_none(const char *s)
@@ -300,16 +299,20 @@ static void draw_exception(dctx *d, const stackview *sv)
 {
     if (!sv->s || !sv->s->exc)
         return;
+    const sim_event *e = d->ev;
+    int moving = e && (e->kind == SIM_EV_RAISE || e->kind == SIM_EV_CATCH)
+                 && cs_model_coro(d->M, e->coro) == sv->coro;  /* its chip names it */
     int k = sv->s->exc_depth;
     cs_rect r = k >= sv->first && k - sv->first < sv->n
                     ? (cs_rect){sv->x, sv->fr[k - sv->first].y, sv->w, sv->fr[k - sv->first].h}
                     : (cs_rect){sv->x, sv->driver.y, sv->w, sv->driver.h};
     d_box_w(d, r, d->th->error, (int)(3 * d->L->scale + 0.5f));
+    if (moving)
+        return;
     char buf[160];
     snprintf(buf, sizeof buf, "%s", sv->s->exc);
-    int w = d_chip_w(d, d->small_bold, buf);
-    d_chip(d, d->small_bold, r.x + r.w - w - 2, r.y + 2, buf, d->th->error,
-           (cs_rgba){255, 255, 255, 255});
+    d_chip_right(d, d->small_bold, r.x + r.w - 2, r.y + 2, buf, r.w / 2, d->th->error,
+                 d_on(d->th->error));
 }
 
 static void stack_note(dctx *d, char *buf, size_t n)

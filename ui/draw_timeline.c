@@ -395,6 +395,8 @@ static void draw_forks(dctx *d, const xmap *m, int first, int last, int hot_pass
         if (ti->creator < -1)
             continue;
         double x = xm(m, cs_view_frame_x(d->v, ti->born));
+        if (ti->born <= d->frame && d->frame - ti->born < 8)
+            x += 3 * L->scale + 1;  /* beside the cursor, not under it */
         if (x < L->tl_lanes.x || x > L->tl_lanes.x + L->tl_lanes.w)
             continue;
         int from = ti->creator >= 0 ? ti->creator + 2 : 0;
@@ -406,7 +408,7 @@ static void draw_forks(dctx *d, const xmap *m, int first, int last, int hot_pass
         int hot = ti->born <= d->frame && d->frame - ti->born < 8;
         if (hot != hot_pass)
             continue;
-        cs_rgba c = hot ? d->th->accent : d_alpha(d->th->text, 150);
+        cs_rgba c = hot ? d->th->text : d_alpha(d->th->text, 150);  /* not the cursor's colour */
         d_arrow(d, (float)x, (float)y0, (float)x, (float)y1 - L->lane_h * 0.3f,
                 (hot ? 3.0f : 1.5f) * L->scale, L->lane_h * (hot ? 0.4f : 0.25f), c);
         if (hot)
