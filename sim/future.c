@@ -275,6 +275,22 @@ void sim_future_remove_callback(sim_future *f, int kind, void *obj)
     f->cbs_tail = last;
 }
 
+/* "Task-N" as a str value, written without printf (one per task). */
+static sim_str *task_name(sim_state *S, int n)
+{
+    char name[32], digits[16];
+    int k = 0;
+    unsigned u = (unsigned)n;
+    do
+        digits[k++] = (char)('0' + u % 10);
+    while (u /= 10);
+    memcpy(name, "Task-", 5);
+    for (int i = 0; i < k; i++)
+        name[5 + i] = digits[k - 1 - i];
+    name[5 + k] = 0;
+    return sim_str_cstr(&S->arena, name);
+}
+
 sim_task *sim_task_new(sim_state *S, sim_loop *loop, sim_coro *co)
 {
     sim_task *t = sim_arena_zalloc(&S->arena, sizeof *t);
@@ -285,9 +301,7 @@ sim_task *sim_task_new(sim_state *S, sim_loop *loop, sim_coro *co)
     t->fut.loop = loop;
     t->fut.result = sim_none();
     t->coro = co;
-    char name[32];
-    snprintf(name, sizeof name, "Task-%d", ++S->task_counter);
-    t->name_str = sim_str_cstr(&S->arena, name);
+    t->name_str = task_name(S, ++S->task_counter);
     t->name = t->name_str->data;
     t->index = (int32_t)S->ntasks;
     if (S->ntasks == S->captasks) {
@@ -317,6 +331,17 @@ static void step_soon_error(sim_state *S, sim_task *t, sim_exc *e)
     h->exc = e;
 }
 
+/* repr(v) as a C string in S->tmp (valid until the next use of tmp):
+ * built only for the error messages that show it. */
+static const char *repr_cstr(sim_state *S, sim_value v)
+{
+    sim_buf *b = &S->tmp;
+    b->len = 0;
+    sim_value_repr(b, &S->sc->types, v);
+    sim_buf_putc(b, 0);
+    return b->p;
+}
+
 /* What __step does with the value the coroutine yielded. */
 static int task_handle_yield(sim_state *S, sim_task *t, sim_value v)
 {
@@ -324,25 +349,22 @@ static int task_handle_yield(sim_state *S, sim_task *t, sim_value v)
         sim_loop_call_soon(S, t->fut.loop, SIM_H_STEP)->task = t;
         return SIM_STEP_BARE_YIELD;
     }
-    sim_buf *b = &S->tmp;
-    b->len = 0;
-    sim_value_repr(b, &S->sc->types, v);
-    sim_buf_putc(b, 0);
     if (v.type != SIM_OBJ || (v.u.o->kind != SIM_OBJ_FUTURE && v.u.o->kind != SIM_OBJ_TASK)) {
-        step_soon_error(S, t, sim_err(S, SIM_EXC_RUNTIMEERROR, "Task got bad yield: %s", b->p));
+        step_soon_error(S, t, sim_err(S, SIM_EXC_RUNTIMEERROR, "Task got bad yield: %s",
+                                      repr_cstr(S, v)));
         return SIM_STEP_BAD_YIELD;
     }
     sim_future *f = (sim_future *)v.u.o;
     if (f->loop != t->fut.loop) {
         step_soon_error(S, t, sim_err(S, SIM_EXC_RUNTIMEERROR,
             "Task <%s name='%s'> got Future %s attached to a different loop",
-            t->fut.hdr.label, t->name, b->p));
+            t->fut.hdr.label, t->name, repr_cstr(S, v)));
         return SIM_STEP_BAD_YIELD;
     }
     if (!f->blocking) {
         step_soon_error(S, t, sim_err(S, SIM_EXC_RUNTIMEERROR,
             "yield was used instead of yield from in task <%s name='%s'> with %s",
-            t->fut.hdr.label, t->name, b->p));
+            t->fut.hdr.label, t->name, repr_cstr(S, v)));
         return SIM_STEP_BAD_YIELD;
     }
     if (f == &t->fut) {

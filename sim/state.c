@@ -262,11 +262,13 @@ static void outcome_tasks(sim_state *S, sim_outcome *o)
         ti->name = t->name;
         ti->coro = t->coro->name;
         ti->state = t->fut.state;
-        if (t->fut.state == SIM_TASK_FINISHED) {
-            sim_buf b = {0};
-            sim_value_repr(&b, &S->sc->types, t->fut.result);
-            ti->result = sim_arena_strndup(&S->arena, b.p ? b.p : "", b.len);
-            sim_buf_free(&b);
+        if (t->fut.state == SIM_TASK_FINISHED && t->fut.result.type == SIM_NONE) {
+            ti->result = "None";
+        } else if (t->fut.state == SIM_TASK_FINISHED) {
+            sim_buf *b = &S->tmp;
+            b->len = 0;
+            sim_value_repr(b, &S->sc->types, t->fut.result);
+            ti->result = sim_arena_strndup(&S->arena, b->p ? b->p : "", b->len);
         } else if (t->fut.state == SIM_TASK_FAILED) {
             ti->exception = describe(S, t->fut.exc);
         }
