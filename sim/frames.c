@@ -216,15 +216,18 @@ static void act_result(sim_state *S, sim_future *fut, sim_act *act)
     act->kind = sim_future_result(S, fut, &act->v, &act->e) < 0 ? ACT_RAISE : ACT_RETURN;
 }
 
-/* Future.__await__: yield the future itself unless it is done; when
- * resumed, return its result (or raise its exception). */
+/* Future.__await__ as the C FutureIter runs it: while the future is
+ * pending, yield it and mark it _asyncio_future_blocking, unless the mark
+ * is already set (a task that awaited itself keeps it): then RuntimeError
+ * "await wasn't used with future". When done, return its result (or raise
+ * its exception). */
 static void future_await_step(sim_state *S, sim_frame *f, int in, sim_act *act)
 {
-    if (in == IN_START && f->fut->state == SIM_TASK_PENDING) {
+    if (in != IN_EXC && f->fut->state == SIM_TASK_PENDING && !f->fut->blocking) {
         f->fut->blocking = 1;
         act->kind = ACT_YIELD;
         act->v = sim_obj_value(&f->fut->hdr);
-    } else if (in == IN_VALUE && f->fut->state == SIM_TASK_PENDING) {
+    } else if (in != IN_EXC && f->fut->state == SIM_TASK_PENDING) {
         act->kind = ACT_RAISE;
         act->e = sim_err(S, SIM_EXC_RUNTIMEERROR, "await wasn't used with future");
     } else if (in != IN_EXC) {
