@@ -356,8 +356,11 @@ void sim_loop_close(sim_state *S, sim_loop *L)
 }
 
 /* Runner.close(): _cancel_all_tasks in creation order, then the two
- * shutdown coroutines as tasks of their own, then close the loop. */
-static void asyncio_run_close(sim_state *S, sim_loop *L)
+ * shutdown coroutines as tasks of their own, then close the loop. An
+ * exception on the way (a run ended early by a stale stop(), a
+ * KeyboardInterrupt) skips what is left, the check of the leftovers'
+ * exceptions included, and is returned: asyncio.run raises it. */
+static int asyncio_run_close(sim_state *S, sim_loop *L, sim_exc **exc)
 {
     size_t n = 0;
     sim_future **pend = sim_arena_alloc(&S->arena, (L->ntasks + 1) * sizeof *pend);
@@ -365,23 +368,24 @@ static void asyncio_run_close(sim_state *S, sim_loop *L)
         if (L->tasks[i]->fut.state == SIM_TASK_PENDING)
             pend[n++] = &L->tasks[i]->fut;
     sim_value v;
-    sim_exc *e = NULL;
+    int rc = 0;
     if (n) {
         for (size_t i = 0; i < n; i++)
             sim_future_cancel(S, pend[i]);
         sim_future *g = sim_gather_new(S, L, pend, (int)n, 1);
-        sim_loop_run_until_complete(S, L, g, 0, &v, &e);
-        for (size_t i = 0; i < n; i++)
+        rc = sim_loop_run_until_complete(S, L, g, 0, &v, exc);
+        for (size_t i = 0; i < n && rc == 0; i++)
             if (pend[i]->state == SIM_TASK_FAILED)
                 pend[i]->log_traceback = 0;      /* task.exception(), logged */
     }
     static const int kinds[2] = {LIB_SHUTDOWN_ASYNCGENS, LIB_SHUTDOWN_EXECUTOR};
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 2 && rc == 0; i++) {
         sim_task *t = sim_task_new(S, L, sim_coro_library(S, kinds[i], sim_none(), NULL));
-        sim_loop_run_until_complete(S, L, &t->fut, 1, &v, &e);
+        rc = sim_loop_run_until_complete(S, L, &t->fut, 1, &v, exc);
     }
     S->current = NULL;
     sim_loop_close(S, L);
+    return rc;
 }
 
 int sim_asyncio_run(sim_state *S, sim_value v, sim_value *out, sim_exc **exc)
@@ -402,7 +406,11 @@ int sim_asyncio_run(sim_state *S, sim_value v, sim_value *out, sim_exc **exc)
         sim_buf_putc(b, 0);
         *exc = sim_err(S, SIM_EXC_VALUEERROR, "a coroutine was expected, got %s", b->p);
     }
-    asyncio_run_close(S, L);
+    sim_exc *close_exc = NULL;
+    if (asyncio_run_close(S, L, &close_exc) < 0) {
+        *exc = close_exc;                    /* replaces main's outcome */
+        rc = -1;
+    }
     e = sim_emit(S, SIM_EV_RUN_END, -1, -1);
     if (e)
         e->a = SIM_RUN_ASYNCIO;
