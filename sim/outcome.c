@@ -19,28 +19,34 @@ const char *sim_end_status_name(int status)
     return status >= 0 && status < 4 ? names[status] : "?";
 }
 
-/* A JSON string literal (UTF-8 passes through; controls are escaped). */
+/* A JSON string literal (UTF-8 passes through; controls are escaped).
+ * Runs of bytes that need no escape are copied at once. */
 static void json_str(sim_buf *b, const char *s)
 {
     if (!s) {
-        sim_buf_puts(b, "null");
+        sim_buf_put(b, "null", 4);
         return;
     }
     sim_buf_putc(b, '"');
-    for (; *s; s++) {
+    for (;;) {
+        const char *run = s;
+        while ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
+            s++;
+        sim_buf_put(b, run, (size_t)(s - run));
         unsigned char c = (unsigned char)*s;
+        if (!c)
+            break;
         if (c == '"' || c == '\\') {
-            sim_buf_putc(b, '\\');
-            sim_buf_putc(b, (char)c);
+            char esc[2] = {'\\', (char)c};
+            sim_buf_put(b, esc, 2);
         } else if (c == '\n') {
-            sim_buf_puts(b, "\\n");
+            sim_buf_put(b, "\\n", 2);
         } else if (c == '\t') {
-            sim_buf_puts(b, "\\t");
-        } else if (c < 0x20) {
-            sim_buf_printf(b, "\\u%04x", c);
+            sim_buf_put(b, "\\t", 2);
         } else {
-            sim_buf_putc(b, (char)c);
+            sim_buf_printf(b, "\\u%04x", c);
         }
+        s++;
     }
     sim_buf_putc(b, '"');
 }
@@ -81,7 +87,9 @@ static void write_tasks(const sim_outcome *o, sim_buf *b)
         json_str(b, t->name);
         sim_buf_puts(b, ", \"coro\": ");
         json_str(b, t->coro);
-        sim_buf_printf(b, ", \"state\": \"%s\"", sim_task_state_name(t->state));
+        sim_buf_puts(b, ", \"state\": \"");
+        sim_buf_puts(b, sim_task_state_name(t->state));
+        sim_buf_putc(b, '"');
         if (t->result) {
             sim_buf_puts(b, ", \"result\": ");
             json_str(b, t->result);
