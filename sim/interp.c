@@ -489,7 +489,10 @@ static int stmt_simple(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **
         if (!(fut = sim_frame_future(S, f, &s->name, "cancel", e)))
             return -1;
         if (sim_future_cancel(S, fut) < 0) {
-            *e = sim_err(S, SIM_EXC_RECURSIONERROR, "maximum recursion depth exceeded");
+            /* CPython's message depends on whether the limit is hit in a
+             * Python frame or a C call; the latter is the more common. */
+            *e = sim_err(S, SIM_EXC_RECURSIONERROR,
+                         "maximum recursion depth exceeded while calling a Python object");
             return -1;
         }
         return 0;
