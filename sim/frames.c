@@ -291,11 +291,15 @@ static void queue_step(sim_state *S, sim_frame *f, int in, sim_exc *e, sim_act *
         return;
     }
     if (put ? sim_queue_full(q) : q->len == 0) {
+        /* self._get_loop().create_future(): with no running loop, a queue
+         * no loop has bound yet gets None as its loop. */
         sim_loop *L = S->running;
         if (!L || (q->loop && q->loop != L)) {
             act->kind = ACT_RAISE;
-            act->e = L ? sim_err(S, SIM_EXC_RUNTIMEERROR, "<Queue> is bound to a different event loop")
-                       : sim_err(S, SIM_EXC_RUNTIMEERROR, "no running event loop");
+            act->e = q->loop ? sim_err(S, SIM_EXC_RUNTIMEERROR,
+                                       "<Queue> is bound to a different event loop")
+                             : sim_err(S, SIM_EXC_ATTRIBUTEERROR,
+                                       "'NoneType' object has no attribute 'create_future'");
             return;
         }
         q->loop = L;
