@@ -2,8 +2,9 @@
  * draw_console.c -- what the program printed so far: one row per line
  * with its virtual time and the task that printed it, the line of the
  * current frame highlighted, warnings (never retrieved, never awaited,
- * slow step, interrupt, the end) in the warning colour. A line too long
- * for the panel wraps once, then is cut. Lines after the frame are not
+ * slow step, interrupt, the end) in the warning colour. A printed
+ * newline starts a row and a row too long for the panel wraps, up to
+ * three rows; then the line is cut. Lines after the frame are not
  * shown; the view scrolls to keep the newest one in sight.
  *
  * In prediction mode, a print the class has to guess is replaced by the
@@ -29,14 +30,16 @@ static int is_warning(int kind)
 static cols columns(dctx *d, cs_rect c, int32_t first, int32_t last)
 {
     char buf[48];
-    snprintf(buf, sizeof buf, "%.1f", d->M->t_end);
     cols k;
     int p = d->L->pad;
     k.tx = c.x + p;
-    k.tw = cs_text_width(d->mono_small, buf, -1);
+    k.tw = 0;
     int kw = 0;
     for (int32_t i = first; i <= last; i++) {
         const cs_outline *o = &d->M->out[i];
+        d_fmt_time(o->t, buf, sizeof buf);
+        int tw = cs_text_width(d->mono_small, buf, -1);
+        k.tw = tw > k.tw ? tw : k.tw;
         int w = cs_text_width(d->small_bold, o->kind == CS_OUT_PRINT ? d_task_name(d, o->task) : "!",
                               -1);
         kw = w > kw ? w : kw;
@@ -49,16 +52,75 @@ static cols columns(dctx *d, cs_rect c, int32_t first, int32_t last)
     return k;
 }
 
+#define MAXROWS 3            /* rows one console line may take */
+
+/* A console line laid out in rows: tabs expanded to the next multiple of
+ * 8 columns, a newline starts a row (as in a terminal), a row too long
+ * wraps at a space; past MAXROWS the last row is cut. */
+typedef struct shown {
+    char buf[1024];
+    int start[MAXROWS], len[MAXROWS];
+    int n;                   /* rows used */
+    int cut;                 /* the last row does not hold the rest */
+} shown;
+
+static void expand_tabs(const char *s, char *out, size_t n)
+{
+    size_t k = 0, col = 0;
+    for (; *s && k + 1 < n; s++) {
+        if (*s == '\t') {
+            do
+                out[k++] = ' ';
+            while (++col % 8 && k + 1 < n);
+            continue;
+        }
+        out[k++] = *s;
+        col = *s == '\n' ? 0 : col + 1;
+    }
+    out[k] = 0;
+}
+
+static void layout_line(cs_font *f, const char *text, int w, shown *sh)
+{
+    expand_tabs(text, sh->buf, sizeof sh->buf);
+    sh->n = 0;
+    sh->cut = 0;
+    const char *p = sh->buf;
+    while (sh->n < MAXROWS) {
+        const char *nl = strchr(p, '\n');
+        int seg = nl ? (int)(nl - p) : (int)strlen(p);
+        int fit = seg > 0 ? cs_text_fit_words(f, p, w) : 0;
+        int take = fit < seg ? fit : seg;
+        sh->start[sh->n] = (int)(p - sh->buf);
+        sh->len[sh->n++] = take;
+        p += take;
+        if (take == seg && !nl)
+            return;
+        if (take == seg)
+            p++;             /* the newline */
+        else
+            while (*p == ' ')
+                p++;
+        if (!*p)
+            return;
+    }
+    sh->cut = 1;
+}
+
 /* The text of line o as shown (the question when it is hidden). */
 static const char *row_text(dctx *d, const cs_outline *o, int ask)
 {
     return ask ? "What is printed next?" : cs_model_out_text(d->M, o);
 }
 
-/* Rows line o takes: 2 when its text does not fit in one. */
+/* Rows line o takes. */
 static int row_lines(dctx *d, const cols *k, const cs_outline *o, int ask)
 {
-    return !ask && cs_text_width(d->mono, cs_model_out_text(d->M, o), -1) > k->sw ? 2 : 1;
+    if (ask)
+        return 1;
+    shown sh;
+    layout_line(d->mono, cs_model_out_text(d->M, o), k->sw, &sh);
+    return sh.n;
 }
 
 static void console_row(dctx *d, const cols *k, cs_rect r, const cs_outline *o, int current,
@@ -73,7 +135,7 @@ static void console_row(dctx *d, const cols *k, cs_rect r, const cs_outline *o, 
     if (current)
         d_fill(d, (cs_rect){r.x, r.y, d->L->pad / 2 + 1, r.h}, th->accent);
     char t[32];
-    snprintf(t, sizeof t, "%.1f", o->t);
+    d_fmt_time(o->t, t, sizeof t);
     r.h /= lines;  /* the time and the task on the first row */
     int ty = r.y + (r.h - cs_font_height(d->mono_small)) / 2;
     cs_text_draw(d->mono_small, k->tx + k->tw - cs_text_width(d->mono_small, t, -1), ty, t,
@@ -81,22 +143,26 @@ static void console_row(dctx *d, const cols *k, cs_rect r, const cs_outline *o, 
     const char *who = o->kind == CS_OUT_PRINT ? d_task_name(d, o->task) : "!";
     cs_text_draw_fit(d->small_bold, k->kx, r.y + (r.h - cs_font_height(d->small_bold)) / 2, who,
                      k->kw, warn ? th->warn : th->text_dim);
-    const char *s = row_text(d, o, ask);
     cs_font *f = ask ? d->bold : d->mono;
     cs_rgba c = warn ? th->warn : ask ? th->accent : th->text;
     int fy = r.y + (r.h - cs_font_height(f)) / 2;
-    if (lines == 1) {
-        cs_text_draw_fit(f, k->sx, fy, s, k->sw, c);
+    if (ask) {
+        cs_text_draw_fit(f, k->sx, fy, row_text(d, o, ask), k->sw, c);
         return;
     }
-    int n = cs_text_fit_words(f, s, k->sw);
-    char buf[512];
-    snprintf(buf, sizeof buf, "%.*s", n < 511 ? n : 511, s);
-    cs_text_draw(f, k->sx, fy, buf, c);
-    s += n;
-    while (*s == ' ')
-        s++;
-    cs_text_draw_fit(f, k->sx, fy + r.h, s, k->sw, c);
+    shown sh;
+    layout_line(f, row_text(d, o, ask), k->sw, &sh);
+    for (int i = 0; i < sh.n; i++) {
+        const char *row = sh.buf + sh.start[i];
+        char tmp[1024];
+        int last_cut = sh.cut && i == sh.n - 1;
+        /* the last row of a cut line runs on to the ellipsis */
+        snprintf(tmp, sizeof tmp, "%.*s", last_cut ? (int)strlen(row) : sh.len[i], row);
+        char *nl = last_cut ? strchr(tmp, '\n') : NULL;
+        if (nl)  /* more rows follow that are not shown: say so */
+            snprintf(nl, sizeof tmp - (size_t)(nl - tmp), "\xE2\x80\xA6");
+        cs_text_draw_fit(f, k->sx, fy + i * r.h, tmp, k->sw, c);
+    }
 }
 
 void d_console(dctx *d)

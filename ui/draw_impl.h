@@ -59,6 +59,10 @@ void d_queues(dctx *d);
 void d_console(dctx *d);
 void d_source(dctx *d);
 
+/* A virtual time for people: "0.55", "2.0", "1999.5" (at most three
+ * decimals, at least one). */
+void d_fmt_time(double t, char *buf, size_t n);
+
 /* Names used in several panels. */
 const char *d_task_name(const dctx *d, int32_t task);   /* "main" for -1 */
 const char *d_handle_kind(int kind);

@@ -46,15 +46,17 @@ static const cs_seg *sleep_seg(const cs_lane *L, uint32_t f, double when)
 static void timer_label(const dctx *d, const cs_handle *h, int brief, char *buf, size_t n)
 {
     int32_t task = cs_model_handle_task(d->M, h->id, h->task);
+    char when[32];
+    d_fmt_time(h->when, when, sizeof when);
     const cs_seg *s = task >= 0 ? sleep_seg(cs_model_task_lane(d->M, task), d->frame, h->when)
                                 : NULL;
     if (s)
-        snprintf(buf, n, "t=%.1f  %s  %s(%g)", h->when, d_task_name(d, task),
+        snprintf(buf, n, "t=%s  %s  %s(%g)", when, d_task_name(d, task),
                  brief ? "sleep" : "asyncio.sleep", s->when - s->t0);
     else if (task >= 0)
-        snprintf(buf, n, "t=%.1f  %s  timer", h->when, d_task_name(d, task));
+        snprintf(buf, n, "t=%s  %s  timer", when, d_task_name(d, task));
     else
-        snprintf(buf, n, "t=%.1f  %s", h->when, d_handle_kind(h->kind));
+        snprintf(buf, n, "t=%s  %s", when, d_handle_kind(h->kind));
 }
 
 /* One row of a list: highlighted when the frame's event is about it. */

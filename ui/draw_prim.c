@@ -2,6 +2,7 @@
  * draw_prim.c -- drawing primitives on top of SDL_Renderer.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "draw_impl.h"
@@ -220,4 +221,17 @@ const char *d_handle_kind(int kind)
     static const char *const k[] = {"step", "wakeup", "sleep timer", "gather callback",
                                     "run_until_complete done", "callback"};
     return kind >= 0 && kind < 6 ? k[kind] : "callback";
+}
+
+void d_fmt_time(double t, char *buf, size_t n)
+{
+    if (n == 0)
+        return;
+    snprintf(buf, n, "%.3f", fabs(t) < 5e-4 ? 0.0 : t);
+    char *dot = strchr(buf, '.');
+    if (!dot)
+        return;
+    char *end = buf + strlen(buf);
+    while (end > dot + 2 && end[-1] == '0')
+        *--end = 0;
 }

@@ -37,15 +37,45 @@ static void seg_x(const dctx *d, const cs_seg *s, double *a, double *b)
     }
 }
 
+/* Axis value of the end of a segment. */
+static double seg_end(const dctx *d, const cs_seg *s)
+{
+    if (d->v->axis == CS_AXIS_TIME)
+        return s->t1;
+    return s->e1 < d->M->nframes ? d->M->col[s->e1] : d->M->col_end;
+}
+
+/* First segment at or after i whose end is past x, searching forward
+ * from i in growing steps then halving: a dense lane is crossed with a
+ * few nearby probes per pixel instead of a search over the whole lane
+ * (whose far probes miss the cache). */
+static uint32_t seg_gallop(const dctx *d, const cs_lane *L, uint32_t i, double x)
+{
+    uint32_t lo = i, step = 1, hi = i;
+    while (hi < L->nseg && seg_end(d, &L->segs[hi]) <= x) {
+        lo = hi + 1;
+        hi = i + step;
+        step *= 2;
+    }
+    if (hi > L->nseg)
+        hi = L->nseg;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (seg_end(d, &L->segs[mid]) > x)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
 /* First segment of L whose end is past axis value x. */
 static uint32_t seg_first_after(const dctx *d, const cs_lane *L, double x)
 {
     uint32_t lo = 0, hi = L->nseg;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        double a, b;
-        seg_x(d, &L->segs[mid], &a, &b);
-        if (b > x)
+        if (seg_end(d, &L->segs[mid]) > x)
             hi = mid;
         else
             lo = mid + 1;
@@ -233,7 +263,7 @@ static void draw_lane(dctx *d, const cs_lane *L, const xmap *m, cs_rect row)
         }
         if (++inpix > 8) {  /* many in one pixel: jump to the next pixel */
             double next = m->x0 + (px + 1 - m->px) / m->pw * (m->x1 - m->x0);
-            uint32_t j = seg_first_after(d, L, next);
+            uint32_t j = seg_gallop(d, L, i + 1, next);
             if (j > i + 1)
                 i = j - 1;
             inpix = 0;
@@ -309,7 +339,8 @@ static void axis_steps(dctx *d, const xmap *m)
 {
     const cs_model *M = d->M;
     cs_rect a = d->L->tl_axis;
-    int last = -(1 << 24), gap = cs_text_width(d->small, "it 0000", -1);  /* far left: no overflow in x - last */
+    /* far left: no overflow in x - last; labels a pad apart */
+    int last = -(1 << 24), gap = cs_text_width(d->small, "it 00000", -1) + d->L->pad;
     int last_line = -(1 << 24), min_gap = d->L->em / 3 > 4 ? d->L->em / 3 : 4;
     uint32_t i = 0, lo = 0, hi = M->niters;
     while (lo < hi) { /* first iteration at or after x0 */
@@ -328,9 +359,9 @@ static void axis_steps(dctx *d, const xmap *m)
             continue;
         last_line = x;
         d_fill(d, (cs_rect){x, d->L->tl_lanes.y, 1, d->L->tl_lanes.h}, d_alpha(d->th->border, 110));
-        if (x - last >= gap) {
-            char buf[32];
-            snprintf(buf, sizeof buf, "it %d", M->trace->ev[M->iters[i]].a);
+        char buf[32];
+        snprintf(buf, sizeof buf, "it %d", M->trace->ev[M->iters[i]].a);
+        if (x - last >= gap && x + 2 + cs_text_width(d->small, buf, -1) <= a.x + a.w) {
             cs_text_draw(d->small, x + 2, a.y, buf, d->th->text_dim);
             d_fill(d, (cs_rect){x, a.y + a.h - 4, 1, 4}, d->th->text_dim);
             last = x;

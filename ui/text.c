@@ -1,5 +1,12 @@
 /*
  * text.c -- fonts, the glyph atlas, and drawing strings.
+ *
+ * Glyphs are rendered once per colour, so that drawing them needs no
+ * colour modulation: SDL's software renderer (headless PNGs) blends an
+ * unmodulated glyph about twice as fast as a modulated one. Advances are
+ * cached apart, per codepoint, so measuring text renders nothing. When
+ * the atlas is full (many sizes and colours after zooming and theme
+ * changes) it is emptied and refilled from what the next frames draw.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,22 +17,30 @@
 #include "text.h"
 
 #define ATLAS 1024
-#define NSLOTS 1024          /* glyph hash slots per font (power of two) */
+#define MAXPAGES 16
+#define NSLOTS 4096          /* coloured glyph hash slots per font (power of two) */
+#define NADV 1024            /* advance hash slots per font (power of two) */
 #define MAXFONTS 48
 
 typedef struct glyph {
-    uint32_t cp;             /* codepoint + 1; 0 = empty slot */
+    uint64_t key;            /* glyph_key(); 0 = empty slot */
     int page;                /* atlas page, -1 for an empty glyph */
     SDL_Rect src;
-    int advance;
 } glyph;
+
+typedef struct advance {
+    uint32_t cp;             /* codepoint + 1; 0 = empty slot */
+    int px;
+} advance;
 
 struct cs_font {
     cs_text *tx;
     TTF_Font *ttf;
     cs_face face;
     int px, height, ascent;
+    int nglyphs;             /* slots in use */
     glyph slots[NSLOTS];
+    advance adv[NADV];
 };
 
 struct cs_text {
@@ -33,9 +48,10 @@ struct cs_text {
     char path[CS_NFACES][1024];
     cs_font *fonts[MAXFONTS];
     int nfonts;
-    SDL_Texture *pages[16];
+    SDL_Texture *pages[MAXPAGES];
     int npages;
-    int shelf_x, shelf_y, shelf_h;   /* packing cursor in the last page */
+    int cur;                         /* page being filled */
+    int shelf_x, shelf_y, shelf_h;   /* packing cursor in it */
 };
 
 static const char *const face_files[CS_NFACES] = {
@@ -113,7 +129,7 @@ int cs_font_ascent(const cs_font *f) { return f->ascent; }
 
 static int new_page(cs_text *tx)
 {
-    if (tx->npages == 16)
+    if (tx->npages == MAXPAGES)
         return -1;
     SDL_Texture *t = SDL_CreateTexture(tx->r, SDL_PIXELFORMAT_ARGB8888,
                                        SDL_TEXTUREACCESS_STATIC, ATLAS, ATLAS);
@@ -126,69 +142,127 @@ static int new_page(cs_text *tx)
         free(zero);
     }
     tx->pages[tx->npages++] = t;
+    return 0;
+}
+
+/* Forget every glyph of every font and refill the atlas from its first
+ * page. Commands already queued that use the old pixels are flushed by
+ * SDL before a page is updated. */
+static void atlas_reset(cs_text *tx)
+{
+    for (int i = 0; i < tx->nfonts; i++) {
+        memset(tx->fonts[i]->slots, 0, sizeof tx->fonts[i]->slots);
+        tx->fonts[i]->nglyphs = 0;
+    }
+    tx->cur = 0;
+    tx->shelf_x = tx->shelf_y = tx->shelf_h = 0;
+}
+
+/* Move the packing cursor to the next page (a new one when needed). */
+static int next_page(cs_text *tx)
+{
+    if (tx->cur + 1 >= tx->npages && new_page(tx) < 0)
+        return -1;
+    tx->cur++;
     tx->shelf_x = tx->shelf_y = tx->shelf_h = 0;
     return 0;
 }
 
-/* Room for a w x h glyph: its page and position, or -1. */
+/* Room for a w x h glyph: its page and position, or -1 when the atlas
+ * is full. */
 static int atlas_place(cs_text *tx, int w, int h, SDL_Rect *at)
 {
     if (w > ATLAS || h > ATLAS)
         return -1;
-    if (tx->npages && tx->shelf_x + w > ATLAS) {
+    if (!tx->npages && new_page(tx) < 0)
+        return -1;
+    if (tx->shelf_x + w > ATLAS) {
         tx->shelf_x = 0;
         tx->shelf_y += tx->shelf_h + 1;
         tx->shelf_h = 0;
     }
-    if (!tx->npages || tx->shelf_y + h > ATLAS)
-        if (new_page(tx) < 0)
-            return -1;
+    if (tx->shelf_y + h > ATLAS && next_page(tx) < 0)
+        return -1;
     *at = (SDL_Rect){tx->shelf_x, tx->shelf_y, w, h};
     tx->shelf_x += w + 1;
     if (h > tx->shelf_h)
         tx->shelf_h = h;
-    return tx->npages - 1;
+    return tx->cur;
 }
 
-/* Render codepoint cp of f into the atlas. */
-static void glyph_make(cs_font *f, uint32_t cp, glyph *g)
+static uint64_t glyph_key(uint32_t cp, cs_rgba c)
 {
-    int minx, maxx, miny, maxy, adv = 0;
-    g->cp = cp + 1;
+    return ((uint64_t)c.r << 45 | (uint64_t)c.g << 37 | (uint64_t)c.b << 29 | cp) + 1;
+}
+
+/* Render codepoint cp of f in colour c into the atlas; 0, or -1 when the
+ * atlas is full. */
+static int glyph_make(cs_font *f, uint32_t cp, cs_rgba c, glyph *g)
+{
     g->page = -1;
-    if (TTF_GlyphMetrics32(f->ttf, cp, &minx, &maxx, &miny, &maxy, &adv) < 0)
-        adv = f->px / 2;
-    g->advance = adv;
     if (cp == ' ')
-        return;
-    SDL_Surface *s = TTF_RenderGlyph32_Blended(f->ttf, cp, (SDL_Color){255, 255, 255, 255});
+        return 0;
+    SDL_Surface *s = TTF_RenderGlyph32_Blended(f->ttf, cp, (SDL_Color){c.r, c.g, c.b, 255});
     if (!s)
-        return;
-    SDL_Surface *c = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+        return 0;
+    SDL_Surface *cv = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
     SDL_FreeSurface(s);
-    if (!c)
-        return;
-    int page = atlas_place(f->tx, c->w, c->h, &g->src);
+    if (!cv)
+        return 0;
+    int huge = cv->w > ATLAS || cv->h > ATLAS;   /* never fits: drawn as nothing */
+    int page = huge ? -1 : atlas_place(f->tx, cv->w, cv->h, &g->src);
     if (page >= 0) {
-        SDL_UpdateTexture(f->tx->pages[page], &g->src, c->pixels, c->pitch);
+        SDL_UpdateTexture(f->tx->pages[page], &g->src, cv->pixels, cv->pitch);
         g->page = page;
     }
-    SDL_FreeSurface(c);
+    SDL_FreeSurface(cv);
+    return page >= 0 || huge ? 0 : -1;
 }
 
-static glyph *glyph_get(cs_font *f, uint32_t cp)
+/* The glyph of cp in colour c, rendered on first use. */
+static glyph *glyph_get(cs_font *f, uint32_t cp, cs_rgba c)
 {
-    uint32_t h = (cp * 2654435761u) & (NSLOTS - 1);
-    for (int probe = 0; probe < NSLOTS; probe++) {
-        glyph *g = &f->slots[(h + (uint32_t)probe) & (NSLOTS - 1)];
-        if (g->cp == cp + 1)
-            return g;
-        if (g->cp == 0) {
-            glyph_make(f, cp, g);
-            return g;
+    uint64_t key = glyph_key(cp, c);
+    for (int attempt = 0; attempt < 2; attempt++) {
+        uint32_t h = (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 52) & (NSLOTS - 1);
+        for (uint32_t probe = 0;; probe++) {
+            glyph *g = &f->slots[(h + probe) & (NSLOTS - 1)];
+            if (g->key == key)
+                return g;
+            if (g->key != 0)
+                continue;
+            if (f->nglyphs >= NSLOTS * 3 / 4)   /* table full: start over */
+                break;
+            g->key = key;
+            f->nglyphs++;
+            if (glyph_make(f, cp, c, g) == 0)
+                return g;
+            break;                               /* atlas full: start over */
+        }
+        atlas_reset(f->tx);
+    }
+    static glyph none = {0, -1, {0, 0, 0, 0}};
+    return &none;
+}
+
+/* Advance of cp in pixels (cached per codepoint). */
+static int advance_get(cs_font *f, uint32_t cp)
+{
+    uint32_t h = (cp * 2654435761u) & (NADV - 1);
+    for (int probe = 0; probe < NADV; probe++) {
+        advance *a = &f->adv[(h + (uint32_t)probe) & (NADV - 1)];
+        if (a->cp == cp + 1)
+            return a->px;
+        if (a->cp == 0) {
+            int minx, maxx, miny, maxy, adv = 0;
+            if (TTF_GlyphMetrics32(f->ttf, cp, &minx, &maxx, &miny, &maxy, &adv) < 0)
+                adv = f->px / 2;
+            a->cp = cp + 1;
+            a->px = adv;
+            return adv;
         }
     }
-    return &f->slots[h];  /* table full: reuse a slot's metrics */
+    return f->px / 2;   /* table full */
 }
 
 /* ---- UTF-8 ---------------------------------------------------------------- */
@@ -217,27 +291,28 @@ int cs_text_width(cs_font *f, const char *s, int n)
         n = (int)strlen(s);
     int w = 0, len;
     for (int i = 0; i < n; i += len)
-        w += glyph_get(f, utf8_next((const unsigned char *)s + i, n - i, &len))->advance;
+        w += advance_get(f, utf8_next((const unsigned char *)s + i, n - i, &len));
     return w;
 }
 
-/* Draw n bytes of s. */
+/* Draw n bytes of s: glyphs already in colour c, only the alpha is
+ * modulated (and only when c is translucent). */
 static int draw_n(cs_font *f, int x, int y, const char *s, int n, cs_rgba c)
 {
     int pen = x, len, last = -1;
     for (int i = 0; i < n; i += len) {
-        glyph *g = glyph_get(f, utf8_next((const unsigned char *)s + i, n - i, &len));
+        uint32_t cp = utf8_next((const unsigned char *)s + i, n - i, &len);
+        glyph *g = glyph_get(f, cp, c);
         if (g->page >= 0) {
             SDL_Texture *t = f->tx->pages[g->page];
             if (g->page != last) {
-                SDL_SetTextureColorMod(t, c.r, c.g, c.b);
                 SDL_SetTextureAlphaMod(t, c.a);
                 last = g->page;
             }
             SDL_Rect dst = {pen, y, g->src.w, g->src.h};
             SDL_RenderCopy(f->tx->r, t, &g->src, &dst);
         }
-        pen += g->advance;
+        pen += advance_get(f, cp);
     }
     return pen - x;
 }
@@ -252,7 +327,7 @@ static int prefix_fitting(cs_font *f, const char *s, int n, int max_w)
 {
     int w = 0, len, i = 0;
     while (i < n) {
-        int a = glyph_get(f, utf8_next((const unsigned char *)s + i, n - i, &len))->advance;
+        int a = advance_get(f, utf8_next((const unsigned char *)s + i, n - i, &len));
         if (w + a > max_w)
             break;
         w += a;
