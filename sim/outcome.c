@@ -1,11 +1,13 @@
 /*
  * outcome.c -- writes the coroscope-outcome/1 JSON (format section 6) and
  * the trace as JSON Lines. Plain appends to a sim_buf: no JSON library is
- * needed to write, only to read.
+ * needed to write, only to read. Numbers are formatted by hand (a trace
+ * has millions of lines).
  */
 #include "sim.h"
 
 #include <stdio.h>
+#include <string.h>
 
 const char *sim_task_state_name(int state)
 {
@@ -142,17 +144,68 @@ void sim_outcome_write_json(const sim_outcome *o, sim_buf *b)
     sim_buf_puts(b, "}\n}\n");
 }
 
+/* The writer's memory of the last number it formatted: t is the same for
+ * long runs of events, and float repr is the costly part of a line. */
+typedef struct num_cache {
+    double d;
+    char text[32];
+    size_t len;
+} num_cache;
+
+/* Append the decimal digits of v at p; returns the end. */
+static char *put_int(char *p, int64_t v)
+{
+    char tmp[24], *q = tmp + sizeof tmp;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do
+        *--q = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--q = '-';
+    size_t n = (size_t)(tmp + sizeof tmp - q);
+    memcpy(p, q, n);
+    return p + n;
+}
+
+/* Append repr(d) at p, through the cache; returns the end. */
+static char *put_num(char *p, double d, num_cache *c)
+{
+    if (!c->len || memcmp(&c->d, &d, sizeof d) != 0) {
+        sim_float_repr(d, c->text);
+        c->len = strlen(c->text);
+        c->d = d;
+    }
+    memcpy(p, c->text, c->len);
+    return p + c->len;
+}
+
+static char *put_lit(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
 /* One event: the fixed fields, then a, b, c, x, with the string
- * arguments resolved (b of print-like kinds is a string id). */
-static void write_event(const sim_trace *T, size_t i, sim_buf *b)
+ * arguments resolved (b of print-like kinds is a string id). The fixed
+ * part is formatted in a local line (well under its size), then appended. */
+static void write_event(const sim_trace *T, size_t i, sim_buf *b, num_cache nc[2])
 {
     const sim_event *e = &T->ev[i];
-    sim_buf_printf(b, "{\"seq\": %zu, \"kind\": \"%s\", \"t\": ", i, sim_evkind_name(e->kind));
-    json_num(b, e->t);
-    sim_buf_printf(b, ", \"loop\": %u, \"iter\": %u, \"task\": %d, \"coro\": %d, \"line\": %d",
-                   e->loop, e->iter, e->task, e->coro, e->line);
-    sim_buf_printf(b, ", \"a\": %d, \"b\": %d, \"c\": %d, \"x\": ", e->a, e->b, e->c);
-    json_num(b, e->x);
+    char line[512], *p = line;
+    p = put_int(put_lit(p, "{\"seq\": "), (int64_t)i);
+    p = put_lit(put_lit(put_lit(p, ", \"kind\": \""), sim_evkind_name(e->kind)), "\", \"t\": ");
+    p = put_num(p, e->t, &nc[0]);
+    p = put_int(put_lit(p, ", \"loop\": "), e->loop);
+    p = put_int(put_lit(p, ", \"iter\": "), e->iter);
+    p = put_int(put_lit(p, ", \"task\": "), e->task);
+    p = put_int(put_lit(p, ", \"coro\": "), e->coro);
+    p = put_int(put_lit(p, ", \"line\": "), e->line);
+    p = put_int(put_lit(p, ", \"a\": "), e->a);
+    p = put_int(put_lit(p, ", \"b\": "), e->b);
+    p = put_int(put_lit(p, ", \"c\": "), e->c);
+    p = put_num(put_lit(p, ", \"x\": "), e->x, &nc[1]);
+    sim_buf_put(b, line, (size_t)(p - line));
     switch (e->kind) {
     case SIM_EV_PRINT: case SIM_EV_YIELD: case SIM_EV_SEND: case SIM_EV_THROW:
     case SIM_EV_RAISE: case SIM_EV_CATCH: case SIM_EV_TASK_NEW: case SIM_EV_FRAME_PUSH:
@@ -165,11 +218,13 @@ static void write_event(const sim_trace *T, size_t i, sim_buf *b)
         json_str(b, sim_trace_str(T, e->b));
         break;
     }
-    sim_buf_puts(b, "}\n");
+    sim_buf_put(b, "}\n", 2);
 }
 
 void sim_trace_write_jsonl(const sim_trace *T, sim_buf *b)
 {
+    num_cache nc[2];
+    memset(nc, 0, sizeof nc);
     for (size_t i = 0; i < T->n; i++)
-        write_event(T, i, b);
+        write_event(T, i, b, nc);
 }
