@@ -43,7 +43,8 @@ static void slot_row(dctx *d, cs_rect r, int num, const cs_qitem *it, int hot, i
     char by[64];
     int room = r.x + r.w - x - p;
     snprintf(by, sizeof by, "from %s", d_task_name(d, it->task));
-    if (cs_text_width(d->small, by, -1) > room / 2)  /* narrow: the task alone */
+    int iw = cs_text_width(d->mono, it->repr, -1);
+    if (iw + 2 * p + cs_text_width(d->small, by, -1) > room)  /* narrow: the task alone */
         snprintf(by, sizeof by, "%s", d_task_name(d, it->task));
     int bw = cs_text_width(d->small, by, -1);
     int iroom = room - bw - 2 * p;
@@ -66,7 +67,7 @@ static int slots_rows(dctx *d, const qview *qv, cs_rect c, int nslots, int rh)
     int label = nextw * 3 <= c.w;
     if (!label)
         nextw = cs_text_width(d->small_bold, "\xE2\x86\x90", -1) + d->L->pad;
-    cs_rect r = {c.x, c.y, c.w - nextw, rh - d->L->pad / 2};
+    cs_rect r = {c.x, c.y, c.w - nextw, rh - d->L->pad / 3};
     int hot_put = qv->ev && qv->ev->kind == SIM_EV_QUEUE_PUT ? (int)qv->s->n - 1 : -1;
     for (int i = 0; i < nslots; i++) {
         const cs_qitem *it = (uint32_t)i < qv->s->n ? &qv->s->items[i] : NULL;
@@ -218,7 +219,7 @@ static int draw_queue(dctx *d, const qview *qv, cs_rect c)
         y += cs_font_height(d->small_bold);
     }
     y += d->L->pad / 2;
-    int rh = cs_font_height(d->mono) + d->L->pad;
+    int rh = cs_font_height(d->mono) + d->L->pad / 2;
     int nslots = qv->max > 0 ? (int)qv->max : (int)qv->s->n + 1;
     int wait_h = 2 * (cs_font_height(d->small_bold) * 2 + d->L->pad);
     int room = c.y + c.h - y - wait_h;
@@ -227,8 +228,14 @@ static int draw_queue(dctx *d, const qview *qv, cs_rect c)
     else
         y += slots_grid(d, qv, (cs_rect){c.x, y, c.w, room > rh ? room : rh});
     y += d->L->pad;
-    int rest = c.y + c.h - y;
-    y += waiters(d, qv, (cs_rect){c.x, y, c.w, rest / 2}, 1) + d->L->pad / 2;
+    /* the getters need their heading (and a row of names when any wait);
+     * the putters get the rest */
+    int ch = cs_font_height(d->small_bold);
+    int get_h = ch + d->L->pad + (qv->s->ngetters ? 2 * (ch + d->L->pad) : 0);
+    int rest = c.y + c.h - y - get_h;
+    if (rest < 2 * ch + d->L->pad)
+        rest = (c.y + c.h - y) / 2;
+    y += waiters(d, qv, (cs_rect){c.x, y, c.w, rest}, 1) + d->L->pad / 2;
     y += waiters(d, qv, (cs_rect){c.x, y, c.w, c.y + c.h - y}, 0);
     return y - c.y;
 }
