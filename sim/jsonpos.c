@@ -102,6 +102,9 @@ static int skip_ws(scan *S)
             return FAIL(S, "control character U+%04X between tokens; only "
                            "spaces, tabs and line breaks may separate them",
                         (unsigned)c);
+        else if (c == '/' && S->i + 1 < S->n && (S->s[S->i + 1] == '/' || S->s[S->i + 1] == '*'))
+            return FAIL(S, "JSON has no comments; use a key beginning with '_' instead, "
+                           "such as \"_comment\": \"...\"");
         else
             return 0;
     }
