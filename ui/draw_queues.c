@@ -80,7 +80,8 @@ static int slots_rows(dctx *d, const qview *qv, cs_rect c, int nslots, int rh)
 /* Slots as a grid of cells (full / empty); returns the height used. */
 static int slots_grid(dctx *d, const qview *qv, cs_rect c)
 {
-    int n = qv->max > 0 ? (int)qv->max : (int)qv->s->n;
+    int64_t want = qv->max > 0 ? qv->max : (int64_t)qv->s->n;
+    int n = want > 1000000 ? 1000000 : (int)want;  /* more never fit anyway */
     if (n <= 0)
         return 0;
     int cell = d->L->em, gap = d->L->scale >= 2 ? 2 : 1;
@@ -220,7 +221,10 @@ static int draw_queue(dctx *d, const qview *qv, cs_rect c)
     }
     y += d->L->pad / 2;
     int rh = cs_font_height(d->mono) + d->L->pad / 2;
-    int nslots = qv->max > 0 ? (int)qv->max : (int)qv->s->n + 1;
+    int nslots = qv->max > MAXSLOTS_TEXT ? MAXSLOTS_TEXT + 1
+                 : qv->max > 0              ? (int)qv->max
+                 : qv->s->n > MAXSLOTS_TEXT ? MAXSLOTS_TEXT + 1
+                                            : (int)qv->s->n + (qv->s->n == 0);
     int wait_h = 2 * (cs_font_height(d->small_bold) * 2 + d->L->pad);
     int room = c.y + c.h - y - wait_h;
     if (nslots <= MAXSLOTS_TEXT && nslots * rh <= room)
