@@ -28,20 +28,19 @@ sim_exc *sim_err(sim_state *S, int type, const char *fmt, ...)
     return sim_exc_new(&S->arena, type, msg);
 }
 
+/* The hot path of tracing (tens of millions of calls in a big run): the
+ * record is appended in place while the array has room (sim_trace_push
+ * grows it) and written whole in one go. */
 sim_event *sim_emit(sim_state *S, int kind, int task, int coro)
 {
     if (!S->opt.trace)
         return NULL;
-    sim_event *e = sim_trace_push(&S->trace);
-    e->t = S->clock;
-    e->kind = (uint16_t)kind;
-    e->task = task;
-    e->coro = coro;
-    e->line = S->line;
-    if (S->running) {
-        e->loop = (uint16_t)S->running->id;
-        e->iter = S->running->iter;
-    }
+    sim_trace *T = &S->trace;
+    sim_event *e = T->n < T->cap ? &T->ev[T->n++] : sim_trace_push(T);
+    const sim_loop *L = S->running;
+    *e = (sim_event){.t = S->clock, .kind = (uint16_t)kind, .task = task, .coro = coro,
+                     .line = S->line, .loop = L ? (uint16_t)L->id : 0,
+                     .iter = L ? L->iter : 0};
     return e;
 }
 
