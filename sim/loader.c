@@ -1457,8 +1457,14 @@ static void st_drive(ld *L, const cJSON *o, const cJSON *v, sim_stmt *s)
         err(L, o, "policy \"random\" needs a 'seed': an integer or an \"=expression\"");
     if (policy >= 0 && policy != SIM_DRIVE_RANDOM && seed)
         errk(L, seed, "'seed' is only used with policy \"random\"");
-    if (seed)
-        s->expr = conv_numeric(L, seed, "'seed'", "an integer or an \"=expression\"", 1);
+    /* random.seed(S) takes an int, a float or a str (and bool, an int);
+     * None would seed from the OS, a list is a TypeError. */
+    if (seed && (cJSON_IsNull(seed) || cJSON_IsArray(seed) || cJSON_IsObject(seed)))
+        err(L, seed, "'seed' must be an integer, a float, a string or an \"=expression\" "
+                     "(random.seed(S) must make the same choices every run), got %s",
+            got(L, seed).s);
+    else if (seed)
+        s->expr = conv_value(L, seed);
 }
 
 /* ==== pass 1: bindings ================================================ */

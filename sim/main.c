@@ -122,12 +122,19 @@ static void live_remove(sim_coro **live, int *n, int i)
 }
 
 /* The three hand-written loops of format section 5. */
-static int drive_loop(sim_state *S, const sim_stmt *s, sim_coro **live, int n, int64_t seed,
+static int drive_loop(sim_state *S, const sim_stmt *s, sim_coro **live, int n, sim_value seed,
                       sim_list *res, sim_exc **e)
 {
     sim_mt mt;
-    if (s->policy == SIM_DRIVE_RANDOM)
-        sim_mt_seed(&mt, seed);
+    if (s->policy == SIM_DRIVE_RANDOM && sim_mt_seed_value(&mt, seed) < 0) {
+        /* None (and nan) would seed from the OS: not reproducible. */
+        *e = seed.type == SIM_NONE || seed.type == SIM_FLOAT
+                 ? sim_err(S, SIM_EXC_VALUEERROR, "drive seed %s would not be reproducible; "
+                           "give an int, a float or a str", seed.type == SIM_NONE ? "None" : "nan")
+                 : sim_err(S, SIM_EXC_TYPEERROR, "The only supported seed types are: None,\n"
+                           "int, float, str, bytes, and bytearray.");
+        return -1;
+    }
     if (s->policy == SIM_DRIVE_IN_ORDER) {
         for (int i = 0; i < n; i++) {
             int rc;
@@ -167,18 +174,9 @@ static int main_drive(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e
     for (int i = 0; i < s->ndrive; i++)
         if (!(live[i] = coro_var(S, f, &s->drive[i], e)))
             return -1;
-    int64_t seed = 0;
-    if (s->policy == SIM_DRIVE_RANDOM) {
-        sim_value v;
-        if (sim_frame_eval(S, f, s->expr, &v, e) < 0)
-            return -1;
-        if (v.type != SIM_INT && v.type != SIM_BOOL) {
-            *e = sim_err(S, SIM_EXC_TYPEERROR, "drive seed must be an int, not '%s'",
-                         sim_value_typename(&S->sc->types, v));
-            return -1;
-        }
-        seed = v.type == SIM_INT ? v.u.i : v.u.b;
-    }
+    sim_value seed = sim_none();
+    if (s->policy == SIM_DRIVE_RANDOM && sim_frame_eval(S, f, s->expr, &seed, e) < 0)
+        return -1;
     sim_list *res = sim_list_new(&S->arena, (uint32_t)s->ndrive);
     if (drive_loop(S, s, live, s->ndrive, seed, res, e) < 0)
         return -1;

@@ -368,6 +368,9 @@ sim_frame *sim_frame_alloc(sim_state *S, int nlocals);
 void sim_frame_release(sim_state *S, sim_frame *f);
 /* Mersenne Twister as CPython's random: seed(int), choice index. */
 void sim_mt_seed(sim_mt *mt, int64_t seed);
+/* random.seed(v) for an int, bool, float or str v (CPython 3.11, version
+ * 2); -1 for any other value (or nan, whose hash is its identity). */
+int sim_mt_seed_value(sim_mt *mt, sim_value v);
 uint32_t sim_mt_randbelow(sim_mt *mt, uint32_t n);
 
 #endif
