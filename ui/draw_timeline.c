@@ -117,9 +117,11 @@ static void seg_label(const dctx *d, const cs_lane *L, const cs_seg *s, char *bu
     const cs_model *M = d->M;
     buf[0] = 0;
     switch (s->st) {
-    case CS_ST_READY:
-        snprintf(buf, n, s->t1 - s->t0 >= 0.05 ? "ready: waits %.3g s for the loop" : "ready",
-                 s->t1 - s->t0);
+    case CS_ST_READY:  /* how long it waits is the future while the wait goes on */
+        if (s->t1 - s->t0 >= 0.05 && !(d->v->predict && s->e1 > d->frame))
+            snprintf(buf, n, "ready: waits %.3g s for the loop", s->t1 - s->t0);
+        else
+            snprintf(buf, n, "ready");
         break;
     case CS_ST_RUNNING:
         snprintf(buf, n, "%s", L->who == CS_LANE_LOOP ? d_task_name(d, s->arg) : "running");
@@ -165,6 +167,8 @@ static void draw_late(dctx *d, const cs_seg *s, const xmap *m, cs_rect row, doub
     d_box(d, r, d->th->warn);
     char buf[64];
     snprintf(buf, sizeof buf, "late %.3g s", s->t1 - s->when);
+    if (d->v->predict && s->e1 > d->frame)  /* the total is not known yet */
+        snprintf(buf, sizeof buf, "late");
     if (cs_text_width(d->small_bold, buf, -1) + 6 < r.w)
         cs_text_draw(d->small_bold, r.x + 3, row.y + (row.h - cs_font_height(d->small)) / 2,
                      buf, d->th->text);
