@@ -441,6 +441,37 @@ void sim_task_wakeup(sim_state *S, sim_task *t, sim_future *fut)
         sim_task_step(S, t, NULL);
 }
 
+/* A set of pointers (open addressing, arena-owned): which futures a
+ * gather has seen, as CPython's arg_to_fut dict, so that asyncio.run's
+ * gather of every pending task stays linear. */
+typedef struct ptr_set {
+    const void **slot;
+    size_t mask;
+} ptr_set;
+
+static ptr_set ptr_set_new(sim_state *S, int n)
+{
+    size_t cap = 16;
+    while (cap < 2 * (size_t)n)
+        cap *= 2;
+    ptr_set set = {sim_arena_zalloc(&S->arena, cap * sizeof *set.slot), cap - 1};
+    return set;
+}
+
+/* Add p; 1 when it was new, 0 when it was already there. */
+static int ptr_set_add(ptr_set *set, const void *p)
+{
+    uintptr_t u = (uintptr_t)p;
+    size_t i = (size_t)((u >> 4) * 0x9E3779B97F4A7C15ull >> 32) & set->mask;
+    while (set->slot[i]) {
+        if (set->slot[i] == p)
+            return 0;
+        i = (i + 1) & set->mask;
+    }
+    set->slot[i] = p;
+    return 1;
+}
+
 sim_future *sim_gather_new(sim_state *S, sim_loop *loop, sim_future **futs,
                            int n, int return_exceptions)
 {
@@ -460,12 +491,10 @@ sim_future *sim_gather_new(sim_state *S, sim_loop *loop, sim_future **futs,
     g->n = n;
     g->return_exceptions = (uint8_t)return_exceptions;
     g->children = sim_arena_alloc(&S->arena, (size_t)n * sizeof *g->children);
+    ptr_set seen = ptr_set_new(S, n);
     for (int i = 0; i < n; i++) {
-        int dup = 0;
-        for (int j = 0; j < i && !dup; j++)
-            dup = futs[j] == futs[i];
         g->children[i] = futs[i];
-        if (!dup) {
+        if (ptr_set_add(&seen, futs[i])) {
             g->nfuts++;
             sim_future_add_callback(S, futs[i], CB_GATHER, g);
         }
