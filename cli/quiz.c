@@ -183,6 +183,30 @@ static void quiz_follow(quiz_walk *W, size_t i)
         W->driving = e->coro;             /* -1: a statement of main itself */
 }
 
+/* A print's text as one Markdown code span: the fence is one backtick
+ * longer than the longest run inside, and a new line inside the print is
+ * shown as a return symbol so the span stays on its line. */
+static void quiz_code_span(sim_buf *b, const char *s)
+{
+    int run = 0, most = 0;
+    for (const char *p = s; *p; p++) {
+        run = *p == '`' ? run + 1 : 0;
+        most = run > most ? run : most;
+    }
+    char fence[16];
+    int n = most + 1 < (int)sizeof fence - 1 ? most + 1 : (int)sizeof fence - 1;
+    memset(fence, '`', (size_t)n);
+    fence[n] = 0;
+    const char *pad = most ? " " : "";
+    sim_buf_printf(b, "%s%s", fence, pad);
+    for (const char *p = s; *p; p++)
+        if (*p == '\n')
+            sim_buf_puts(b, "\u23ce");
+        else
+            sim_buf_printf(b, "%c", *p);
+    sim_buf_printf(b, "%s%s", pad, fence);
+}
+
 /* answer.md: the transcript, then one explained line per print. */
 static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o,
                         const sim_trace *T, const steps_list *L)
@@ -198,8 +222,9 @@ static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o
         quiz_follow(&W, i);
         if (e->kind != SIM_EV_PRINT)
             continue;
-        sim_buf_printf(b, "%d. t=%g, %s: `%s`. ", ++n, e->t, quiz_task(&W, e->task),
-                       sim_trace_str(T, e->a));
+        sim_buf_printf(b, "%d. t=%g, %s: ", ++n, e->t, quiz_task(&W, e->task));
+        quiz_code_span(b, sim_trace_str(T, e->a));
+        sim_buf_puts(b, ". ");
         if (W.step >= 0 && e->task >= 0)
             quiz_task_print(b, &W, &L->s[W.step]);
         else
