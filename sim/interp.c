@@ -341,6 +341,16 @@ int sim_frame_call(sim_state *S, sim_frame *f, const sim_call *c, sim_value *out
 }
 
 
+/* gather() raised while wrapping its arguments: the n children wrapped
+ * before keep its _done_callback, which, with no outer future, marks their
+ * exceptions retrieved when they finish (bpo-46672). A gather whose outer
+ * future is already done behaves the same. */
+static void orphan_gather(sim_state *S, sim_loop *loop, sim_future **futs, int n)
+{
+    if (n > 0)
+        sim_future_set_result(S, sim_gather_new(S, loop, futs, n, 0), sim_none());
+}
+
 /* gather(*items): Python evaluates every argument first (a nested gather
  * creates its tasks then), and only then does gather ensure_future each
  * one in order on one loop. */
@@ -354,8 +364,10 @@ static int make_gather(sim_state *S, sim_frame *f, const sim_target *tg, sim_val
         if (sim_frame_target(S, f, &tg->items[i], &vals[i], e) < 0)
             return -1;
     for (int i = 0; i < tg->n; i++) {
-        if (!(futs[i] = sim_ensure_future(S, vals[i], loop, e)))
+        if (!(futs[i] = sim_ensure_future(S, vals[i], loop, e))) {
+            orphan_gather(S, loop, futs, i);
             return -1;
+        }
         loop = futs[i]->loop;
     }
     if (!loop && !(loop = sim_get_event_loop(S, e)))
