@@ -64,6 +64,20 @@ static uint32_t app_nframes(const cs_app *A)
     return A->doc.loaded ? A->doc.M.nframes : 0;
 }
 
+/* When following, scroll the lanes so the followed task's lane is in view
+ * (in a run of thousands it is usually not). */
+static void app_follow_lane(cs_app *A)
+{
+    int vis = cs_layout_visible_lanes(&A->L);
+    if (A->v.selected != CS_SEL_FOLLOW || vis <= 0)
+        return;
+    int32_t focus = cs_view_focus(&A->v);
+    int lane = focus < 0 ? 0 : focus + 2;
+    int max = (int)A->doc.M.nlanes - vis, top = lane - vis / 2;
+    if (lane < A->v.lane_top || lane >= A->v.lane_top + vis)
+        A->v.lane_top = top > max ? (max > 0 ? max : 0) : top < 0 ? 0 : top;
+}
+
 /* Move to frame f, through prediction mode's gate (predict.h): a forward
  * move may stop at a print and hide it, and pause the playback there. */
 static void app_go(cs_app *A, uint32_t f)
@@ -79,6 +93,7 @@ static void app_go(cs_app *A, uint32_t f)
     if (f != cur) {
         cs_model_seek(&A->doc.M, f);
         A->anim_ms = 0;
+        app_follow_lane(A);
     }
     A->dirty = 1;
 }
@@ -373,7 +388,7 @@ static void seek_to_pixel(cs_app *A, int x)
 {
     double a = axis_at(A, x);
     const cs_model *M = &A->doc.M;
-    app_go(A, A->v.axis == CS_AXIS_TIME ? cs_model_frame_at_time(M, a)
+    app_go(A, cs_view_axis(&A->v) == CS_AXIS_TIME ? cs_model_frame_at_time(M, a)
                                          : cs_model_frame_at_col(M, a));
 }
 
@@ -381,7 +396,7 @@ static void seek_to_pixel(cs_app *A, int x)
 static double axis_end(const cs_app *A)
 {
     const cs_model *M = &A->doc.M;
-    double e = A->v.axis == CS_AXIS_TIME ? M->t_end : M->col_end;
+    double e = cs_view_axis(&A->v) == CS_AXIS_TIME ? M->t_end : M->col_end;
     return e > 0 ? e : 1;
 }
 
@@ -415,7 +430,7 @@ static void app_wheel(cs_app *A, int dy, int mx, int my)
         double x0, x1, c = axis_at(A, mx);
         cs_view_range(&A->v, &x0, &x1);
         double k = dy > 0 ? 0.8 : 1.25;
-        double min_w = A->v.axis == CS_AXIS_TIME ? 1e-4 : 2;
+        double min_w = cs_view_axis(&A->v) == CS_AXIS_TIME ? 1e-4 : 2;
         if ((x1 - x0) * k < min_w)
             k = min_w / (x1 - x0);
         set_range(A, c - (c - x0) * k, c + (x1 - c) * k);

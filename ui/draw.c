@@ -146,7 +146,7 @@ static int header_items(dctx *d, hitem *it)
     snprintf(it[n].text, sizeof it[n].text, "t = %.3f s", M->st.t);
     it[n].f = pres ? d->huge : d->bold;
     it[n++].c = th->text;
-    snprintf(it[n].text, sizeof it[n].text, "frame %u / %u", d->frame + 1, M->nframes);
+    snprintf(it[n].text, sizeof it[n].text, "frame %u / %u", d->frame, M->nframes - 1);
     it[n].f = pres ? d->huge : d->bold;
     it[n++].c = th->text;
     snprintf(it[n].text, sizeof it[n].text, "iteration %u", cs_model_iter_at(M, d->frame));

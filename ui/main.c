@@ -200,6 +200,7 @@ static int cmd_render(opts *o, const char *scenario)
     v.present = o->app.present;
     v.scale = o->app.scale;
     v.axis = o->axis;
+    v.anim = 0.5f;  /* a still shows a travelling value half-way */
     v.theme = o->app.theme >= 0 ? o->app.theme : o->app.present ? CS_THEME_CONTRAST : CS_THEME_LIGHT;
     uint32_t f;
     if (!R)
