@@ -364,6 +364,16 @@ static int make_gather(sim_state *S, sim_frame *f, const sim_target *tg, sim_val
         if (sim_frame_target(S, f, &tg->items[i], &vals[i], e) < 0)
             return -1;
     for (int i = 0; i < tg->n; i++) {
+        /* `if arg not in arg_to_fut`: one future per object. Only a
+         * variable can name an object twice; calls make new ones. */
+        int j = tg->items[i].kind == SIM_T_TASK ? 0 : i;
+        while (j < i && !(tg->items[j].kind == SIM_T_TASK && vals[j].type == SIM_OBJ &&
+                          vals[i].type == SIM_OBJ && vals[j].u.o == vals[i].u.o))
+            j++;
+        if (j < i) {
+            futs[i] = futs[j];
+            continue;
+        }
         if (!(futs[i] = sim_ensure_future(S, vals[i], loop, e))) {
             orphan_gather(S, loop, futs, i);
             return -1;
