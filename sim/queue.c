@@ -98,8 +98,8 @@ void sim_queue_wait(sim_state *S, sim_queue *q, int putter, sim_future *f)
         *w.a = ring_grow(*w.a, w.head, *w.len, w.cap, sizeof **w.a);
     (*w.a)[(*w.head + *w.len) % *w.cap] = f;
     (*w.len)++;
-    trace_queue(S, SIM_EV_QUEUE_WAIT, q, putter, (int)*w.len,
-                S->cur_task ? S->cur_task->index : -1);
+    f->waiter = S->cur_task ? S->cur_task->index : -1;
+    trace_queue(S, SIM_EV_QUEUE_WAIT, q, putter, (int)*w.len, f->waiter);
 }
 
 /* self._getters.remove(getter). Finding it is O(n), as in CPython's
@@ -137,7 +137,7 @@ void sim_queue_wakeup_next(sim_state *S, sim_queue *q, int putter)
         *w.head = (*w.head + 1) % *w.cap;
         (*w.len)--;
         if (f->state == SIM_TASK_PENDING) {
-            trace_queue(S, SIM_EV_QUEUE_WAKE, q, putter, (int)*w.len, -1);
+            trace_queue(S, SIM_EV_QUEUE_WAKE, q, putter, (int)*w.len, f->waiter);
             sim_future_set_result(S, f, sim_none());
             break;
         }

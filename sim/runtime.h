@@ -112,6 +112,8 @@ struct sim_future {
     uint8_t blocking;          /* _asyncio_future_blocking */
     uint8_t what;              /* SIM_FUT_* for the trace */
     int32_t id;
+    int32_t waiter;            /* queue waiter futures: the waiting task, -1
+                                  main (fits the padding before loop) */
     sim_loop *loop;
     sim_value result;
     sim_exc *exc;

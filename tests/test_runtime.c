@@ -154,3 +154,42 @@ TEST_IMPL(runtime_two_runs_independent)
     sim_scenario_free(sc);
     return 0;
 }
+
+/* Two getters wait on an empty queue, then main's tasks put twice: each
+ * queue_wake names the task woken, first waiter first. */
+static const char wake_text[] =
+    "{\"format\": \"coroscope-scenario/1\", \"name\": \"w\","
+    " \"queues\": {\"q\": {}},"
+    " \"coroutines\": {"
+    "  \"g\": {\"body\": [{\"await\": {\"queue_get\": \"q\"}, \"as\": \"x\"},"
+    "                    {\"print\": \"{task_name} got {x}\"}]},"
+    "  \"p\": {\"body\": [{\"queue_put_nowait\": \"q\", \"value\": 1},"
+    "                    {\"queue_put_nowait\": \"q\", \"value\": 2}]}},"
+    " \"main\": [{\"create_task\": {\"call\": \"g\"}}, {\"create_task\": {\"call\": \"g\"}},"
+    "            {\"create_task\": {\"call\": \"p\"}},"
+    "            {\"run_until_complete\": {\"sleep\": 1}}]}";
+
+TEST_IMPL(runtime_queue_wake_names_task)
+{
+    sim_scenario *sc;
+    sim_state *S = run_text(wake_text, &sc, 1);
+    ASSERT(S);
+    const sim_trace *T = sim_trace_get(S);
+    int32_t waited[4], woke[4];
+    int nw = 0, nk = 0;
+    for (size_t i = 0; i < T->n; i++) {
+        if (T->ev[i].kind == SIM_EV_QUEUE_WAIT && nw < 4)
+            waited[nw++] = T->ev[i].task;
+        if (T->ev[i].kind == SIM_EV_QUEUE_WAKE && nk < 4)
+            woke[nk++] = T->ev[i].task;
+    }
+    ASSERT_EQ_INT(2, nw);
+    ASSERT_EQ_INT(2, nk);
+    ASSERT_EQ_INT(0, waited[0]);   /* Task-1 waits first, Task-2 next */
+    ASSERT_EQ_INT(waited[0], woke[0]);
+    ASSERT_EQ_INT(waited[1], woke[1]);
+    ASSERT_EQ_INT(1, waited[1]);
+    sim_free(S);
+    sim_scenario_free(sc);
+    return 0;
+}
