@@ -458,6 +458,16 @@ static text64 got(const ld *L, const cJSON *v)
     return t;
 }
 
+/* 1 when the len bytes at t hold '.', 'e' or 'E' (a float's spelling).
+ * Bounded: strcspn would scan on through the rest of the file. */
+static int spelled_float(const char *t, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (t[i] == '.' || t[i] == 'e' || t[i] == 'E')
+            return 1;
+    return 0;
+}
+
 /* 1 when v is a JSON number written as an integer that fits int64. */
 static int int_value(const ld *L, const cJSON *v, int64_t *out)
 {
@@ -466,7 +476,7 @@ static int int_value(const ld *L, const cJSON *v, int64_t *out)
     const sim_jpos *p = pos_of(L, v);
     const char *t = L->text + p->off;
     char buf[32];
-    if (p->len >= sizeof buf || strcspn(t, ".eE") < p->len)
+    if (p->len >= sizeof buf || spelled_float(t, p->len))
         return 0;
     memcpy(buf, t, p->len);
     buf[p->len] = 0;
@@ -538,7 +548,7 @@ static sim_expr *conv_number(ld *L, const cJSON *v)
     if (int_value(L, v, &i))
         return mk_const(L, sim_int(i));
     const sim_jpos *p = pos_of(L, v);
-    if (strcspn(L->text + p->off, ".eE") >= p->len) {
+    if (!spelled_float(L->text + p->off, p->len)) {
         err(L, v, "integer %s is too large: the simulator's ints are 64-bit, from "
                   "-9223372036854775808 to 9223372036854775807", got(L, v).s);
         return NULL;
