@@ -150,20 +150,30 @@ static int pick_frame(const char *s, uint32_t n, uint32_t *f)
     return 0;
 }
 
-/* Render frames [.., every K-th, last] of the doc into dir/. */
+/* Render frames 0, K, 2K, ... and the last of the doc into dir/ as
+ * frame-NNNNNN.png, numbered wide enough that names sort in frame order.
+ * Refuses to write more than 20,000 files (--every K thins them). */
 static int render_all(cs_render *R, cs_view *v, cs_doc *d, const char *dir, int every)
 {
+    uint32_t n = d->M.nframes, step = every > 0 ? (uint32_t)every : 1, count = 0;
+    if (n / step > 20000) {
+        fprintf(stderr, "coroscope: %s has %u frames: --all would write %u PNG files; "
+                "take every K-th with --every K (e.g. --every %u for about 1,000)\n",
+                d->path, n, n / step, n / 1000 ? n / 1000 : 1);
+        return 2;
+    }
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "coroscope: cannot create %s: %s\n", dir, strerror(errno));
         return 2;
     }
+    int width = snprintf(NULL, 0, "%u", n ? n - 1 : 0);
+    width = width < 6 ? 6 : width;
+    size_t len = strlen(dir);
+    const char *sep = len && dir[len - 1] == '/' ? "" : "/";
     char path[4096], err[512];
-    uint32_t n = d->M.nframes, step = every > 0 ? (uint32_t)every : 1, count = 0;
     for (uint32_t f = 0; f < n; f = f + step < n ? f + step : n - 1) {
         cs_model_seek(&d->M, f);
-        size_t len = strlen(dir);
-        snprintf(path, sizeof path, "%s%sframe-%06u.png", dir,
-                 len && dir[len - 1] == '/' ? "" : "/", f);
+        snprintf(path, sizeof path, "%s%sframe-%0*u.png", dir, sep, width, f);
         if (cs_render_png(R, v, path, err, sizeof err) != 0) {
             fprintf(stderr, "coroscope: %s\n", err);
             return 2;
