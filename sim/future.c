@@ -135,12 +135,15 @@ static int task_cancel(sim_state *S, sim_task *t, int depth)
     t->num_cancels++;
     if (e)
         e->a = 1;
+    /* cancelling the waiter emits events, which may move the trace: the
+     * record is found again by its index */
+    size_t ei = e ? S->trace.n - 1 : 0;
     int r = t->fut_waiter ? cancel_at(S, t->fut_waiter, depth + 1) : 0;
     if (r < 0)
         return -1;
     if (r) {
         if (e)
-            e->b = 1;
+            S->trace.ev[ei].b = 1;
         return 1;
     }
     t->must_cancel = 1;
