@@ -1,7 +1,8 @@
 """Speed and memory of corosim against CPython 3.11 asyncio: the window scenario.
 
     python3 bench/window.py [-n 1000,10000,100000,1000000] [--cpython-max N]
-                            [--corosim PATH] [--repeat K] [--jsonl] [--keep DIR]
+                            [--corosim PATH] [--repeat K] [--no-trace]
+                            [--jsonl] [--keep DIR]
 
 For each N the scenario of scenarios/19-window-100k.json is generated with N
 jobs: main takes one of 100 slots of a Queue(maxsize=100) before it starts a
@@ -11,7 +12,8 @@ the finished jobs and prints every N/10 of them. Then
   - corosim runs it with the full event trace recorded in memory
     (`corosim run FILE --trace-stats --outcome OUT --quiet`): the trace is
     built exactly as the visualizer gets it, but not serialised; its size is
-    read from the line --trace-stats prints. --jsonl adds a second run that
+    read from the line --trace-stats prints (--no-trace: no trace at all,
+    to see what recording it costs). --jsonl adds a second run that
     also writes the trace as JSON Lines to a file (`--trace FILE`), to show
     what the serialisation costs;
   - CPython runs the differential tester's translation of the same file
@@ -21,8 +23,10 @@ the finished jobs and prints every N/10 of them. Then
     with the tester's own comparison, so both did the same work.
 
 Wall time is measured around each child process (load, run, outcome; the
-best of --repeat runs for corosim), peak memory is the child's maximum
-resident set size as GNU time (/usr/bin/time -f %M) reports it. Prints one table; exits 1 when an outcome differs, 2 on bad
+best of --repeat runs for corosim); CPU time (user + system) and peak
+memory (maximum resident set size) are the child's as GNU time
+(/usr/bin/time -f "%M %U %S") reports them. The ratios are CPython's time
+over corosim's. Prints one table; exits 1 when an outcome differs, 2 on bad
 usage or a failed run.
 """
 import argparse
@@ -138,7 +142,8 @@ def window_scenario(n):
 
 def run_child(argv, env=None, cwd=None):
     """Run argv to its end; returns (wall seconds, peak RSS in bytes, exit
-    status, stdout, stderr). The peak comes from /usr/bin/time, which forks
+    status, stdout, stderr, CPU seconds: user + system). The peak and the
+    CPU time come from /usr/bin/time, which forks
     the child from its own small image: a child forked from this Python would
     inherit its resident size in ru_maxrss (the maximum survives exec)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -146,37 +151,43 @@ def run_child(argv, env=None, cwd=None):
         out_path, err_path = (os.path.join(tmp, n) for n in ("out", "err"))
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             start = time.perf_counter()
-            rc = subprocess.call([TIME, "-f", "%M", "-o", rss_path] + argv,
+            rc = subprocess.call([TIME, "-f", "%M %U %S", "-o", rss_path] + argv,
                                  stdout=out, stderr=err, env=env, cwd=cwd)
             wall = time.perf_counter() - start
         with open(rss_path, encoding="utf-8") as f:
-            rss = int(f.read().split()[-1]) * 1024
+            maxrss, user, system = f.read().split()[-3:]
         with open(out_path, "rb") as out, open(err_path, "rb") as err:
-            return (wall, rss, rc, out.read().decode("utf-8", "replace"),
-                    err.read().decode("utf-8", "replace"))
+            return (wall, int(maxrss) * 1024, rc,
+                    out.read().decode("utf-8", "replace"),
+                    err.read().decode("utf-8", "replace"),
+                    float(user) + float(system))
 
 
-def run_corosim(corosim, path, tmp, repeat, jsonl):
-    """corosim with the trace in memory, best of `repeat` runs; with jsonl
-    also one run writing the trace as JSON Lines. Returns a dict."""
+def run_corosim(corosim, path, tmp, opts):
+    """corosim with the trace in memory (without any with --no-trace), best
+    of --repeat runs; with --jsonl also one run writing the trace as JSON
+    Lines. Returns a dict."""
     outcome_path = os.path.join(tmp, "corosim-outcome.json")
-    argv = [corosim, "run", path, "--quiet", "--trace-stats",
-            "--outcome", outcome_path]
+    argv = [corosim, "run", path, "--quiet", "--outcome", outcome_path]
+    if not opts.no_trace:
+        argv.append("--trace-stats")
     best = None
-    for _ in range(repeat):
-        wall, rss, rc, _, err = run_child(argv)
+    for _ in range(opts.repeat):
+        wall, rss, rc, _, err, cpu = run_child(argv)
         if rc != 0:
             raise RuntimeError(f"corosim exited {rc}:\n{err.strip()}")
         if best is None or wall < best[0]:
-            best = (wall, rss, err)
+            best = (wall, rss, err, cpu)
     stats = TRACE_STATS.search(best[2])
-    if not stats:
+    if not stats and not opts.no_trace:
         raise RuntimeError(f"corosim printed no trace size:\n{best[2].strip()}")
     with open(outcome_path, encoding="utf-8") as f:
-        result = {"wall": best[0], "rss": best[1], "outcome": json.load(f),
-                  "events": int(stats.group(1)),
-                  "trace_bytes": int(stats.group(2)) + int(stats.group(4))}
-    if jsonl:
+        result = {"wall": best[0], "rss": best[1], "cpu": best[3],
+                  "outcome": json.load(f)}
+    if stats:
+        result["events"] = int(stats.group(1))
+        result["trace_bytes"] = int(stats.group(2)) + int(stats.group(4))
+    if opts.jsonl:
         result.update(run_jsonl(corosim, path, tmp))
     return result
 
@@ -184,7 +195,7 @@ def run_corosim(corosim, path, tmp, repeat, jsonl):
 def run_jsonl(corosim, path, tmp):
     """One corosim run that writes the trace as JSON Lines to a file."""
     trace_path = os.path.join(tmp, "trace.jsonl")
-    wall, rss, rc, _, err = run_child(
+    wall, rss, rc, _, err, _ = run_child(
         [corosim, "run", path, "--quiet", "--trace", trace_path])
     if rc != 0:
         raise RuntimeError(f"corosim --trace exited {rc}:\n{err.strip()}")
@@ -200,14 +211,14 @@ def run_cpython(path, tmp):
         f.write(scenario2py.translate_file(path))
     env = dict(os.environ, PYTHONPATH=DIFFTEST, PYTHONDONTWRITEBYTECODE="1",
                PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8")
-    wall, rss, rc, out, err = run_child([sys.executable, program],
-                                        env=env, cwd=tmp)
+    wall, rss, rc, out, err, cpu = run_child([sys.executable, program],
+                                             env=env, cwd=tmp)
     try:
         outcome = json.loads(out)
     except json.JSONDecodeError:
         raise RuntimeError(f"CPython exited {rc} without an outcome:\n"
                            f"{err.strip()}") from None
-    return {"wall": wall, "rss": rss, "outcome": outcome}
+    return {"wall": wall, "rss": rss, "cpu": cpu, "outcome": outcome}
 
 
 # ---- one N, and the table ---------------------------------------------------------
@@ -217,8 +228,7 @@ def bench_one(n, opts, tmp):
     path = os.path.join(tmp, f"window-{n}.json")
     with open(path, "w", encoding="utf-8") as f:
         json.dump(window_scenario(n), f, indent=1)
-    row = {"n": n, "corosim": run_corosim(opts.corosim, path, tmp,
-                                          opts.repeat, opts.jsonl)}
+    row = {"n": n, "corosim": run_corosim(opts.corosim, path, tmp, opts)}
     check_outcome(n, row["corosim"]["outcome"])
     if n <= opts.cpython_max:
         row["cpython"] = run_cpython(path, tmp)
@@ -247,14 +257,18 @@ def mib(nbytes):
 def format_row(row, jsonl):
     """The cells of one table row."""
     c, p = row["corosim"], row.get("cpython")
-    cells = [f"{row['n']:,}", f"{c['wall']:.3f} s", mib(c["rss"])]
+    cells = [f"{row['n']:,}", f"{c['wall']:.3f} s", f"{c['cpu']:.2f} s",
+             mib(c["rss"])]
     if p:
-        cells += [f"{p['wall']:.2f} s", mib(p["rss"]),
+        cells += [f"{p['wall']:.2f} s", f"{p['cpu']:.2f} s", mib(p["rss"]),
                   f"{p['wall'] / c['wall']:.0f}x",
+                  # GNU time counts CPU in 10 ms ticks
+                  f"{p['cpu'] / c['cpu']:.0f}x" if c["cpu"] >= 0.05 else "-",
                   "yes" if row["agree"] else "NO"]
     else:
-        cells += ["-", "-", "-", "-"]
-    cells += [f"{c['events']:,}", mib(c["trace_bytes"])]
+        cells += ["-"] * 6
+    cells += ([f"{c['events']:,}", mib(c["trace_bytes"])] if "events" in c
+              else ["-", "-"])
     if jsonl:
         cells += [f"{c['jsonl_wall']:.2f} s", mib(c["jsonl_rss"]),
                   mib(c["jsonl_bytes"])]
@@ -262,8 +276,8 @@ def format_row(row, jsonl):
 
 
 def print_table(rows, jsonl):
-    head = ["N", "corosim wall", "corosim peak RSS", "CPython wall",
-            "CPython peak RSS", "CPython/corosim", "same outcome",
+    head = ["N", "corosim wall", "CPU", "peak RSS", "CPython wall", "CPU",
+            "peak RSS", "ratio (wall)", "ratio (CPU)", "same outcome",
             "trace events", "trace in memory"]
     if jsonl:
         head += ["corosim+JSONL wall", "+JSONL peak RSS", "JSONL size"]
@@ -286,6 +300,8 @@ def parse_args(argv):
                     help="the corosim binary (default: on PATH, else build/)")
     ap.add_argument("--repeat", type=int, default=3,
                     help="corosim runs per N, the fastest counts (default 3)")
+    ap.add_argument("--no-trace", action="store_true",
+                    help="run corosim without recording the trace")
     ap.add_argument("--jsonl", action="store_true",
                     help="also time corosim writing the trace as JSON Lines")
     ap.add_argument("--keep", metavar="DIR",
@@ -299,6 +315,8 @@ def parse_args(argv):
         ap.error("N and --repeat must be at least 1")
     if not opts.corosim:
         ap.error("corosim not found: give --corosim PATH")
+    if not os.access(opts.corosim, os.X_OK):
+        ap.error(f"cannot run corosim '{opts.corosim}'")
     return opts
 
 
@@ -314,9 +332,11 @@ def main(argv):
         print(f"window.py: {TIME} (GNU time) is needed for the peak memory",
               file=sys.stderr)
         return 2
-    print("corosim: full event trace recorded in memory (--trace-stats), "
-          "not serialised" + ("; +JSONL: also written to a file (--trace)"
-                              if opts.jsonl else ""), flush=True)
+    print("corosim: " + ("no trace recorded (--no-trace)" if opts.no_trace else
+                         "full event trace recorded in memory (--trace-stats), "
+                         "not serialised")
+          + ("; +JSONL: also written to a file (--trace)" if opts.jsonl else ""),
+          flush=True)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = opts.keep or tmp
