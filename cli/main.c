@@ -43,45 +43,85 @@ static const char usage[] =
     "exit status: 0 success, 1 a check or grade that does not match, 2 invalid input or\n"
     "usage\n";
 
-/* Write data straight to an existing file that is not a regular one (a
- * device such as /dev/null, a FIFO): renaming a temporary file over it
- * would replace the device with a plain file. */
-static int write_special(const char *path, const char *data, size_t len)
+/* An output being written: standard output ("-"), an existing file that
+ * is not a regular one written in place (a device such as /dev/null, a
+ * FIFO: renaming over it would replace it with a plain file), or else a
+ * temporary file renamed over path once complete, so that a reader never
+ * sees half of it. */
+typedef struct cli_out {
+    const char *path;
+    char *tmp;                 /* temporary name, or NULL */
+    FILE *fp;
+    int ok;
+} cli_out;
+
+static void out_open(cli_out *o, const char *path)
 {
-    FILE *fp = fopen(path, "wb");
-    int ok = fp && fwrite(data, 1, len, fp) == len;
-    if (fp && fclose(fp) != 0)
-        ok = 0;
-    if (!ok)
-        fprintf(stderr, "corosim: cannot write %s: %s\n", path, strerror(errno));
-    return ok ? 0 : -1;
+    struct stat st;
+    *o = (cli_out){.path = path, .ok = 1};
+    if (strcmp(path, "-") == 0) {
+        o->fp = stdout;
+        return;
+    }
+    if (stat(path, &st) != 0 || S_ISREG(st.st_mode)) {
+        size_t n = strlen(path) + 32;
+        o->tmp = malloc(n);
+        snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    }
+    o->fp = fopen(o->tmp ? o->tmp : path, "wb");
+    o->ok = o->fp != NULL;
+}
+
+static void out_put(cli_out *o, const char *data, size_t len)
+{
+    if (o->ok && len && fwrite(data, 1, len, o->fp) != len)
+        o->ok = 0;
+}
+
+/* Finish o: flush or close, rename into place; 0, or -1 after saying why
+ * (a temporary file left by a failure is removed). */
+static int out_close(cli_out *o)
+{
+    if (o->fp == stdout) {
+        fflush(stdout);
+        return 0;
+    }
+    if (o->fp && fclose(o->fp) != 0)
+        o->ok = 0;
+    if (o->ok && o->tmp && rename(o->tmp, o->path) != 0)
+        o->ok = 0;
+    if (!o->ok) {
+        fprintf(stderr, "corosim: cannot write %s: %s\n", o->path, strerror(errno));
+        if (o->tmp)
+            remove(o->tmp);
+    }
+    free(o->tmp);
+    return o->ok ? 0 : -1;
 }
 
 int cli_write_file(const char *path, const char *data, size_t len)
 {
-    if (strcmp(path, "-") == 0) {
-        fwrite(data, 1, len, stdout);
-        fflush(stdout);
-        return 0;
+    cli_out o;
+    out_open(&o, path);
+    out_put(&o, data, len);
+    return out_close(&o);
+}
+
+/* The trace as JSON Lines, formatted and written a slice at a time: the
+ * text of a big run (about 160 bytes an event) never sits in memory whole. */
+static int write_trace(const char *path, const sim_trace *T)
+{
+    enum { SLICE = 65536 };
+    cli_out o;
+    sim_buf b = {0};
+    out_open(&o, path);
+    for (size_t i = 0; i < T->n && o.ok; i += SLICE) {
+        b.len = 0;
+        sim_trace_write_jsonl_range(T, i, i + SLICE < T->n ? i + SLICE : T->n, &b);
+        out_put(&o, b.p, b.len);
     }
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return write_special(path, data, len);
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *fp = fopen(tmp, "wb");
-    int ok = fp && fwrite(data, 1, len, fp) == len;
-    if (fp && fclose(fp) != 0)
-        ok = 0;
-    if (ok && rename(tmp, path) != 0)
-        ok = 0;
-    if (!ok) {
-        fprintf(stderr, "corosim: cannot write %s: %s\n", path, strerror(errno));
-        remove(tmp);
-    }
-    free(tmp);
-    return ok ? 0 : -1;
+    sim_buf_free(&b);
+    return out_close(&o);
 }
 
 sim_scenario *cli_load(const char *path)
@@ -168,12 +208,8 @@ static int write_outputs(const struct run_args *a, const sim_scenario *sc, sim_s
         rc |= cli_write_file(a->outcome, b.p, b.len);
         sim_buf_free(&b);
     }
-    if (a->trace) {
-        sim_buf b = {0};
-        sim_trace_write_jsonl(sim_trace_get(S), &b);
-        rc |= cli_write_file(a->trace, b.p ? b.p : "", b.len);
-        sim_buf_free(&b);
-    }
+    if (a->trace)
+        rc |= write_trace(a->trace, sim_trace_get(S));
     if (a->chrome) {
         sim_buf b = {0};
         chrome_write(sc, sim_outcome_get(S), sim_trace_get(S), &b);

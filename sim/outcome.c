@@ -221,10 +221,15 @@ static void write_event(const sim_trace *T, size_t i, sim_buf *b, num_cache nc[2
     sim_buf_put(b, "}\n", 2);
 }
 
-void sim_trace_write_jsonl(const sim_trace *T, sim_buf *b)
+void sim_trace_write_jsonl_range(const sim_trace *T, size_t from, size_t to, sim_buf *b)
 {
     num_cache nc[2];
     memset(nc, 0, sizeof nc);
-    for (size_t i = 0; i < T->n; i++)
+    for (size_t i = from; i < to && i < T->n; i++)
         write_event(T, i, b, nc);
+}
+
+void sim_trace_write_jsonl(const sim_trace *T, sim_buf *b)
+{
+    sim_trace_write_jsonl_range(T, 0, T->n, b);
 }

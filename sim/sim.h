@@ -76,6 +76,9 @@ void sim_free(sim_state *S);
 void sim_outcome_write_json(const sim_outcome *o, sim_buf *out);
 /* Append one JSON Lines record per event of T. */
 void sim_trace_write_jsonl(const sim_trace *T, sim_buf *out);
+/* The same for events [from, to) of T only (to <= T->n): a writer can
+ * stream a big trace slice by slice. */
+void sim_trace_write_jsonl_range(const sim_trace *T, size_t from, size_t to, sim_buf *out);
 /* Names used in JSON: "finished", "completed", ... */
 const char *sim_task_state_name(int state);
 const char *sim_end_status_name(int status);
