@@ -308,7 +308,16 @@ static int stmt_block(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e
                      sim_value_typename(&S->sc->types, d));
         return -1;
     }
-    if (secs < 0 || isnan(secs)) {
+    /* time.sleep's own checks, in its order (_PyTime_FromSecondsObject). */
+    if (isnan(secs)) {
+        *e = sim_err(S, SIM_EXC_VALUEERROR, "Invalid value NaN (not a number)");
+        return -1;
+    }
+    if (!(fabs(secs * 1e9) <= 9223372036854775808.0)) {
+        *e = sim_err(S, SIM_EXC_OVERFLOWERROR, "timestamp out of range for platform time_t");
+        return -1;
+    }
+    if (secs < 0) {
         *e = sim_err(S, SIM_EXC_VALUEERROR, "sleep length must be non-negative");
         return -1;
     }

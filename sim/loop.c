@@ -217,11 +217,12 @@ static double loop_timeout(sim_state *S, sim_loop *L)
 }
 
 /* Move every timer due before now + resolution to the end of the ready
- * queue, in heap order. */
+ * queue, in heap order. CPython stops at `when >= end_time`, so a timer
+ * whose deadline is nan (sleep(nan)) is due at once. */
 static void loop_collect_timers(sim_state *S, sim_loop *L)
 {
     double end = S->clock + CLOCK_RESOLUTION;
-    while (L->hlen && L->heap[0]->when < end) {
+    while (L->hlen && !(L->heap[0]->when >= end)) {
         sim_handle *h = heap_pop(L);
         h->in_heap = 0;
         if (h->cancelled) {

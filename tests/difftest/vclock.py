@@ -90,7 +90,16 @@ def _advance_to(when):
 
 
 def virtual_sleep(seconds):
-    """time.sleep replacement: the clock advances by `seconds`, nothing runs."""
+    """time.sleep replacement: the clock advances by `seconds`, nothing runs.
+    The argument is checked as time.sleep checks it (_PyTime_FromSecondsObject:
+    a number, not nan, within int64 nanoseconds; then not negative)."""
+    if not isinstance(seconds, (int, float)):
+        raise TypeError(f"'{type(seconds).__name__}' object cannot be "
+                        "interpreted as an integer")
+    if seconds != seconds:
+        raise ValueError("Invalid value NaN (not a number)")
+    if not -2.0 ** 63 <= seconds * 1e9 <= 2.0 ** 63:
+        raise OverflowError("timestamp out of range for platform time_t")
     if seconds < 0:
         raise ValueError("sleep length must be non-negative")
     _advance_to(RUN.clock + seconds)
