@@ -6,6 +6,7 @@
  */
 #include "sim.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -167,11 +168,15 @@ static char *put_int(char *p, int64_t v)
     return p + n;
 }
 
-/* Append repr(d) at p, through the cache; returns the end. */
+/* Append repr(d) at p, through the cache; returns the end. JSON has no
+ * nan or infinity (a timer of sleep(nan) is due at nan): they are null. */
 static char *put_num(char *p, double d, num_cache *c)
 {
     if (!c->len || memcmp(&c->d, &d, sizeof d) != 0) {
-        sim_float_repr(d, c->text);
+        if (isfinite(d))
+            sim_float_repr(d, c->text);
+        else
+            strcpy(c->text, "null");
         c->len = strlen(c->text);
         c->d = d;
     }
