@@ -3,3 +3,4 @@
 #include "list_value.h"
 #include "list_loader.h"
 #include "list_runtime.h"
+#include "list_trace.h"
