@@ -158,7 +158,7 @@ static sim_frame *future_await_frame(sim_state *S, sim_future *fut)
 
 sim_frame *sim_await_frame(sim_state *S, sim_value v, sim_exc **exc)
 {
-    if (v.type == SIM_OBJ && v.u.o->kind == SIM_OBJ_CORO) {
+    if (v.type == SIM_OBJ && v.u.o->kind == SIM_OBJ_CORO && !((sim_coro *)v.u.o)->bare) {
         sim_coro *co = (sim_coro *)v.u.o;
         if (co->state != CORO_CREATED) {
             *exc = sim_err(S, SIM_EXC_RUNTIMEERROR, "cannot reuse already awaited coroutine");
@@ -169,8 +169,10 @@ sim_frame *sim_await_frame(sim_state *S, sim_value v, sim_exc **exc)
     }
     if (v.type == SIM_OBJ && (v.u.o->kind == SIM_OBJ_FUTURE || v.u.o->kind == SIM_OBJ_TASK))
         return future_await_frame(S, (sim_future *)v.u.o);
+    /* a bare generator is not awaitable: only the object with __await__ is */
     *exc = sim_err(S, SIM_EXC_TYPEERROR, "object %s can't be used in 'await' expression",
-                   sim_value_typename(&S->sc->types, v));
+                   v.type == SIM_OBJ && v.u.o->kind == SIM_OBJ_CORO
+                       ? "generator" : sim_value_typename(&S->sc->types, v));
     return NULL;
 }
 
@@ -203,9 +205,14 @@ sim_future *sim_ensure_future(sim_state *S, sim_value v, sim_loop *loop, sim_exc
     }
     if (!loop && !(loop = sim_get_event_loop(S, exc)))
         return NULL;
+    /* An awaitable is wrapped in _wrap_awaitable; a bare generator is a
+     * coroutine to asyncio (types.GeneratorType): its own task, named by
+     * its __name__. */
     sim_coro *co = (sim_coro *)v.u.o;
-    if (co->generator)
+    if (co->generator && !co->bare)
         co = sim_coro_library(S, LIB_WRAP, v, NULL);
+    else if (co->bare)
+        co->name = "__await__";
     return &sim_task_new(S, loop, co)->fut;
 }
 

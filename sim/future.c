@@ -408,6 +408,10 @@ void sim_task_step(sim_state *S, sim_task *t, sim_exc *exc)
     sim_exc *err = NULL;
     sim_resume r = sim_coro_resume(S, t->coro, sim_none(), exc, &out, &err);
     int how = SIM_STEP_DONE;
+    if (r == RES_RAISE && sim_exctypes_is(&S->sc->types, err->type, SIM_EXC_STOPITERATION)) {
+        r = RES_RETURN;          /* `except StopIteration as exc: set_result(exc.value)`: */
+        out = err->value;        /* a task of a generator that had already finished */
+    }
     if (r == RES_RETURN) {
         if (t->must_cancel) {
             t->must_cancel = 0;

@@ -211,6 +211,7 @@ int sim_main_stmt(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e)
     case SIM_S_COROUTINE:
         if (sim_frame_call(S, f, &s->call, &v, e) < 0)
             return -1;
+        ((sim_coro *)v.u.o)->bare = (uint8_t)s->call.awaitable;
         sim_frame_assign(S, f, &s->as, v);
         return 0;
     case SIM_S_SEND: return main_send(S, f, s, e);

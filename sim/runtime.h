@@ -40,6 +40,8 @@ struct sim_coro {
     uint8_t state;             /* sim_corostate */
     uint8_t generator;         /* an awaitable's __await__ generator */
     uint8_t library;           /* asyncio.sleep / Queue.get / ... coroutine */
+    uint8_t bare;              /* generator bound by "coroutine": W().__await__()
+                                * itself, not the awaitable W() */
     const char *name;          /* function name */
     sim_frame *frame;          /* its own frame (NULL once closed) */
     sim_frame *top;            /* innermost frame while it drives a stack */
