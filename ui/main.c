@@ -167,13 +167,17 @@ static int render_all(cs_render *R, cs_view *v, cs_doc *d, const char *dir, int 
         return 2;
     }
     int width = snprintf(NULL, 0, "%u", n ? n - 1 : 0);
-    width = width < 6 ? 6 : width;
+    width = width < 6 ? 6 : width > 10 ? 10 : width;
     size_t len = strlen(dir);
     const char *sep = len && dir[len - 1] == '/' ? "" : "/";
     char path[4096], err[512];
     for (uint32_t f = 0; f < n; f = f + step < n ? f + step : n - 1) {
         cs_model_seek(&d->M, f);
-        snprintf(path, sizeof path, "%s%sframe-%0*u.png", dir, sep, width, f);
+        int k = snprintf(path, sizeof path, "%s%sframe-%0*u.png", dir, sep, width, f);
+        if (k < 0 || (size_t)k >= sizeof path) {
+            fprintf(stderr, "coroscope: the folder name %s is too long\n", dir);
+            return 2;
+        }
         if (cs_render_png(R, v, path, err, sizeof err) != 0) {
             fprintf(stderr, "coroscope: %s\n", err);
             return 2;
