@@ -141,6 +141,14 @@ def verify_main_claim(run, p, sentence, prev_print):
                  sentence)
     if m:
         return None if run.find("future_done", b=1) else "gather claim false"
+    m = re.match(rf"{me} resumes at t={T} because what it awaited since t={T} completed\.",
+                 sentence)
+    if m:  # the generic form: a step of this task ended then, and this one begins now
+        t, since = float(m.group(1)), float(m.group(2))
+        ev = {e["seq"]: e for e in run.ev}
+        mine = [(ev[b]["t"], ev[e]["t"]) for k, b, e in run.steps if k == task]
+        ok = any(close(a[1], since) and close(b[0], t) for a, b in zip(mine, mine[1:]))
+        return None if ok else "awaited-since claim false"
     if sentence.startswith(f"{me} is still in the same step"):
         ends = [s for s in run.steps if s[0] == task and prev_print and
                 prev_print["seq"] < s[2] < p["seq"]]

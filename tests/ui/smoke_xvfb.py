@@ -33,22 +33,32 @@ def fail(msg):
 
 
 def start_display():
-    """Return (env, xvfb process or None)."""
+    """Return (env, Xvfb process or None). Xvfb picks a free display itself
+    (-displayfd) and tells which; it replaces stale locks of dead servers."""
     env = dict(os.environ)
     if env.get("DISPLAY"):
         return env, None
-    for n in range(91, 120):
-        if not os.path.exists(f"/tmp/.X11-unix/X{n}") and not os.path.exists(f"/tmp/.X{n}-lock"):
-            break
-    proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+    rfd, wfd = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(wfd), "-screen", "0", "1600x1000x24",
+                             "-nolisten", "tcp"], pass_fds=(wfd,),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    env["DISPLAY"] = f":{n}"
-    for _ in range(100):
-        if os.path.exists(f"/tmp/.X11-unix/X{n}"):
-            return env, proc
-        time.sleep(0.05)
-    proc.kill()
-    fail("Xvfb did not start")
+    os.close(wfd)
+    with os.fdopen(rfd) as f:
+        number = f.readline().strip()
+    if not number.isdigit():
+        proc.kill()
+        fail("Xvfb did not start")
+    env["DISPLAY"] = ":" + number
+    return env, proc
+
+
+def stop_display(proc):
+    """End Xvfb with SIGTERM so that it removes its lock file."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def xdo(env, *args):
@@ -202,7 +212,7 @@ def main():
         if app.poll() is None:
             app.kill()
         if xvfb:
-            xvfb.kill()
+            stop_display(xvfb)
     errors = open(err_path).read()
     shutil.rmtree(work, ignore_errors=True)
     if "runtime error" in errors or "Sanitizer" in errors:
