@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "run_text.h"
 #include "runtime.h"
 #include "test.h"
 
-/* Load and run text; the caller frees both. */
-static sim_state *run_text(const char *text, sim_scenario **sc, int trace)
+sim_state *test_run_text(const char *text, sim_scenario **sc, int trace)
 {
     sim_diags d = {0};
     *sc = sim_scenario_load_text("t.json", text, strlen(text), &d);
@@ -53,7 +53,7 @@ static const char fork_text[] =
 TEST_IMPL(runtime_fork_outcome)
 {
     sim_scenario *sc;
-    sim_state *S = run_text(fork_text, &sc, 0);
+    sim_state *S = test_run_text(fork_text, &sc, 0);
     ASSERT(S);
     const sim_outcome *o = sim_outcome_get(S);
     ASSERT_EQ_INT(SIM_END_COMPLETED, o->status);
@@ -77,7 +77,7 @@ TEST_IMPL(runtime_fork_outcome)
 TEST_IMPL(runtime_trace_invariants)
 {
     sim_scenario *sc;
-    sim_state *S = run_text(fork_text, &sc, 1);
+    sim_state *S = test_run_text(fork_text, &sc, 1);
     ASSERT(S);
     const sim_trace *T = sim_trace_get(S);
     ASSERT(T && T->n > 50);
@@ -114,7 +114,7 @@ TEST_IMPL(runtime_limits)
         " \"coroutines\": {\"c\": {\"body\": [{\"repeat\": null, \"body\": [{\"sleep\": 0}]}]}},"
         " \"main\": [{\"asyncio_run\": {\"call\": \"c\"}}]}";
     sim_scenario *sc;
-    sim_state *S = run_text(spin, &sc, 0);
+    sim_state *S = test_run_text(spin, &sc, 0);
     ASSERT(S);
     ASSERT_EQ_INT(SIM_END_LIMIT, sim_outcome_get(S)->status);
     ASSERT_EQ_STR("max_steps", sim_outcome_get(S)->error);
@@ -126,7 +126,7 @@ TEST_IMPL(runtime_limits)
         " \"coroutines\": {\"r\": {\"params\": [\"n\"], \"body\": ["
         "   {\"await\": {\"call\": \"r\", \"args\": [\"=n + 1\"]}}]}},"
         " \"main\": [{\"asyncio_run\": {\"call\": \"r\", \"args\": [0]}}]}";
-    S = run_text(deep, &sc, 0);
+    S = test_run_text(deep, &sc, 0);
     ASSERT(S);
     ASSERT_EQ_INT(SIM_END_UNCAUGHT, sim_outcome_get(S)->status);
     ASSERT_EQ_STR("RecursionError: maximum recursion depth exceeded", sim_outcome_get(S)->error);
@@ -140,7 +140,7 @@ TEST_IMPL(runtime_limits)
 TEST_IMPL(runtime_two_runs_independent)
 {
     sim_scenario *sc;
-    sim_state *A = run_text(fork_text, &sc, 1);
+    sim_state *A = test_run_text(fork_text, &sc, 1);
     ASSERT(A);
     sim_state *B = sim_new(sc, NULL);
     sim_run(B);
@@ -172,7 +172,7 @@ static const char wake_text[] =
 TEST_IMPL(runtime_queue_wake_names_task)
 {
     sim_scenario *sc;
-    sim_state *S = run_text(wake_text, &sc, 1);
+    sim_state *S = test_run_text(wake_text, &sc, 1);
     ASSERT(S);
     const sim_trace *T = sim_trace_get(S);
     int32_t waited[4], woke[4];

@@ -7,24 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "run_text.h"
 #include "runtime.h"
 #include "test.h"
 
-/* Load and run text with the trace on; the caller frees both. */
-static sim_state *run_traced(const char *text, sim_scenario **sc)
-{
-    sim_diags d = {0};
-    *sc = sim_scenario_load_text("t.json", text, strlen(text), &d);
-    for (int i = 0; i < d.n; i++)
-        fprintf(stderr, "%s\n", d.msg[i]);
-    sim_diags_free(&d);
-    if (!*sc)
-        return NULL;
-    sim_options opt = {.trace = 1};
-    sim_state *S = sim_new(*sc, &opt);
-    sim_run(S);
-    return S;
-}
 
 TEST_IMPL(trace_intern_dedup)
 {
@@ -72,7 +58,7 @@ TEST_IMPL(trace_reprs_match_python)
                                        "-9223372036854775808", "1.5", "'s'",
                                        "[1, None]", "-12"};
     sim_scenario *sc;
-    sim_state *S = run_traced(reprs_text, &sc);
+    sim_state *S = test_run_text(reprs_text, &sc, 1);
     ASSERT(S);
     const sim_trace *T = sim_trace_get(S);
     size_t k = 0;
@@ -112,7 +98,7 @@ TEST_IMPL(trace_cancel_records_survive_growth)
     enum { N = 10000 };
     char *text = waiters_text(N);
     sim_scenario *sc;
-    sim_state *S = run_traced(text, &sc);
+    sim_state *S = test_run_text(text, &sc, 1);
     free(text);
     ASSERT(S);
     const sim_trace *T = sim_trace_get(S);
@@ -134,7 +120,7 @@ TEST_IMPL(trace_jsonl_slices_equal_whole)
 {
     char *text = waiters_text(50);
     sim_scenario *sc;
-    sim_state *S = run_traced(text, &sc);
+    sim_state *S = test_run_text(text, &sc, 1);
     free(text);
     ASSERT(S);
     const sim_trace *T = sim_trace_get(S);

@@ -45,6 +45,20 @@ static double seg_end(const dctx *d, const cs_seg *s)
     return s->e1 < d->M->nframes ? d->M->col[s->e1] : d->M->col_end;
 }
 
+/* First segment in [lo, hi) whose end is past x (hi when none): binary
+ * search, segment ends being sorted along a lane. */
+static uint32_t seg_search(const dctx *d, const cs_lane *L, uint32_t lo, uint32_t hi, double x)
+{
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (seg_end(d, &L->segs[mid]) > x)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
 /* First segment at or after i whose end is past x, searching forward
  * from i in growing steps then halving: a dense lane is crossed with a
  * few nearby probes per pixel instead of a search over the whole lane
@@ -57,30 +71,13 @@ static uint32_t seg_gallop(const dctx *d, const cs_lane *L, uint32_t i, double x
         hi = i + step;
         step *= 2;
     }
-    if (hi > L->nseg)
-        hi = L->nseg;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (seg_end(d, &L->segs[mid]) > x)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
+    return seg_search(d, L, lo, hi < L->nseg ? hi : L->nseg, x);
 }
 
 /* First segment of L whose end is past axis value x. */
 static uint32_t seg_first_after(const dctx *d, const cs_lane *L, double x)
 {
-    uint32_t lo = 0, hi = L->nseg;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (seg_end(d, &L->segs[mid]) > x)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
+    return seg_search(d, L, 0, L->nseg, x);
 }
 
 /* Which state wins a pixel shared by several segments. */
