@@ -4,6 +4,7 @@
  * and print templates parsed the way CPython 3.11 parses f-strings.
  */
 #include "expr.h"
+#include "bigint.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -134,8 +135,9 @@ static int scan_digits(parser *p, int base)
     return n;
 }
 
-/* The value of an int literal's digits (underscores skipped); ints are
- * 64-bit here, so a larger literal is an error. */
+/* The value of an int literal's digits (underscores skipped); a decimal
+ * one past int64 is a bigint (a hexadecimal, octal or binary one that
+ * large is not supported). */
 static int int_literal(parser *p, const char *d, size_t n, int base, size_t col)
 {
     int64_t v = 0;
@@ -144,9 +146,18 @@ static int int_literal(parser *p, const char *d, size_t n, int base, size_t col)
         if (d[i] == '_')
             continue;
         int64_t dig = is_digit(d[i]) ? d[i] - '0' : lc - 'a' + 10;
+        if (v > (INT64_MAX - dig) / base && base == 10) {
+            char *digits = sim_arena_alloc(p->A, n + 1);
+            size_t k = 0;
+            for (size_t j = 0; j < n; j++)
+                if (d[j] != '_')
+                    digits[k++] = d[j];
+            p->tok.v = sim_bigint_parse(p->A, digits, k);
+            return 0;
+        }
         if (v > (INT64_MAX - dig) / base) {
-            perr(p, col, "integer literal at column %zu is too large: the simulator's ints are 64-bit",
-                 col);
+            perr(p, col, "integer literal at column %zu is too large for a base-%d literal",
+                 col, base);
             return -1;
         }
         v = v * base + dig;
@@ -593,11 +604,14 @@ static sim_expr *parse_unary(parser *p)
     p->nest--;
     if (!a)
         return NULL;
-    if (a->kind == SIM_E_CONST && (a->k.type == SIM_FLOAT || a->k.type == SIM_INT)) {
+    if (a->kind == SIM_E_CONST &&
+        (a->k.type == SIM_FLOAT || a->k.type == SIM_INT || a->k.type == SIM_BIG)) {
         if (a->k.type == SIM_FLOAT)
             a->k.u.f = -a->k.u.f;
+        else if (a->k.type == SIM_BIG)
+            a->k = sim_bigint_neg(p->A, a->k);   /* -9223372036854775808 fits again */
         else
-            a->k.u.i = -a->k.u.i;   /* literals are >= 0 and <= INT64_MAX */
+            a->k.u.i = -a->k.u.i;   /* int literals are >= 0 and <= INT64_MAX */
         a->col = (uint16_t)(col > 65535 ? 65535 : col);
         return a;
     }
@@ -1015,6 +1029,9 @@ static int eval_index(const sim_expr *e, const sim_env *env, sim_value *out, sim
     if (sim_expr_eval(e->a, env, &a, exc) < 0 || sim_expr_eval(e->b, env, &b, exc) < 0)
         return -1;
     const char *bt = sim_value_typename(env->types, b);
+    if (b.type == SIM_BIG && (a.type == SIM_STR || a.type == SIM_LIST))
+        return throw_exc(exc, sim_exc_new(env->arena, SIM_EXC_INDEXERROR,
+                                           "cannot fit 'int' into an index-sized integer"));
     int isint = b.type == SIM_INT || b.type == SIM_BOOL;
     int64_t i = b.type == SIM_INT ? b.u.i : b.type == SIM_BOOL ? b.u.b != 0 : 0;
     if (a.type == SIM_STR && isint)
@@ -1069,11 +1086,13 @@ static int format_fixed(const sim_env *env, sim_value v, int prec, sim_buf *out,
     if (v.type == SIM_STR)
         return throw_exc(exc, sim_exc_new(env->arena, SIM_EXC_VALUEERROR,
                      "Unknown format code 'f' for object of type 'str'"));
-    if (v.type != SIM_INT && v.type != SIM_BOOL && v.type != SIM_FLOAT)
+    if (v.type != SIM_INT && v.type != SIM_BOOL && v.type != SIM_FLOAT && v.type != SIM_BIG)
         return throw_exc(exc, sim_exc_newf(env->arena, SIM_EXC_TYPEERROR,
                      "unsupported format string passed to %s.__format__",
                      sim_value_typename(env->types, v)));
     double d = v.type == SIM_FLOAT ? v.u.f : v.type == SIM_INT ? (double)v.u.i : v.u.b != 0;
+    if (v.type == SIM_BIG && sim_bigint_to_double(env->arena, v, &d, exc) < 0)
+        return -1;
     if (isnan(d))
         sim_buf_puts(out, "nan");
     else

@@ -14,6 +14,7 @@
  * machines written after their Python source in Lib/asyncio.
  */
 #include "runtime.h"
+#include "bigint.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,7 +270,13 @@ static void sleep_step(sim_state *S, sim_frame *f, int in, sim_value v, sim_act 
         act->e = sim_err(S, SIM_EXC_RUNTIMEERROR, "no running event loop");
         return;
     }
-    double d = f->lval.type == SIM_FLOAT ? f->lval.u.f : (double)f->lval.u.i;
+    double d = f->lval.type == SIM_FLOAT ? f->lval.u.f
+             : f->lval.type == SIM_BOOL ? f->lval.u.b : (double)f->lval.u.i;
+    if (f->lval.type == SIM_BIG &&                  /* loop.time() + delay */
+        sim_bigint_to_double(&S->arena, f->lval, &d, &act->e) < 0) {
+        act->kind = ACT_RAISE;
+        return;
+    }
     f->fut = sim_future_new(S, S->running, SIM_FUT_SLEEP);
     f->timer = sim_loop_call_later(S, S->running, d, SIM_H_TIMER_SLEEP);
     f->timer->fut = f->fut;

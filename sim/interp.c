@@ -15,6 +15,7 @@
  * loop or into a coroutine and come back.
  */
 #include "runtime.h"
+#include "bigint.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,12 +278,14 @@ static int stmt_repeat(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **
         sim_value n;
         if (sim_frame_eval(S, f, s->expr, &n, e) < 0)
             return -1;
-        if (n.type != SIM_INT && n.type != SIM_BOOL) {
+        if (n.type != SIM_INT && n.type != SIM_BOOL && n.type != SIM_BIG) {
             *e = sim_err(S, SIM_EXC_TYPEERROR, "'%s' object cannot be interpreted as an integer",
                          sim_value_typename(&S->sc->types, n));
             return -1;
         }
-        count = n.type == SIM_BOOL ? n.u.b : n.u.i;
+        /* range() of an int past 64 bits: as good as endless, or empty */
+        count = n.type == SIM_BIG ? (n.u.big->sign > 0 ? INT64_MAX : 0)
+              : n.type == SIM_BOOL ? n.u.b : n.u.i;
         if (count <= 0)
             return 0;
     }
@@ -299,6 +302,10 @@ static int stmt_block(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e
     if (sim_frame_eval(S, f, s->expr, &d, e) < 0)
         return -1;
     double secs;
+    if (d.type == SIM_BIG) {
+        *e = sim_err(S, SIM_EXC_OVERFLOWERROR, "timestamp too large to convert to C _PyTime_t");
+        return -1;
+    }
     if (d.type == SIM_FLOAT)
         secs = d.u.f;
     else if (d.type == SIM_INT || d.type == SIM_BOOL)
@@ -314,7 +321,9 @@ static int stmt_block(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e
         return -1;
     }
     if (!(fabs(secs * 1e9) <= 9223372036854775808.0)) {
-        *e = sim_err(S, SIM_EXC_OVERFLOWERROR, "timestamp out of range for platform time_t");
+        *e = sim_err(S, SIM_EXC_OVERFLOWERROR, d.type == SIM_FLOAT
+                     ? "timestamp out of range for platform time_t"
+                     : "timestamp too large to convert to C _PyTime_t");
         return -1;
     }
     if (secs < 0) {

@@ -19,6 +19,7 @@
  * returning; only the scenario (and its arena) outlives the call.
  */
 #include "loader.h"
+#include "bigint.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -538,10 +539,9 @@ static sim_expr *conv_expr(ld *L, const cJSON *v)
 
 static sim_expr *conv_value(ld *L, const cJSON *v);
 
-/* A JSON number as a constant: an int when written as an integer (Python
- * would make an int of any size, the simulator's ints are 64-bit, so a
- * larger one is an error rather than a silent float), else a finite float
- * (1e400 would be infinity, which JSON cannot mean). */
+/* A JSON number as a constant: an int when written as an integer (of any
+ * size, as Python's json makes it), else a finite float (1e400 would be
+ * infinity, which JSON cannot mean). */
 static sim_expr *conv_number(ld *L, const cJSON *v)
 {
     int64_t i;
@@ -549,9 +549,10 @@ static sim_expr *conv_number(ld *L, const cJSON *v)
         return mk_const(L, sim_int(i));
     const sim_jpos *p = pos_of(L, v);
     if (!spelled_float(L->text + p->off, p->len)) {
-        err(L, v, "integer %s is too large: the simulator's ints are 64-bit, from "
-                  "-9223372036854775808 to 9223372036854775807", got(L, v).s);
-        return NULL;
+        const char *t = L->text + p->off;
+        int neg = *t == '-';
+        sim_value big = sim_bigint_parse(L->A, t + neg, p->len - (size_t)neg);
+        return mk_const(L, neg ? sim_bigint_neg(L->A, big) : big);
     }
     if (!isfinite(v->valuedouble)) {
         err(L, v, "number %s is too large: it would be infinity; a float is at most "
@@ -575,7 +576,7 @@ static sim_expr *conv_list(ld *L, const cJSON *v)
 }
 
 /* A value (format section 2): numbers (ints when written as integers that
- * fit int64), booleans, null, strings ("=..." is an expression), lists.
+ * fit int64, bigints beyond), booleans, null, strings ("=..." is an expression), lists.
  * NULL for v NULL, or after reporting an object or a bad expression. */
 static sim_expr *conv_value(ld *L, const cJSON *v)
 {

@@ -7,6 +7,7 @@
  * Modules/_randommodule.c, so the same seed makes the same choices.
  */
 #include "runtime.h"
+#include "bigint.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -225,6 +226,15 @@ int sim_mt_seed_value(sim_mt *m, sim_value v)
     case SIM_INT: sim_mt_seed(m, v.u.i); return 0;
     case SIM_BOOL: sim_mt_seed(m, v.u.b); return 0;
     case SIM_STR: mt_seed_str(m, v.u.s); return 0;
+    case SIM_BIG: {                            /* init_by_array over the words of abs() */
+        int n = sim_bigint_nwords(v);
+        uint32_t *key = malloc((size_t)n * sizeof *key);
+        if (!key)
+            abort();
+        mt_init_by_array(m, key, sim_bigint_abs_words(v, key, n));
+        free(key);
+        return 0;
+    }
     case SIM_FLOAT:
         if (isnan(v.u.f))
             return -1;                         /* hashed by identity in CPython */

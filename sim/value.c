@@ -4,6 +4,7 @@
  * CPython 3.11's results and error messages.
  */
 #include "value.h"
+#include "bigint.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -533,6 +534,7 @@ static void value_repr(sim_buf *b, const sim_exctypes *T, sim_value v, int depth
     case SIM_NONE: sim_buf_puts(b, "None"); break;
     case SIM_BOOL: sim_buf_puts(b, v.u.b ? "True" : "False"); break;
     case SIM_INT: sim_buf_printf(b, "%" PRId64, v.u.i); break;
+    case SIM_BIG: sim_bigint_digits(b, v, 10, 0); break;
     case SIM_FLOAT: sim_float_repr(v.u.f, tmp); sim_buf_puts(b, tmp); break;
     case SIM_STR: str_repr(b, v.u.s); break;
     case SIM_LIST: list_repr(b, T, v.u.l, depth); break;
@@ -597,7 +599,7 @@ const char *sim_value_typename(const sim_exctypes *T, sim_value v)
     switch (v.type) {
     case SIM_NONE: return "NoneType";
     case SIM_BOOL: return "bool";
-    case SIM_INT: return "int";
+    case SIM_INT: case SIM_BIG: return "int";
     case SIM_FLOAT: return "float";
     case SIM_STR: return "str";
     case SIM_LIST: return "list";
@@ -631,7 +633,7 @@ static int is_int(sim_value v)
 
 static int is_num(sim_value v)
 {
-    return is_int(v) || v.type == SIM_FLOAT;
+    return is_int(v) || v.type == SIM_FLOAT || v.type == SIM_BIG;
 }
 
 static int64_t int_of(sim_value v)
@@ -639,9 +641,13 @@ static int64_t int_of(sim_value v)
     return v.type == SIM_BOOL ? (v.u.b != 0) : v.u.i;
 }
 
-static double float_of(sim_value v)
+/* float(v) of a number; an int too large for a float is OverflowError. */
+static int float_of(sim_arena *A, sim_value v, double *d, sim_exc **exc)
 {
-    return v.type == SIM_FLOAT ? v.u.f : (double)int_of(v);
+    if (v.type == SIM_BIG)
+        return sim_bigint_to_double(A, v, d, exc);
+    *d = v.type == SIM_FLOAT ? v.u.f : (double)int_of(v);
+    return 0;
 }
 
 static const char *op_symbol(int op)
@@ -654,14 +660,6 @@ static const char *op_symbol(int op)
     case '%': return "%";
     default: return "//";
     }
-}
-
-/* CPython's ints are unbounded; ours are int64_t, and a result outside
- * that range raises OverflowError instead of growing. */
-static int int_overflow(sim_arena *A, sim_exc **exc)
-{
-    return fail(A, exc, SIM_EXC_OVERFLOWERROR,
-                "int result does not fit in 64 bits (the simulator's ints are 64-bit)");
 }
 
 /* 1 when a * b does not fit in int64_t (checked without overflowing). */
@@ -714,7 +712,7 @@ static int int_binop(sim_arena *A, int op, int64_t a, int64_t b, sim_value *out,
         (op == '-' && (b < 0 ? a > INT64_MAX + b : a < INT64_MIN + b)) ||
         (op == '*' && mul_overflows(a, b)) ||
         (op == 'f' && a == INT64_MIN && b == -1))
-        return int_overflow(A, exc);
+        return sim_bigint_binop(A, op, sim_int(a), sim_int(b), out, exc);   /* grows */
     switch (op) {
     case '+': *out = sim_int(a + b); break;
     case '-': *out = sim_int(a - b); break;
@@ -845,6 +843,8 @@ static int repeat(sim_arena *A, const sim_exctypes *T, sim_value a, sim_value b,
     if (!aseq && !bseq)
         return unsupported(A, T, '*', a, b, exc);
     sim_value seq = aseq ? a : b, count = aseq ? b : a;
+    if (count.type == SIM_BIG)
+        return fail(A, exc, SIM_EXC_OVERFLOWERROR, "cannot fit 'int' into an index-sized integer");
     if (!is_int(count))
         return fail(A, exc, SIM_EXC_TYPEERROR,
                     "can't multiply sequence by non-int of type '%s'",
@@ -860,8 +860,14 @@ int sim_value_binop(sim_arena *A, const sim_exctypes *T, int op, sim_value a,
 {
     if (is_int(a) && is_int(b))
         return int_binop(A, op, int_of(a), int_of(b), out, exc);
-    if (is_num(a) && is_num(b))
-        return float_binop(A, op, float_of(a), float_of(b), out, exc);
+    if (sim_bigint_is_int(a) && sim_bigint_is_int(b))
+        return sim_bigint_binop(A, op, a, b, out, exc);
+    if (is_num(a) && is_num(b)) {
+        double x, y;
+        if (float_of(A, a, &x, exc) < 0 || float_of(A, b, &y, exc) < 0)
+            return -1;
+        return float_binop(A, op, x, y, out, exc);
+    }
     if (op == '+' && (a.type == SIM_STR || a.type == SIM_LIST))
         return concat(A, T, a, b, out, exc);
     if (op == '*')
@@ -878,12 +884,13 @@ int sim_value_neg(sim_arena *A, const sim_exctypes *T, sim_value a,
         *out = sim_float(-a.u.f);
         return 0;
     }
-    if (!is_int(a))
+    if (!sim_bigint_is_int(a))
         return fail(A, exc, SIM_EXC_TYPEERROR, "bad operand type for unary -: '%s'",
                     sim_value_typename(T, a));
-    if (int_of(a) == INT64_MIN)
-        return int_overflow(A, exc);
-    *out = sim_int(-int_of(a));
+    if (a.type == SIM_BIG || int_of(a) == INT64_MIN)
+        *out = sim_bigint_neg(A, a);
+    else
+        *out = sim_int(-int_of(a));
     return 0;
 }
 
@@ -942,6 +949,9 @@ static int fmt_number(fmt_state *st, int *n)
         st->pos++;
         if (fmt_next_arg(st, &v) < 0)
             return -1;
+        if (v.type == SIM_BIG)
+            return fail(st->A, st->exc, SIM_EXC_OVERFLOWERROR,
+                        "Python int too large to convert to C ssize_t");
         if (!is_int(v))
             return fail(st->A, st->exc, SIM_EXC_TYPEERROR, "* wants int");
         int64_t w = int_of(v);
@@ -1007,6 +1017,19 @@ static int fmt_parse(fmt_state *st, fmt_spec *sp)
 static int fmt_int(fmt_state *st, fmt_spec *sp, sim_value v)
 {
     int dec = strchr("diu", sp->conv) != NULL;
+    if (v.type == SIM_BIG) {
+        sim_buf t = {0};
+        sim_bigint_digits(&t, v, dec ? 10 : sp->conv == 'o' ? 8 : 16, sp->conv == 'X');
+        int neg = t.p[0] == '-';
+        sp->sign = neg ? '-' : 0;
+        for (int n = (int)t.len - neg; n < sp->prec; n++)
+            sim_buf_putc(&sp->body, '0');
+        sim_buf_puts(&sp->body, t.p + neg);
+        sim_buf_free(&t);
+        if ((sp->flags & F_ALT) && !dec)
+            sp->prefix = sp->conv == 'o' ? "0o" : sp->conv == 'x' ? "0x" : "0X";
+        return 0;
+    }
     if (!is_int(v) && !(dec && v.type == SIM_FLOAT))
         return fail(st->A, st->exc, SIM_EXC_TYPEERROR, "%%%c format: %s is required, not %s",
                     sp->conv, dec ? "a real number" : "an integer",
@@ -1040,7 +1063,9 @@ static int fmt_float(fmt_state *st, fmt_spec *sp, sim_value v)
     if (!is_num(v))
         return fail(st->A, st->exc, SIM_EXC_TYPEERROR, "must be real number, not %s",
                     sim_value_typename(st->T, v));
-    double d = float_of(v);
+    double d;
+    if (float_of(st->A, v, &d, st->exc) < 0)
+        return -1;
     int upper = sp->conv == 'E' || sp->conv == 'F' || sp->conv == 'G';
     sp->sign = signbit(d) && !isnan(d) ? '-' : 0;
     if (isnan(d) || isinf(d)) {
@@ -1060,6 +1085,8 @@ static int fmt_char(fmt_state *st, fmt_spec *sp, sim_value v)
         sim_buf_put(&sp->body, v.u.s->data, v.u.s->len);
         return 0;
     }
+    if (v.type == SIM_BIG)
+        return fail(st->A, st->exc, SIM_EXC_OVERFLOWERROR, "%%c arg not in range(0x110000)");
     if (!is_int(v))
         return fail(st->A, st->exc, SIM_EXC_TYPEERROR, "%%c requires int or char");
     int64_t c = int_of(v);
@@ -1210,6 +1237,14 @@ static int int_float_cmp(int64_t i, double d)
 /* -1, 0, 1, or 2 when unordered, for two numbers (bool, int, float). */
 static int num_cmp(sim_value a, sim_value b)
 {
+    if (a.type == SIM_BIG || b.type == SIM_BIG) {
+        if (sim_bigint_is_int(a) && sim_bigint_is_int(b))
+            return sim_bigint_cmp(a, b);
+        if (a.type == SIM_BIG)
+            return sim_bigint_cmp_double(a, b.u.f);
+        int c = sim_bigint_cmp_double(b, a.u.f);
+        return c == 2 ? 2 : -c;
+    }
     if (is_int(a) && is_int(b)) {
         int64_t x = int_of(a), y = int_of(b);
         return (x > y) - (x < y);

@@ -1,8 +1,8 @@
 /*
  * value.h -- Python values as the simulator sees them.
  *
- * A sim_value is 16 bytes passed by value. None, bool, int (64-bit) and float
- * are immediate; str, list and exception point into an arena and are never
+ * A sim_value is 16 bytes passed by value. None, bool, int (when it fits
+ * int64; larger ints are SIM_BIG, see bigint.h) and float are immediate; str, list and exception point into an arena and are never
  * freed before the arena (they are immutable once built, except lists while
  * being built). Runtime objects (coroutine, task, future, queue, awaitable
  * instance) are SIM_OBJ and belong to the runtime (runtime.h).
@@ -27,7 +27,8 @@ typedef enum sim_vtype {
     SIM_STR,
     SIM_LIST,
     SIM_EXC,
-    SIM_OBJ
+    SIM_OBJ,
+    SIM_BIG            /* an int outside int64 (bigint.h) */
 } sim_vtype;
 
 typedef struct sim_str {
@@ -42,6 +43,7 @@ typedef struct sim_list {
 
 typedef struct sim_exc sim_exc;
 typedef struct sim_object sim_object;
+typedef struct sim_bigint sim_bigint;
 
 typedef struct sim_value {
     uint8_t type;                       /* sim_vtype */
@@ -53,6 +55,7 @@ typedef struct sim_value {
         sim_list *l;
         sim_exc *e;
         sim_object *o;
+        sim_bigint *big;
     } u;
 } sim_value;
 
@@ -168,7 +171,7 @@ int sim_value_truthy(sim_value v);
 /* Binary operators with Python semantics (int/float promotion, // and %
  * floor rules, str and list + and *, ZeroDivisionError, TypeError with
  * CPython's message). op is one of '+' '-' '*' '/' '%', or 'f' for //. Returns 0 or -1
- * with *exc set. 64-bit int overflow raises OverflowError. */
+ * with *exc set. Ints grow past 64 bits as Python's do (bigint.h). */
 int sim_value_binop(sim_arena *A, const sim_exctypes *T, int op, sim_value a,
                     sim_value b, sim_value *out, sim_exc **exc);
 /* Unary minus. */

@@ -98,8 +98,10 @@ def virtual_sleep(seconds):
                         "interpreted as an integer")
     if seconds != seconds:
         raise ValueError("Invalid value NaN (not a number)")
-    if not -2.0 ** 63 <= seconds * 1e9 <= 2.0 ** 63:
+    if isinstance(seconds, float) and not -2.0 ** 63 <= seconds * 1e9 <= 2.0 ** 63:
         raise OverflowError("timestamp out of range for platform time_t")
+    if isinstance(seconds, int) and not -2 ** 63 <= seconds * 10 ** 9 < 2 ** 63:
+        raise OverflowError("timestamp too large to convert to C _PyTime_t")
     if seconds < 0:
         raise ValueError("sleep length must be non-negative")
     _advance_to(RUN.clock + seconds)
