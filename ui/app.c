@@ -64,20 +64,6 @@ static uint32_t app_nframes(const cs_app *A)
     return A->doc.loaded ? A->doc.M.nframes : 0;
 }
 
-/* When following, scroll the lanes so the followed task's lane is in view
- * (in a run of thousands it is usually not). */
-static void app_follow_lane(cs_app *A)
-{
-    int vis = cs_layout_visible_lanes(&A->L);
-    if (A->v.selected != CS_SEL_FOLLOW || vis <= 0)
-        return;
-    int32_t focus = cs_view_focus(&A->v);
-    int lane = focus < 0 ? 0 : focus + 2;
-    int max = (int)A->doc.M.nlanes - vis, top = lane - vis / 2;
-    if (lane < A->v.lane_top || lane >= A->v.lane_top + vis)
-        A->v.lane_top = top > max ? (max > 0 ? max : 0) : top < 0 ? 0 : top;
-}
-
 /* Move to frame f, through prediction mode's gate (predict.h): a forward
  * move may stop at a print and hide it, and pause the playback there. */
 static void app_go(cs_app *A, uint32_t f)
@@ -93,7 +79,7 @@ static void app_go(cs_app *A, uint32_t f)
     if (f != cur) {
         cs_model_seek(&A->doc.M, f);
         A->anim_ms = 0;
-        app_follow_lane(A);
+        cs_view_follow(&A->v, A->L.w, A->L.h);
     }
     A->dirty = 1;
 }

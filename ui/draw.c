@@ -374,6 +374,21 @@ static void fonts(dctx *d, cs_text *tx, const cs_layout *L)
     d->huge = cs_font_get(tx, CS_BOLD, L->huge);
 }
 
+void cs_view_follow(cs_view *v, int w, int h)
+{
+    cs_model *M = v->M && v->M->nframes ? v->M : NULL;
+    if (!M || v->selected != CS_SEL_FOLLOW)
+        return;
+    cs_layout L;
+    cs_layout_compute(&L, w, h, v->scale, v->present, M->nqueues > 0, v->banner != NULL);
+    int vis = cs_layout_visible_lanes(&L);
+    int32_t focus = cs_view_focus(v);
+    int lane = focus < 0 ? 0 : focus + 2;
+    int max = (int)M->nlanes - vis, top = lane - vis / 2;
+    if (vis > 0 && (lane < v->lane_top || lane >= v->lane_top + vis))
+        v->lane_top = top > max ? (max > 0 ? max : 0) : top < 0 ? 0 : top;
+}
+
 void cs_draw(SDL_Renderer *r, cs_text *tx, const cs_view *v, cs_layout *Lout)
 {
     int w = 0, h = 0;

@@ -67,6 +67,11 @@ int32_t cs_view_focus(const cs_view *v);
  * over steps, the whole run. Map mouse positions with this one. */
 int cs_view_axis(const cs_view *v);
 
+/* When following (selected = CS_SEL_FOLLOW), scroll v's lanes so the
+ * focused task's lane is in view in a w x h drawing (in a run of thousands
+ * it is usually not); otherwise leave them. */
+void cs_view_follow(cs_view *v, int w, int h);
+
 /* The visible axis range of v ([x0, x1], the whole run when unset). */
 void cs_view_range(const cs_view *v, double *x0, double *x1);
 /* Axis value of frame f (time or step column). */

@@ -150,10 +150,11 @@ static int pick_frame(const char *s, uint32_t n, uint32_t *f)
     return 0;
 }
 
-/* Render frames 0, K, 2K, ... and the last of the doc into dir/ as
+/* Render frames 0, K, 2K, ... and the last of the doc, w x h, into dir/ as
  * frame-NNNNNN.png, numbered wide enough that names sort in frame order.
  * Refuses to write more than 20,000 files (--every K thins them). */
-static int render_all(cs_render *R, cs_view *v, cs_doc *d, const char *dir, int every)
+static int render_all(cs_render *R, cs_view *v, cs_doc *d, const char *dir, int every,
+                      int w, int h)
 {
     uint32_t n = d->M.nframes, step = every > 0 ? (uint32_t)every : 1, count = 0;
     if (n / step > 20000) {
@@ -173,6 +174,7 @@ static int render_all(cs_render *R, cs_view *v, cs_doc *d, const char *dir, int 
     char path[4096], err[512];
     for (uint32_t f = 0; f < n; f = f + step < n ? f + step : n - 1) {
         cs_model_seek(&d->M, f);
+        cs_view_follow(v, w, h);
         int k = snprintf(path, sizeof path, "%s%sframe-%0*u.png", dir, sep, width, f);
         if (k < 0 || (size_t)k >= sizeof path) {
             fprintf(stderr, "coroscope: the folder name %s is too long\n", dir);
@@ -203,8 +205,8 @@ static int cmd_render(opts *o, const char *scenario)
         return 2;
     }
     char abuf[4096];
-    cs_render *R = cs_render_new(o->rw ? o->rw : 1920, o->rh ? o->rh : 1080,
-                                 find_assets(abuf, sizeof abuf), err, sizeof err);
+    int w = o->rw ? o->rw : 1920, h = o->rh ? o->rh : 1080;
+    cs_render *R = cs_render_new(w, h, find_assets(abuf, sizeof abuf), err, sizeof err);
     int rc = 2;
     cs_view v;
     cs_view_init(&v);
@@ -220,9 +222,10 @@ static int cmd_render(opts *o, const char *scenario)
     if (!R)
         fprintf(stderr, "coroscope: %s\n", err);
     else if (o->all)
-        rc = render_all(R, &v, &d, o->out, o->every);
+        rc = render_all(R, &v, &d, o->out, o->every, w, h);
     else if (pick_frame(o->frame, d.M.nframes, &f) == 0) {
         cs_model_seek(&d.M, f);
+        cs_view_follow(&v, w, h);
         rc = cs_render_png(R, &v, o->out, err, sizeof err) == 0 ? 0 : 2;
         if (rc)
             fprintf(stderr, "coroscope: %s\n", err);
