@@ -53,6 +53,14 @@ static const char *frame_name(const cs_stack *s, int32_t depth)
     return s && depth >= 0 && (uint32_t)depth < s->n ? s->fr[depth].name : "?";
 }
 
+/* The function of a root coroutine, known from the whole run even before
+ * its first frame is pushed; "?" when it never ran. */
+static const char *root_name(const cs_model *M, int32_t coro)
+{
+    int32_t c = cs_model_coro(M, coro);
+    return c >= 0 && (uint32_t)c < M->ncoros && M->coro_name[c] ? M->coro_name[c] : "?";
+}
+
 /* The source line, trimmed, or NULL. */
 static const char *source_line(const cs_model *M, int32_t line, char *tmp, size_t n)
 {
@@ -302,14 +310,19 @@ static void say_frames(const cs_model *M, uint32_t f, const sim_event *e, say *s
         say_yield(M, f, e, s);
         break;
     case SIM_EV_SEND:
-        sayf(s, "%s sends %s into %s(): the value travels down the stack to the "
-                "innermost yield.", who(M, M->st.running),
-             *cs_model_str(M, e->a) ? cs_model_str(M, e->a) : "None",
-             frame_name(st, 0));
+        if (st && st->n == 0)  /* a coroutine not started yet */
+            sayf(s, "%s sends %s into %s(): the coroutine starts, from its first line.",
+                 who(M, M->st.running), *cs_model_str(M, e->a) ? cs_model_str(M, e->a) : "None",
+                 root_name(M, e->coro));
+        else
+            sayf(s, "%s sends %s into %s(): the value travels down the stack to the "
+                    "innermost yield.", who(M, M->st.running),
+                 *cs_model_str(M, e->a) ? cs_model_str(M, e->a) : "None",
+                 root_name(M, e->coro));
         break;
     case SIM_EV_THROW:
         sayf(s, "%s is thrown into %s(): it travels down to the innermost frame and "
-                "is raised there.", cs_model_str(M, e->a), frame_name(st, 0));
+                "is raised there.", cs_model_str(M, e->a), root_name(M, e->coro));
         break;
     case SIM_EV_RAISE:
         sayf(s, "%s raises %s.", frame_name(st, e->c), cs_model_str(M, e->a));

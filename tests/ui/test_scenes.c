@@ -141,7 +141,8 @@ TEST_IMPL(scenario_queue_window_slots)
     return 0;
 }
 
-/* Every bundled scenario folds into a model whose every frame narrates. */
+/* Every bundled scenario folds into a model whose every frame narrates,
+ * naming every function it speaks of. */
 TEST_IMPL(scenario_all_narrate)
 {
     char **titles, **files, err[512];
@@ -158,6 +159,8 @@ TEST_IMPL(scenario_all_narrate)
             cs_narrate(&d.M, f, buf, sizeof buf);
             if (!buf[0])
                 TEST_FAIL_("%s frame %u has no narration", files[i], f);
+            if (strstr(buf, "?("))  /* a coroutine named before its first frame */
+                TEST_FAIL_("%s frame %u names an unknown function: %s", files[i], f, buf);
         }
         cs_doc_free(&d);
     }
