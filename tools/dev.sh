@@ -3,11 +3,13 @@
 #
 #   bash tools/dev.sh run [SCENARIO]   install what is missing, build, then open the
 #                                      GUI on SCENARIO (default: the fork example);
-#                                      with no display, export it headless to out/
+#                                      with no display, export it headless to out/NAME/
+#                                      in the checkout
 #   bash tools/dev.sh test             install what is missing, build the normal and the
 #                                      sanitizer (ASan + UBSan) builds, run every test
 #   bash tools/dev.sh build            install what is missing and build only
 set -euo pipefail
+CALLER_DIR=$PWD             # where a relative SCENARIO path is read from
 cd "$(dirname "$0")/.."
 
 PACKAGES="gcc cmake ninja-build pkg-config python3 libcjson-dev libsdl2-dev
@@ -36,19 +38,28 @@ build_dir() {
 
 cmd_run() {
     local scenario=${1:-scenarios/08-fork.json}
+    if [ $# -gt 0 ]; then
+        case $scenario in /*) ;; *) scenario=$CALLER_DIR/$scenario ;; esac
+        if [ ! -r "$scenario" ]; then
+            echo "dev.sh: cannot read the scenario $scenario" >&2
+            exit 2
+        fi
+    fi
     build_dir build -DCMAKE_BUILD_TYPE=Release
     if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x build/ui/coroscope ]; then
         exec build/ui/coroscope "$scenario"
     fi
-    local name out
+    local name out frames
+    build/corosim validate "$scenario"
     name=$(basename "$scenario" .json)
     out=out/$name
     mkdir -p "$out"
     build/corosim run "$scenario" --outcome "$out/outcome.json" --trace "$out/trace.jsonl"
     if [ -x build/ui/coroscope ]; then
-        build/ui/coroscope render "$scenario" --all --out "$out/frames/"
+        frames=$(wc -l < "$out/trace.jsonl")   # one frame per event; at most ~1,000 PNGs
+        build/ui/coroscope render "$scenario" --all --every $((frames / 1000 + 1)) --out "$out/frames/"
     fi
-    echo "no display: exported $scenario to $out/ (outcome.json, trace.jsonl, frames/)"
+    echo "no display: exported $scenario to $PWD/$out/ (outcome.json, trace.jsonl, frames/)"
 }
 
 cmd_test() {

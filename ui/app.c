@@ -253,10 +253,30 @@ static void set_scale(cs_app *A, float factor)
     A->v.scale = factor == 0 ? 0 : fmaxf(0.5f, fminf(6.0f, s * factor));
 }
 
+/* Fullscreen on the window's display. The window is also moved and sized
+ * to the display itself: without a window manager (a bare X server, a
+ * kiosk projector) the fullscreen flag alone leaves the window where it was
+ * while the renderer draws for the whole display. */
+static void set_fullscreen(SDL_Window *win, int on)
+{
+    SDL_Rect b;
+    int disp = SDL_GetWindowDisplayIndex(win);
+    if (on && disp >= 0 && SDL_GetDisplayBounds(disp, &b) == 0) {
+        SDL_SetWindowPosition(win, b.x, b.y);
+        SDL_SetWindowSize(win, b.w, b.h);
+    }
+    SDL_SetWindowFullscreen(win, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+}
+
 static void toggle_fullscreen(cs_app *A)
 {
     Uint32 fl = SDL_GetWindowFlags(A->win) & SDL_WINDOW_FULLSCREEN_DESKTOP;
-    SDL_SetWindowFullscreen(A->win, fl ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
+    set_fullscreen(A->win, !fl);
+    if (fl) {
+        SDL_SetWindowBordered(A->win, SDL_TRUE);
+        SDL_SetWindowSize(A->win, A->o->width > 0 ? A->o->width : 1400,
+                          A->o->height > 0 ? A->o->height : 900);
+    }
 }
 
 /* Keys that move in the trace. Returns 1 when k was one of them. */
@@ -530,12 +550,17 @@ static int app_open(cs_app *A)
     int nd = SDL_GetNumVideoDisplays(), disp = o->display < nd ? o->display : 0;
     int w = o->width > 0 ? o->width : 1400, h = o->height > 0 ? o->height : 900;
     Uint32 fl = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
-    if (o->present || o->fullscreen)
-        fl |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    A->win = SDL_CreateWindow("coroscope", SDL_WINDOWPOS_CENTERED_DISPLAY(disp),
-                              SDL_WINDOWPOS_CENTERED_DISPLAY(disp), w, h, fl);
+    int x = SDL_WINDOWPOS_CENTERED_DISPLAY(disp), y = x, full = o->present || o->fullscreen;
+    SDL_Rect b;
+    if (full && SDL_GetDisplayBounds(disp, &b) == 0) {  /* born covering the display */
+        x = b.x, y = b.y, w = b.w, h = b.h;
+        fl |= SDL_WINDOW_BORDERLESS;
+    }
+    A->win = SDL_CreateWindow("coroscope", x, y, w, h, fl);
     if (!A->win)
         return -1;
+    if (full)
+        set_fullscreen(A->win, 1);
     SDL_SetWindowMinimumSize(A->win, 640, 480);
     A->ren = SDL_CreateRenderer(A->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
     if (!A->ren)

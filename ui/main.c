@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <dirent.h>
 
 #include <SDL.h>
 
@@ -32,7 +33,7 @@ static const char usage[] =
     "options:\n"
     "  --present          classroom mode: fullscreen, large type, high contrast\n"
     "  --theme NAME       light, dark or contrast\n"
-    "  --scale X          UI scale (1 = 100%%), default automatic\n"
+    "  --scale X          UI scale (1 = 100%), default automatic\n"
     "  --display N        the display to open on (0 first)\n"
     "  --size WxH         window size, or the size of rendered frames (default 1920x1080)\n"
     "  --fullscreen       fullscreen without the classroom layout\n"
@@ -102,8 +103,13 @@ static int parse_opt(opts *o, int argc, char **argv, int i)
     case 7: bad = strcmp(val, "time") && strcmp(val, "steps");
             o->axis = !strcmp(val, "steps") ? CS_AXIS_STEPS : CS_AXIS_TIME; break;
     }
-    if (bad)
-        return fail_usage("bad value", val), -1;
+    static const char *right[] = {"light, dark or contrast", "a number from 0.25 to 8",
+                                  "a display number from 0", "WxH, from 320x240 to 8192x8192",
+                                  "", "", "a whole number from 1", "time or steps"};
+    if (bad) {
+        fprintf(stderr, "coroscope: %s %s: bad value; give %s (see --help)\n", a, val, right[k]);
+        return -1;
+    }
     return 2;
 }
 
@@ -150,6 +156,27 @@ static int pick_frame(const char *s, uint32_t n, uint32_t *f)
     return 0;
 }
 
+/* Remove the frame-NNNNNN.png files an earlier render left in dir, so that
+ * dir/frame-*.png is this run's frames only. Other files stay. */
+static int clear_old_frames(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return 0;
+    int removed = 0;
+    char path[4096];
+    for (struct dirent *de; (de = readdir(dp));) {
+        const char *n = de->d_name;
+        size_t len = strlen(n), digits = strspn(n + (len > 6 ? 6 : len), "0123456789");
+        if (len < 11 || strncmp(n, "frame-", 6) || digits < 6 || strcmp(n + 6 + digits, ".png"))
+            continue;
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, n) < sizeof path && remove(path) == 0)
+            removed++;
+    }
+    closedir(dp);
+    return removed;
+}
+
 /* Render frames 0, K, 2K, ... and the last of the doc, w x h, into dir/ as
  * frame-NNNNNN.png, numbered wide enough that names sort in frame order.
  * Refuses to write more than 20,000 files (--every K thins them). */
@@ -167,6 +194,9 @@ static int render_all(cs_render *R, cs_view *v, cs_doc *d, const char *dir, int 
         fprintf(stderr, "coroscope: cannot create %s: %s\n", dir, strerror(errno));
         return 2;
     }
+    int old = clear_old_frames(dir);
+    if (old)
+        printf("removed %d frames of an earlier render from %s\n", old, dir);
     int width = snprintf(NULL, 0, "%u", n ? n - 1 : 0);
     width = width < 6 ? 6 : width > 10 ? 10 : width;
     size_t len = strlen(dir);

@@ -61,6 +61,14 @@ def main():
     want = [f"frame-{f:06d}.png" for f in sorted(set(list(range(0, last + 1, 10)) + [last]))]
     check("--all --every 10: frames 0, 10, ... and the last", names == want, f"{names} != {want}")
 
+    with open(os.path.join(frames, "notes.txt"), "w") as f:
+        f.write("mine")
+    r = run("render", fork, "--all", "--every", "100", "--out", frames, "--size", "640x480")
+    names = sorted(os.listdir(frames))
+    check("a second --all into the folder replaces the frames, keeps other files",
+          r.returncode == 0 and names == ["frame-000000.png", "frame-000100.png", "frame-000194.png",
+                                          "notes.txt"], str(names))
+
     bad = os.path.join(tmp, "bad.json")
     with open(bad, "w") as f:
         f.write('{"format": "coroscope-scenario/1", "name": "x", "main": [{"sleeep": 1}]}\n')
@@ -73,8 +81,9 @@ def main():
     for args, why in [(["render", fork, "--out", out2], "one of --frame N and --all"),
                       (["render", fork, "--frame", "0"], "needs --out"),
                       (["render", fork, "--frame", "99999", "--out", out2], "frames (0 to"),
-                      (["render", fork, "--frame", "0", "--out", out2, "--size", "10x10"], "bad value"),
-                      (["render", fork, "--frame", "0", "--out", out2, "--theme", "neon"], "bad value"),
+                      (["render", fork, "--frame", "0", "--out", out2, "--size", "10x10"], "give WxH"),
+                      (["render", fork, "--frame", "0", "--out", out2, "--theme", "neon"],
+                       "--theme neon: bad value; give light, dark or contrast"),
                       (["--bogus"], "unknown option"),
                       (["render"], "needs a scenario")]:
         r = run(*args)
