@@ -167,7 +167,7 @@ static void console_row(dctx *d, const cols *k, cs_rect r, const cs_outline *o, 
 
 void d_console(dctx *d)
 {
-    char note[64] = "print() output";
+    char note[64] = "print() output; asyncio's messages marked !";
     if (d->M && d->v->predict)
         snprintf(note, sizeof note, "prediction mode: the future is hidden");
     cs_rect c = d_panel(d, d->L->console, "Console", note);

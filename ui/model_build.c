@@ -181,8 +181,8 @@ static void observe_console(builder *B)
         break;
     case SIM_EV_SLOW_STEP:
         out_add(B, CS_OUT_SLOW, ev->task,
-                text_add(M, "Executing %s took %.3f seconds (slow step)",
-                         task_name(M, ev->task), ev->x));
+                text_add(M, "asyncio debug mode would log: Executing %s took %.3f seconds "
+                            "(not program output)", task_name(M, ev->task), ev->x));
         break;
     case SIM_EV_INTERRUPT:
         out_add(B, CS_OUT_INTERRUPT, -1,
