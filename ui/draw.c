@@ -136,7 +136,9 @@ static int header_items(dctx *d, hitem *it)
                        : snprintf(b, bn, "\xE2\x9D\x9A\xE2\x9D\x9A paused");
     if (v->predict && k > 0 && (size_t)k < bn)
         k += snprintf(b + k, bn - (size_t)k, " \xC2\xB7 prediction");
-    if (v->status && *v->status && k > 0 && (size_t)k < bn)
+    /* "prediction mode on" would say it twice */
+    int said = v->predict && v->status && !strncmp(v->status, "prediction mode", 15);
+    if (v->status && *v->status && !said && k > 0 && (size_t)k < bn)
         snprintf(b + k, bn - (size_t)k, " \xC2\xB7 %s", v->status);
     it[n].f = d->small;
     it[n++].c = th->text_dim;
@@ -402,6 +404,7 @@ void cs_draw(SDL_Renderer *r, cs_text *tx, const cs_view *v, cs_layout *Lout)
         shown.x0 = shown.x1 = 0;
     dctx d = {.r = r, .tx = tx, .v = &shown, .M = M, .th = cs_theme_get(v->theme), .L = &L};
     fonts(&d, tx, &L);
+    cs_layout_names(&L, d_names_want(&d));
     if (M) {
         d.frame = cs_model_frame(M);
         d.ev = cs_model_event(M, d.frame);
