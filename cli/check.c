@@ -52,7 +52,7 @@ static void diff_list(FILE *out, const cJSON *exp, const cJSON *act)
         const cJSON *x = cJSON_GetArrayItem(exp, i), *y = cJSON_GetArrayItem(act, i);
         if (x && y && json_equal(x, y))
             continue;
-        fprintf(out, "    first difference at item %d (expected %d items, got %d):\n", i, n, m);
+        fprintf(out, "    first difference at item %d (%d expected, %d in the run):\n", i, n, m);
         print_json(out, "expected:", x);
         print_json(out, "actual:  ", y);
         return;
