@@ -59,6 +59,9 @@ void d_queues(dctx *d);
 void d_console(dctx *d);
 void d_source(dctx *d);
 
+/* The width the timeline's names column asks for (draw_timeline.c). */
+int d_names_want(const dctx *d);
+
 /* A virtual time for people: "0.55", "2.0", "1999.5" (at most three
  * decimals, at least one). */
 void d_fmt_time(double t, char *buf, size_t n);

@@ -275,6 +275,66 @@ static void draw_lane(dctx *d, const cs_lane *L, const xmap *m, cs_rect row)
 
 /* ---- names, axis, cursor -------------------------------------------------------- */
 
+/* One of the tasks asyncio.run creates to shut the loop down. */
+static int is_shutdown(const char *fn)
+{
+    return !strcmp(fn, "shutdown_asyncgens") || !strcmp(fn, "shutdown_default_executor");
+}
+
+/* The label of lane L: "main", "event loop", "Task-2 producer"; short,
+ * the task part abbreviated ("T-2 producer"), the function name kept so
+ * that lanes stay told apart (asyncio.run's shutdown tasks: the function
+ * name alone). */
+static void lane_label(const dctx *d, const cs_lane *L, int brief, char *buf, size_t n)
+{
+    if (L->who < 0) {
+        snprintf(buf, n, "%s", L->who == CS_LANE_MAIN ? "main" : "event loop");
+        return;
+    }
+    const cs_taskinfo *ti = &d->M->tasks[L->who];
+    const char *name = ti->name, *fn = ti->fn ? ti->fn : "";
+    if (brief && is_shutdown(fn))  /* its name alone says what it is */
+        snprintf(buf, n, "%s", fn);
+    else if (brief && !strncmp(name, "Task-", 5))
+        snprintf(buf, n, "T-%s%s%s", name + 5, *fn ? " " : "", fn);
+    else
+        snprintf(buf, n, "%s%s%s", name, *fn ? " " : "", fn);
+}
+
+/* Pixels left of a lane's label: the pad, the state box, the pad. */
+static int label_indent(const dctx *d)
+{
+    return d->L->pad + d->L->lane_h / 2 + d->L->pad;
+}
+
+/* The names column the labels ask for (in the bold of a selected lane).
+ * Every label is measured when there are few tasks; with many, only those
+ * about as long in bytes as the longest (strlen is cheap, a text width is
+ * not, and the 100k-task run draws at the same speed). */
+int d_names_want(const dctx *d)
+{
+    const cs_model *M = d->M;
+    int most = cs_text_width(d->bold, "event loop", -1);
+    size_t longest = 0;
+    for (uint32_t i = 0; M && i < M->ntasks; i++) {
+        size_t k = strlen(M->tasks[i].name) + (M->tasks[i].fn ? strlen(M->tasks[i].fn) : 0);
+        longest = k > longest ? k : longest;
+    }
+    for (uint32_t i = 0, measured = 0; M && i < M->ntasks && measured < 64; i++) {
+        size_t k = strlen(M->tasks[i].name) + (M->tasks[i].fn ? strlen(M->tasks[i].fn) : 0);
+        if (M->ntasks > 256 && k + 3 < longest)
+            continue;
+        measured++;
+        char buf[96];
+        lane_label(d, &M->lanes[i + 2], 0, buf, sizeof buf);
+        int w = cs_text_width(d->bold, buf, -1);
+        most = w > most ? w : most;
+    }
+    return label_indent(d) + most + d->L->pad;
+}
+
+/* The state box and the label of a lane, in the names column; a label
+ * too long for the column is abbreviated, then cut at its end. */
 static void lane_name(dctx *d, const cs_lane *L, cs_rect row, int selected)
 {
     const cs_theme *th = d->th;
@@ -289,19 +349,14 @@ static void lane_name(dctx *d, const cs_lane *L, cs_rect row, int selected)
     int x = nr.x + d->L->pad;
     d_fill(d, (cs_rect){x, row.y + (row.h - box) / 2, box, box}, st ? th->st[st] : th->panel_alt);
     d_box(d, (cs_rect){x, row.y + (row.h - box) / 2, box, box}, th->border);
-    x += box + d->L->pad;
+    x = nr.x + label_indent(d);
     char buf[96];
-    if (L->who == CS_LANE_MAIN)
-        snprintf(buf, sizeof buf, "main");
-    else if (L->who == CS_LANE_LOOP)
-        snprintf(buf, sizeof buf, "event loop");
-    else
-        snprintf(buf, sizeof buf, "%s %s", d->M->tasks[L->who].name, d->M->tasks[L->who].fn);
     int ty = row.y + (row.h - cs_font_height(d->body)) / 2;
     cs_font *f = selected ? d->bold : d->body;
     int room = nr.x + nr.w - x - d->L->pad / 2;
-    if (L->who >= 0 && cs_text_width(f, buf, -1) > room)  /* the name alone, uncut */
-        snprintf(buf, sizeof buf, "%s", d->M->tasks[L->who].name);
+    lane_label(d, L, 0, buf, sizeof buf);
+    if (cs_text_width(f, buf, -1) > room)
+        lane_label(d, L, 1, buf, sizeof buf);
     cs_text_draw_fit(f, x, ty, buf, room, th->text);
 }
 

@@ -35,13 +35,20 @@ int cs_rect_has(cs_rect r, int x, int y)
     return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
 }
 
-/* Split the timeline panel into axis, names, lanes and scroll bar. */
-static void timeline_parts(cs_layout *L)
+/* The narrowest names column: room for "event loop" and a short task
+ * name (wider when the lanes' labels ask, see cs_layout_names). */
+static int names_min(const cs_layout *L)
+{
+    return clampi(L->em * 8, 60, L->timeline.w / 3);
+}
+
+/* Split the timeline panel into axis, names (names pixels wide), lanes
+ * and scroll bar. */
+static void timeline_parts(cs_layout *L, int names)
 {
     cs_rect t = L->timeline;
     int title = L->em + L->pad;
     int axis = L->small + L->pad;
-    int names = clampi(L->em * 8, 60, t.w / 3);
     int bar = clampi(L->em / 2, 6, 24);
     L->tl_axis = (cs_rect){t.x + names, t.y + title, t.w - names - bar, axis};
     int ly = t.y + title + axis;
@@ -96,9 +103,17 @@ void cs_layout_compute(cs_layout *L, int w, int h, float scale, int present,
     int stack_w = clampi((int)(w * 0.30f), L->em * 14, w / 2);
     L->timeline = (cs_rect){p, y, w - 3 * p - stack_w, top};
     L->stack = (cs_rect){w - p - stack_w, y, stack_w, top};
-    timeline_parts(L);
+    timeline_parts(L, names_min(L));
     y += top + p;
     bottom_row(L, p, y, w - 2 * p, h - y - p, has_queues);
+}
+
+/* At most 28% of the timeline goes to the names: the lanes stay the
+ * larger part even for long coroutine names. */
+void cs_layout_names(cs_layout *L, int want)
+{
+    int lo = names_min(L), hi = L->timeline.w * 28 / 100;
+    timeline_parts(L, clampi(want, lo, hi > lo ? hi : lo));
 }
 
 int cs_layout_visible_lanes(const cs_layout *L)

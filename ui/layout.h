@@ -43,6 +43,10 @@ float cs_layout_auto_scale(int w, int h, int present);
 void cs_layout_compute(cs_layout *L, int w, int h, float scale, int present,
                        int has_queues, int banner);
 
+/* Widen the timeline's names column to want pixels, within bounds (at
+ * most 28% of the timeline), moving the axis and lanes right. */
+void cs_layout_names(cs_layout *L, int want);
+
 /* Is (x, y) inside r? */
 int cs_rect_has(cs_rect r, int x, int y);
 
