@@ -1785,6 +1785,124 @@ static void load_expect_props(ld *L, const cJSON *e)
     }
 }
 
+/* Is v a string, or null when null_ok? */
+static int str_or_null(const cJSON *v, int null_ok)
+{
+    return cJSON_IsString(v) || (null_ok && cJSON_IsNull(v));
+}
+
+/* One "prints" item of expect: {"t": 1.0, "task": "Task-1" or null, "text": "..."}. */
+static void expect_print(ld *L, const cJSON *p)
+{
+    check_keys(L, p, "t task text", "t task text", "in an expected print", NULL,
+               "{\"t\": 1.0, \"task\": \"Task-1\", \"text\": \"done\"}");
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(p, "t");
+    const cJSON *task = cJSON_GetObjectItemCaseSensitive(p, "task");
+    const cJSON *text = cJSON_GetObjectItemCaseSensitive(p, "text");
+    if (t && !cJSON_IsNumber(t))
+        err(L, t, "an expected print's 't' must be a number of virtual seconds, got %s", got(L, t).s);
+    if (task && !str_or_null(task, 1))
+        err(L, task, "an expected print's 'task' must be a task name such as \"Task-1\" or null "
+                     "(main), got %s", got(L, task).s);
+    if (text && !cJSON_IsString(text))
+        err(L, text, "an expected print's 'text' must be a string, got %s", got(L, text).s);
+}
+
+/* One "tasks" item: {"name", "coro", "state", "result" or "exception"}. */
+static void expect_task(ld *L, const cJSON *o)
+{
+    check_keys(L, o, "name coro state result exception", "name state", "in an expected task",
+               NULL, "{\"name\": \"Task-1\", \"coro\": \"c1\", \"state\": \"finished\", "
+               "\"result\": \"None\"}");
+    static const char *keys[] = {"name", "coro", "result", "exception"};
+    for (int i = 0; i < 4; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, keys[i]);
+        if (v && !cJSON_IsString(v))
+            err(L, v, "an expected task's '%s' must be a string, got %s", keys[i], got(L, v).s);
+    }
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "state");
+    if (st && (!cJSON_IsString(st) || (strcmp(st->valuestring, "pending") &&
+               strcmp(st->valuestring, "finished") && strcmp(st->valuestring, "failed") &&
+               strcmp(st->valuestring, "cancelled"))))
+        err(L, st, "an expected task's 'state' must be \"pending\", \"finished\", \"failed\" "
+                   "or \"cancelled\", got %s", got(L, st).s);
+}
+
+/* "end": {"status": ..., "t": number, "error": string or null}. */
+static void expect_end(ld *L, const cJSON *o)
+{
+    if (!cJSON_IsObject(o)) {
+        err(L, o, "'end' in 'expect' must be an object such as {\"status\": \"completed\", "
+                  "\"t\": 1.0, \"error\": null}, got %s", got(L, o).s);
+        return;
+    }
+    check_keys(L, o, "status t error", "", "in 'end'", NULL, NULL);
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "status");
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "t");
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "error");
+    if (st && (!cJSON_IsString(st) || (strcmp(st->valuestring, "completed") &&
+               strcmp(st->valuestring, "uncaught") && strcmp(st->valuestring, "interrupted") &&
+               strcmp(st->valuestring, "limit"))))
+        err(L, st, "'status' must be \"completed\", \"uncaught\", \"interrupted\" or "
+                   "\"limit\", got %s", got(L, st).s);
+    if (t && !cJSON_IsNumber(t))
+        err(L, t, "'t' in 'end' must be a number of virtual seconds, got %s", got(L, t).s);
+    if (e && !str_or_null(e, 1))
+        err(L, e, "'error' in 'end' must be a string such as \"KeyError: 'k'\" or null, got %s",
+            got(L, e).s);
+}
+
+/* A list key of expect whose items each() checks (NULL: numbers). */
+static void expect_list(ld *L, const cJSON *e, const char *key, const char *example,
+                        void (*each)(ld *, const cJSON *))
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, key), *it;
+    if (!v)
+        return;
+    if (!cJSON_IsArray(v)) {
+        err(L, v, "'%s' in 'expect' must be a list such as %s, got %s", key, example, got(L, v).s);
+        return;
+    }
+    cJSON_ArrayForEach(it, v) {
+        if (!each && !cJSON_IsNumber(it))
+            err(L, it, "'%s' items must be virtual times (numbers), got %s", key, got(L, it).s);
+        else if (each && !cJSON_IsObject(it))
+            err(L, it, "'%s' items must be objects such as %s, got %s", key, example, got(L, it).s);
+        else if (each)
+            each(L, it);
+    }
+}
+
+/* One "warnings" item: {"kind": ..., "task": name} or {"kind": ..., "coro": name}. */
+static void expect_warning(ld *L, const cJSON *o)
+{
+    check_keys(L, o, "kind task coro", "kind", "in an expected warning", NULL, NULL);
+    const cJSON *k = cJSON_GetObjectItemCaseSensitive(o, "kind");
+    if (k && (!cJSON_IsString(k) || (strcmp(k->valuestring, "exception_never_retrieved") &&
+              strcmp(k->valuestring, "coroutine_never_awaited"))))
+        err(L, k, "a warning's 'kind' must be \"exception_never_retrieved\" or "
+                  "\"coroutine_never_awaited\", got %s", got(L, k).s);
+}
+
+/* The outcome keys of "expect" have the shapes of coroscope-outcome/1. */
+static void load_expect_outcome(ld *L, const cJSON *e)
+{
+    expect_list(L, e, "prints", "[{\"t\": 0.0, \"task\": null, \"text\": \"hi\"}]", expect_print);
+    expect_list(L, e, "tasks", "[{\"name\": \"Task-1\", \"state\": \"finished\"}]", expect_task);
+    expect_list(L, e, "warnings", "[{\"kind\": \"coroutine_never_awaited\", \"coro\": \"c\"}]",
+                expect_warning);
+    expect_list(L, e, "interrupts", "[4.0]", NULL);
+    const cJSON *end = cJSON_GetObjectItemCaseSensitive(e, "end");
+    if (end)
+        expect_end(L, end);
+    static const char *strs[] = {"format", "scenario"};
+    for (int i = 0; i < 2; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, strs[i]);
+        if (v && !cJSON_IsString(v))
+            err(L, v, "'%s' in 'expect' must be a string, got %s", strs[i], got(L, v).s);
+    }
+}
+
 /* "expect": checked for its keys, stored as compact JSON without comments. */
 static void load_expect(ld *L, const cJSON *e)
 {
@@ -1797,6 +1915,7 @@ static void load_expect(ld *L, const cJSON *e)
     check_keys(L, e, "format scenario prints tasks warnings interrupts end max_concurrent "
                      "end_time order", "", "in 'expect'", NULL, NULL);
     load_expect_props(L, e);
+    load_expect_outcome(L, e);
     cJSON *copy = cJSON_Duplicate(e, 1);
     char *s = NULL;
     if (copy) {
