@@ -99,6 +99,14 @@ static int out_close(cli_out *o)
     return o->ok ? 0 : -1;
 }
 
+/* The one-line reminders printed with a usage error (the whole text is
+ * --help's). */
+static const char run_usage[] =
+    "usage: corosim run SCENARIO.json [--outcome FILE|-] [--trace FILE|-] [--chrome FILE|-]\n"
+    "                  [--trace-stats] [--quiet]    (corosim --help for more)\n";
+static const char check_usage[] =
+    "usage: corosim check SCENARIO.json...    (corosim --help for more)\n";
+
 int cli_write_file(const char *path, const char *data, size_t len)
 {
     cli_out o;
@@ -185,7 +193,7 @@ static int parse_run(int argc, char **argv, struct run_args *a)
         else if (strcmp(argv[i], "--trace-stats") == 0)
             a->trace_stats = 1;
         else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "corosim run: unknown option '%s'\n%s", argv[i], usage);
+            fprintf(stderr, "corosim run: unknown option '%s'\n%s", argv[i], run_usage);
             return -1;
         } else if (!a->file)
             a->file = argv[i];
@@ -195,7 +203,7 @@ static int parse_run(int argc, char **argv, struct run_args *a)
         }
     }
     if (!a->file)
-        fprintf(stderr, "corosim run: which scenario?\n%s", usage);
+        fprintf(stderr, "corosim run: which scenario?\n%s", run_usage);
     return a->file ? 0 : -1;
 }
 
@@ -246,7 +254,7 @@ static int cmd_check(int argc, char **argv)
 {
     int worst = CLI_OK;
     if (argc == 0) {
-        fprintf(stderr, "corosim check: which scenarios?\n%s", usage);
+        fprintf(stderr, "corosim check: which scenarios?\n%s", check_usage);
         return CLI_USAGE;
     }
     for (int i = 0; i < argc; i++) {
