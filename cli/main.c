@@ -240,9 +240,9 @@ static int cmd_run(int argc, char **argv)
     sim_run(S);
     int to_stdout = (a.outcome && !strcmp(a.outcome, "-")) || (a.trace && !strcmp(a.trace, "-")) ||
                     (a.chrome && !strcmp(a.chrome, "-"));
-    if (!a.quiet && !to_stdout)
-        print_transcript(sc, sim_outcome_get(S));
     int rc = write_outputs(&a, sc, S) < 0 ? CLI_USAGE : CLI_OK;
+    if (!a.quiet && !to_stdout && rc == CLI_OK)  /* after the files: a failure reads last */
+        print_transcript(sc, sim_outcome_get(S));
     if (a.trace_stats)
         print_trace_stats(sim_trace_get(S));
     sim_free(S);
