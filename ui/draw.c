@@ -289,30 +289,90 @@ static cs_rect overlay_box(dctx *d, int w, int h, const char *title)
     return (cs_rect){r.x + 2 * p, r.y + top, r.w - 4 * p, r.h - top - p};
 }
 
-/* The key table, in the body font when it fits, else the small one. */
-static void draw_help(dctx *d)
+/* Width of the timeline legend of the help in font f, lines lh high. */
+static int legend_width(cs_font *f, int lh, int pad)
 {
-    const int n = (int)(sizeof help_rows / sizeof help_rows[0]);
-    cs_font *kf = d->bold, *wf = d->body;
-    if ((n + 3) * cs_font_height(wf) > d->L->h - 4 * d->L->pad) {
-        kf = d->small_bold;
-        wf = d->small;
+    int w = 0;
+    for (int i = 0; i < D_NLEGEND; i++) {
+        int a = cs_text_width(f, d_legend_rows[i].what, -1);
+        w = a > w ? a : w;
     }
-    int kw = 0, ww = 0;
-    for (int i = 0; i < n; i++) {
+    return lh * 3 + pad + w;
+}
+
+/* The "Timeline" section of the help at (x, y): each state as the lanes
+ * draw it, and what it means. */
+static void draw_legend(dctx *d, cs_font *hf, cs_font *f, int x, int y, int w, int lh)
+{
+    cs_text_draw_fit(hf, x, y, "Timeline", w, d->th->text);
+    for (int i = 0; i < D_NLEGEND; i++) {
+        int ry = y + (i + 1) * lh;
+        d_state_swatch(d, d_legend_rows[i].st, (cs_rect){x, ry, lh * 3, lh});
+        cs_text_draw_fit(f, x + lh * 3 + d->L->pad, ry, d_legend_rows[i].what,
+                         w - lh * 3 - d->L->pad, d->th->text);
+    }
+}
+
+/* The widths of the help's key and description columns in fonts kf, wf. */
+static void help_widths(cs_font *kf, cs_font *wf, int *kw, int *ww)
+{
+    *kw = *ww = 0;
+    for (size_t i = 0; i < sizeof help_rows / sizeof help_rows[0]; i++) {
         if (!help_rows[i].keys)
             continue;
         int a = cs_text_width(kf, help_rows[i].keys, -1), b = cs_text_width(wf, help_rows[i].what, -1);
-        kw = a > kw ? a : kw;
-        ww = b > ww ? b : ww;
+        *kw = a > *kw ? a : *kw;
+        *ww = b > *ww ? b : *ww;
     }
-    int gap = d->L->em * 2, lh = cs_font_height(wf);
-    cs_rect in = overlay_box(d, kw + ww + gap + 4 * d->L->pad + d->L->em,
-                             (n + 1) * lh + cs_font_height(d->bold) + 4 * d->L->pad,
+}
+
+/* How the help is laid out: the legend beside the keys (2), below them
+ * (1) or left out (0), in the fonts chosen. */
+typedef struct help_plan {
+    cs_font *kf, *wf;
+    int kw, ww, lw, lh, gap, keys_w, legend;
+} help_plan;
+
+/* The body font when the keys and the legend fit in it, else the small
+ * one; the legend beside the keys when wide enough, else below, else
+ * (a very small window) left out. */
+static help_plan help_layout(dctx *d, int n)
+{
+    const cs_layout *L = d->L;
+    help_plan p = {0};
+    for (int small = 0; small < 2; small++) {
+        p.kf = small ? d->small_bold : d->bold;
+        p.wf = small ? d->small : d->body;
+        p.lh = cs_font_height(p.wf);
+        p.gap = L->em * 2;
+        help_widths(p.kf, p.wf, &p.kw, &p.ww);
+        p.keys_w = p.kw + p.ww + p.gap + L->em;
+        p.lw = legend_width(p.wf, p.lh, L->pad);
+        int rows = (L->h - 4 * L->pad - cs_font_height(d->bold)) / p.lh;
+        int side = p.keys_w + p.gap + p.lw + 4 * L->pad <= L->w - 2 * L->pad;
+        p.legend = side && n + 2 <= rows ? 2 : n + D_NLEGEND + 4 <= rows ? 1 : 0;
+        if (p.legend)
+            break;
+    }
+    return p;
+}
+
+/* The key table and the timeline's legend (see help_layout). */
+static void draw_help(dctx *d)
+{
+    const int n = (int)(sizeof help_rows / sizeof help_rows[0]);
+    help_plan p = help_layout(d, n);
+    cs_font *kf = p.kf, *wf = p.wf;
+    int kw = p.kw, gap = p.gap, lh = p.lh, lw = p.lw, side = p.legend == 2;
+    int rows = p.legend == 1 ? n + D_NLEGEND + 3 : n;
+    cs_rect in = overlay_box(d, (side ? p.keys_w + gap + lw : p.keys_w) + 4 * d->L->pad,
+                             (rows + 1) * lh + cs_font_height(d->bold) + 4 * d->L->pad,
                              "Keys and mouse");
+    if (side)
+        in.w -= gap + lw;
     if (kw + gap > in.w / 2)
         kw = in.w / 2 - gap;
-    d_clip(d, in);
+    d_clip(d, (cs_rect){in.x, in.y, side ? in.w + gap + lw : in.w, in.h});
     for (int i = 0; i < n; i++) {
         int y = in.y + i * lh;
         if (!help_rows[i].keys) {  /* a heading */
@@ -326,6 +386,9 @@ static void draw_help(dctx *d)
     }
     cs_text_draw_fit(d->small, in.x, in.y + n * lh + lh / 4, "press ? or Esc to close",
                      in.w, d->th->text_dim);
+    if (p.legend)  /* last: a hatched swatch resets the clip */
+        draw_legend(d, kf, wf, side ? in.x + in.w + gap : in.x, side ? in.y : in.y + (n + 2) * lh,
+                    lw, lh);
     d_unclip(d);
 }
 

@@ -59,6 +59,18 @@ void d_queues(dctx *d);
 void d_console(dctx *d);
 void d_source(dctx *d);
 
+/* The legend of the timeline's states (draw_timeline.c): a word for the
+ * title row, a phrase for the help. */
+typedef struct d_legend {
+    int st;
+    const char *brief, *what;
+} d_legend;
+#define D_NLEGEND 10
+extern const d_legend d_legend_rows[D_NLEGEND];
+/* State st drawn exactly as a lane draws it, filling row (a lane's
+ * height and some width). */
+void d_state_swatch(dctx *d, int st, cs_rect row);
+
 /* The width the timeline's names column asks for (draw_timeline.c). */
 int d_names_want(const dctx *d);
 

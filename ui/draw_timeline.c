@@ -172,23 +172,60 @@ static void draw_late(dctx *d, const cs_seg *s, const xmap *m, cs_rect row, doub
 }
 
 /* End marks: a cross for a failure, a slashed ring for a cancellation. */
-static void draw_end_mark(dctx *d, const cs_seg *s, int x, cs_rect row)
+static void draw_end_mark(dctx *d, int st, int x, cs_rect row)
 {
     int r = row.h / 4;
     int cy = row.y + row.h / 2;
-    if (s->st == CS_ST_FAILED) {
+    if (st == CS_ST_FAILED) {
         cs_rgba c = d->th->error;
         d_thick_line(d, x - r, cy - r, x + r, cy + r, 3, c);
         d_thick_line(d, x - r, cy + r, x + r, cy - r, 3, c);
-    } else if (s->st == CS_ST_CANCELLED) {
+    } else if (st == CS_ST_CANCELLED) {
         cs_rgba c = d->th->st[CS_ST_CANCELLED];
         d_disc(d, x, cy, r + 1, c);
         d_disc(d, x, cy, r - 2, d->th->panel);
         d_thick_line(d, x - r, cy + r, x + r, cy - r, 2.5f, c);
-    } else if (s->st == CS_ST_DONE) {
+    } else if (st == CS_ST_DONE) {
         d_fill(d, (cs_rect){x - 1, row.y + row.h / 4, 3, row.h / 2}, d->th->st[CS_ST_DONE]);
     }
 }
+
+/* The shape of state st over [x, x + w) of row: its bar, of the state's
+ * height and colour, hatched when blocked, dashed when waiting; an end
+ * (done, failed, cancelled) with its mark at x. Returns the bar. */
+static cs_rect state_shape(dctx *d, int st, int x, int w, cs_rect row)
+{
+    const cs_theme *th = d->th;
+    cs_rect r = bar_rect(row, st, x, w);
+    d_fill(d, r, th->st[st]);
+    if (st == CS_ST_BLOCKED)
+        d_hatch(d, r, d_mix(th->st[st], (cs_rgba){0, 0, 0, 255}, 0.45f), d->L->em / 2);
+    if (st == CS_ST_WAITING && w > 8)  /* dashed: waiting differs from sleeping in shape */
+        for (int k = x + 6; k < x + w; k += 12)
+            d_fill(d, (cs_rect){k, r.y + r.h / 2 - 1, 6, 2}, d_alpha(th->st_text[st], 120));
+    if (st >= CS_ST_DONE)
+        draw_end_mark(d, st, x, row);
+    return r;
+}
+
+void d_state_swatch(dctx *d, int st, cs_rect row)
+{
+    int in = st >= CS_ST_DONE ? row.h / 4 + 2 : 0;  /* the end mark inside row */
+    state_shape(d, st, row.x + in, row.w - in, row);
+}
+
+const d_legend d_legend_rows[D_NLEGEND] = {
+    {CS_ST_RUNNING, "running", "running: holds the loop"},
+    {CS_ST_READY, "ready", "ready: queued, waits for the loop"},
+    {CS_ST_SLEEPING, "sleeping", "sleeping: asyncio.sleep timer"},
+    {CS_ST_WAITING, "waiting", "waiting: a future, task, queue"},
+    {CS_ST_BLOCKED, "time.sleep", "blocked in time.sleep: the loop stops"},
+    {CS_ST_DONE, "done", "done: returned a result"},
+    {CS_ST_FAILED, "failed", "failed: raised an exception"},
+    {CS_ST_CANCELLED, "cancelled", "cancelled"},
+    {CS_ST_LOOP, "loop", "the loop's own work between steps"},
+    {CS_ST_IDLE, "idle", "idle: nothing ready, the clock jumps"},
+};
 
 static void draw_seg(dctx *d, const cs_lane *L, const cs_seg *s, const xmap *m,
                      cs_rect row, double pa, double pb)
@@ -200,16 +237,8 @@ static void draw_seg(dctx *d, const cs_lane *L, const cs_seg *s, const xmap *m,
         w = minw;
     if (w < 1)
         w = 1;
-    cs_rect r = bar_rect(row, s->st, x, w);
-    d_fill(d, r, th->st[s->st]);
-    if (s->st == CS_ST_BLOCKED)
-        d_hatch(d, r, d_mix(th->st[s->st], (cs_rgba){0, 0, 0, 255}, 0.45f), d->L->em / 2);
-    if (s->st == CS_ST_WAITING && w > 8)  /* dashed: waiting differs from sleeping in shape */
-        for (int k = x + 6; k < x + w; k += 12)
-            d_fill(d, (cs_rect){k, r.y + r.h / 2 - 1, 6, 2}, d_alpha(th->st_text[s->st], 120));
+    cs_rect r = state_shape(d, s->st, x, w, row);
     draw_late(d, s, m, row, pb);
-    if (s->st >= CS_ST_DONE)
-        draw_end_mark(d, s, x, row);
     char buf[96];
     seg_label(d, L, s, buf, sizeof buf);
     int tw = cs_text_width(d->small, buf, -1);
@@ -517,6 +546,37 @@ static void draw_scrollbar(dctx *d, int nlanes, int vis)
     d_fill(d, (cs_rect){s.x + 1, ty, s.w - 2, th}, d->th->text_dim);
 }
 
+/* The compact legend, right-aligned in the title row of the timeline
+ * from x0 on: a swatch and a word per state, the least needed states
+ * left out first when the row is short; nothing when fewer than half
+ * would fit. */
+static void title_legend(dctx *d, int x0)
+{
+    static const int need[D_NLEGEND] = {0, 1, 2, 3, 4, 6, 7, 5, 8, 9};  /* keep order */
+    const cs_layout *L = d->L;
+    int sw = L->em * 5 / 4, gap = L->pad, wide[D_NLEGEND], total = 0, keep = D_NLEGEND;
+    for (int i = 0; i < D_NLEGEND; i++)
+        total += (wide[i] = sw + gap / 2 + cs_text_width(d->small, d_legend_rows[i].brief, -1)
+                            + gap * 3 / 2);
+    int right = L->timeline.x + L->timeline.w - L->pad;
+    while (keep > 0 && total > right - x0)
+        total -= wide[need[--keep]];
+    if (keep < D_NLEGEND / 2)
+        return;
+    int x = right - total + gap * 3 / 2, y = L->timeline.y + L->pad / 2;
+    for (int i = 0; i < D_NLEGEND; i++) {
+        int k = 0;
+        while (k < keep && need[k] != i)
+            k++;
+        if (k == keep)
+            continue;
+        d_state_swatch(d, d_legend_rows[i].st, (cs_rect){x, y, sw, L->em});
+        cs_text_draw(d->small, x + sw + gap / 2, y + (L->em - L->small) / 2,
+                     d_legend_rows[i].brief, d->th->text_dim);
+        x += wide[i];
+    }
+}
+
 void d_timeline(dctx *d)
 {
     const cs_layout *L = d->L;
@@ -527,7 +587,12 @@ void d_timeline(dctx *d)
         snprintf(note, sizeof note, "%s   X: %s   wheel: zoom   drag: pan",
                  d->v->axis == CS_AXIS_TIME ? "virtual time" : "loop iterations and steps",
                  d->v->axis == CS_AXIS_TIME ? "steps" : "time");
-    d_panel(d, L->timeline, "Timeline", note);
+    /* in present mode the legend takes the place of the mouse hints */
+    d_panel(d, L->timeline, "Timeline", L->present ? NULL : note);
+    int x0 = L->timeline.x + 2 * L->pad + cs_text_width(d->bold, "Timeline", -1);
+    if (!L->present)
+        x0 += cs_text_width(d->small, note, -1) + L->em;
+    title_legend(d, x0);
     if (!d->M || d->M->nframes == 0)
         return;
     xmap m;
