@@ -106,6 +106,19 @@ static int32_t obj_repr_id(sim_state *S, const sim_object *o)
     return S->label_id[i];
 }
 
+/* A task as the trace shows it, with its name and coroutine as CPython's
+ * repr has them: "<Task pending name='Task-2' coro=<child()>>", so that a
+ * reader of the trace (the visualizer) can tell which task an await waits
+ * on. Built each time: only tasks that are awaited are traced this way. */
+static int32_t task_repr_id(sim_state *S, const sim_task *t)
+{
+    sim_buf *b = &S->tmp;
+    b->len = 0;
+    sim_buf_printf(b, "<%s name='%s' coro=<%s()>>", t->fut.hdr.label ? t->fut.hdr.label : "Task",
+                   t->name, t->coro && t->coro->name ? t->coro->name : "?");
+    return sim_trace_intern(&S->trace, b->p, b->len);
+}
+
 /* The id of constant text, kept in *slot (0 until first used: id 0 is ""). */
 static int32_t const_id(sim_state *S, int32_t *slot, const char *text)
 {
@@ -124,7 +137,8 @@ int32_t sim_repr_id(sim_state *S, sim_value v)
     case SIM_BOOL: return v.u.b ? const_id(S, &S->id_true, "True")
                                 : const_id(S, &S->id_false, "False");
     case SIM_INT: return int_repr_id(S, v.u.i);
-    case SIM_OBJ: return obj_repr_id(S, v.u.o);
+    case SIM_OBJ: return v.u.o->kind == SIM_OBJ_TASK ? task_repr_id(S, (const sim_task *)v.u.o)
+                                                     : obj_repr_id(S, v.u.o);
     }
     sim_buf *b = &S->tmp;
     b->len = 0;

@@ -206,3 +206,23 @@ TEST_IMPL(scenario_prediction_gate)
     cs_doc_free(&d);
     return 0;
 }
+
+/* outer awaits the task inner (Task-3): its lane says which task it
+ * waits on, from the task the trace names in the awaited future. */
+TEST_IMPL(scenario_waits_on_named_task)
+{
+    cs_doc d;
+    char path[1024], err[4096];
+    snprintf(path, sizeof path, "%s/../tests/conformance/124-cancel-awaiting-task.json",
+             COROSCOPE_SCENARIOS);
+    ASSERT_EQ_INT(0, cs_doc_load(&d, path, err, sizeof err));
+    cs_model *M = &d.M;
+    const cs_lane *L = cs_model_task_lane(M, task_named(M, "Task-2"));
+    int found = 0;
+    for (uint32_t i = 0; i < L->nseg; i++)
+        if (L->segs[i].st == CS_ST_WAITING && L->segs[i].wait == CS_W_TASK)
+            found = L->segs[i].arg == task_named(M, "Task-3");
+    ASSERT(found);
+    cs_doc_free(&d);
+    return 0;
+}
