@@ -215,19 +215,39 @@ static void draw_driver(dctx *d, const stackview *sv)
 
 /* ---- travelling values -------------------------------------------------------- */
 
-/* A value chip at fraction t of the way from y0 to y1, with the path. */
+/* Right of the title of frame depth k, a pad after it (the box's left
+ * edge when k is not shown). */
+static int title_end(dctx *d, const stackview *sv, int k)
+{
+    if (!sv->s || k < sv->first || k - sv->first >= sv->n)
+        return sv->x;
+    const cs_frame *f = &sv->s->fr[k];
+    char title[128];
+    frame_title(f, title, sizeof title);
+    return sv->x + 2 * d->L->pad + cs_text_width(is_lib(f) ? d->small : d->bold, title, -1);
+}
+
+/* A value chip at fraction t of the way from y0 to y1, with the path;
+ * brief (or NULL) is the label shortened, shown when label is too long;
+ * the chip starts at left or after (the title of the frame it is on). */
 static void travel(dctx *d, const stackview *sv, float y0, float y1, const char *label,
-                   cs_rgba c)
+                   const char *brief, int left, cs_rgba c)
 {
     float t = d->v->anim;
     float x = sv->x + sv->w + d->L->em * 1.2f;
     d_arrow(d, x, y0, x, y1, 2.5f * d->L->scale, d->L->em * 0.7f, d_alpha(c, 200));
     float y = y0 + (y1 - y0) * t;
-    /* the chip covers at most the right half of the boxes, so the frame's
-     * name stays readable; a longer label is cut */
-    int right = sv->x + sv->w + (int)(d->L->em * 0.6f);
-    d_chip_right(d, d->small_bold, right, (int)y - cs_font_height(d->small_bold) / 2, label,
-                 (right - sv->x) / 2, c, d_on(c));
+    /* the chip stays inside the boxes (clear of their borders, 3 px at
+     * most) and covers at most their right half, so the frame's name stays
+     * readable; a longer label is shortened, then cut */
+    int right = sv->x + sv->w - (int)(4 * d->L->scale + 0.5f), max_w = (right - sv->x) / 2;
+    if (right - left < max_w)
+        max_w = right - left;
+    if (brief && d_chip_w(d, d->small_bold, label) > max_w)
+        label = brief;
+    if (max_w > cs_font_height(d->small_bold))
+        d_chip_right(d, d->small_bold, right, (int)y - cs_font_height(d->small_bold) / 2, label,
+                     max_w, c, d_on(c));
 }
 
 static const char *or_none(const char *s)
@@ -247,30 +267,33 @@ static void draw_event(dctx *d, const stackview *sv)
     switch (e->kind) {
     case SIM_EV_YIELD:
         snprintf(buf, sizeof buf, "yield %s", or_none(cs_model_str(d->M, e->a)));
-        travel(d, sv, depth_y(sv, e->c), depth_y(sv, -1), buf, th->accent);
+        travel(d, sv, depth_y(sv, e->c), depth_y(sv, -1), buf, NULL, sv->x, th->accent);
         break;
     case SIM_EV_SEND:
         snprintf(buf, sizeof buf, "send(%s)", or_none(cs_model_str(d->M, e->a)));
-        travel(d, sv, depth_y(sv, -1), depth_y(sv, top), buf, th->st[CS_ST_RUNNING]);
+        travel(d, sv, depth_y(sv, -1), depth_y(sv, top), buf, NULL, sv->x, th->st[CS_ST_RUNNING]);
         break;
     case SIM_EV_THROW:
         snprintf(buf, sizeof buf, "throw %s", cs_model_str(d->M, e->a));
-        travel(d, sv, depth_y(sv, -1), depth_y(sv, top), buf, th->error);
+        travel(d, sv, depth_y(sv, -1), depth_y(sv, top), buf, NULL, sv->x, th->error);
         break;
     case SIM_EV_FRAME_POP: {
         snprintf(buf, sizeof buf, "%s %s", e->a ? "raises" : "returns",
                  or_none(cs_model_str(d->M, e->b)));
         float from = depth_y(sv, e->c) + d->L->em * 2.0f;
-        travel(d, sv, from, depth_y(sv, e->c - 1), buf, e->a ? th->error : th->st[CS_ST_RUNNING]);
+        travel(d, sv, from, depth_y(sv, e->c - 1), buf, or_none(cs_model_str(d->M, e->b)), sv->x,
+               e->a ? th->error : th->st[CS_ST_RUNNING]);
         break;
     }
     case SIM_EV_RAISE:
         snprintf(buf, sizeof buf, "raise %s", cs_model_str(d->M, e->a));
-        travel(d, sv, depth_y(sv, e->c) - d->L->em, depth_y(sv, e->c), buf, th->error);
+        travel(d, sv, depth_y(sv, e->c) - d->L->em, depth_y(sv, e->c), buf,
+               cs_model_str(d->M, e->a), title_end(d, sv, e->c), th->error);
         break;
     case SIM_EV_CATCH:
         snprintf(buf, sizeof buf, "caught: %s", cs_model_str(d->M, e->a));
-        travel(d, sv, depth_y(sv, e->c) - d->L->em, depth_y(sv, e->c), buf, th->st[CS_ST_RUNNING]);
+        travel(d, sv, depth_y(sv, e->c) - d->L->em, depth_y(sv, e->c), buf,
+               cs_model_str(d->M, e->a), title_end(d, sv, e->c), th->st[CS_ST_RUNNING]);
         break;
     default:
         break;
@@ -311,7 +334,8 @@ static void draw_exception(dctx *d, const stackview *sv)
         return;
     char buf[160];
     snprintf(buf, sizeof buf, "%s", sv->s->exc);
-    d_chip_right(d, d->small_bold, r.x + r.w - 2, r.y + 2, buf, r.w / 2, d->th->error,
+    int in = (int)(4 * d->L->scale + 0.5f);  /* clear of the 3-scale red border */
+    d_chip_right(d, d->small_bold, r.x + r.w - in, r.y + in, buf, r.w / 2, d->th->error,
                  d_on(d->th->error));
 }
 

@@ -227,8 +227,35 @@ const d_legend d_legend_rows[D_NLEGEND] = {
     {CS_ST_IDLE, "idle", "idle: nothing ready, the clock jumps"},
 };
 
+/* Where a label tw wide wanted at lx goes, ending by end: moved past the
+ * "new task" chip chip[0]..chip[1] (none when chip[1] <= chip[0]) it
+ * would run into; -1 when it no longer fits. */
+static int label_x(int lx, int tw, int end, const int chip[2])
+{
+    if (chip[1] > chip[0] && lx < chip[1] + 2 && lx + tw > chip[0] - 2)
+        lx = chip[1] + 4;
+    return lx + tw <= end ? lx : -1;
+}
+
+/* Does a cross or a ring (a failure, a cancellation) begin right after
+ * segment s, before pixel px (past a step too short to see)? */
+static int mark_after(const dctx *d, const cs_lane *L, const cs_seg *s, const xmap *m, double px)
+{
+    for (const cs_seg *n = s + 1; n < L->segs + L->nseg && n < s + 4; n++) {
+        double a, b;
+        seg_x(d, n, &a, &b);
+        if (xm(m, a) > px)
+            return 0;
+        if (n->st >= CS_ST_FAILED)
+            return 1;
+    }
+    return 0;
+}
+
+/* One segment, its label inside it when there is room, clear of the
+ * "new task" chip and of the end mark that may follow it. */
 static void draw_seg(dctx *d, const cs_lane *L, const cs_seg *s, const xmap *m,
-                     cs_rect row, double pa, double pb)
+                     cs_rect row, double pa, double pb, const int chip[2])
 {
     const cs_theme *th = d->th;
     int x = (int)floor(pa), w = (int)ceil(pb) - x;
@@ -241,12 +268,19 @@ static void draw_seg(dctx *d, const cs_lane *L, const cs_seg *s, const xmap *m,
     draw_late(d, s, m, row, pb);
     char buf[96];
     seg_label(d, L, s, buf, sizeof buf);
+    if (!buf[0])
+        return;
     int tw = cs_text_width(d->small, buf, -1);
-    if (buf[0] && s->st != CS_ST_DONE && tw + 8 < w && r.h >= cs_font_height(d->small) - 4)
-        cs_text_draw(d->small, x + 4, r.y + (r.h - cs_font_height(d->small)) / 2, buf,
+    int tail = mark_after(d, L, s, m, pb + row.h / 4) ? row.h / 4 + 2 : 0;
+    int lx = label_x(x + 4, tw, x + w - 5 - tail, chip);
+    if (s->st != CS_ST_DONE && lx >= 0 && r.h >= cs_font_height(d->small) - 4) {
+        cs_text_draw(d->small, lx, r.y + (r.h - cs_font_height(d->small)) / 2, buf,
                      th->st_text[s->st]);
-    else if (buf[0] && s->st >= CS_ST_FAILED && tw + 20 < w)
-        cs_text_draw(d->small, x + row.h / 2, row.y, buf, th->text_dim);
+    } else if (s->st >= CS_ST_FAILED) {
+        lx = label_x(x + row.h / 2, tw, x + w - row.h / 2, chip);
+        if (lx >= 0)
+            cs_text_draw(d->small, lx, row.y, buf, th->text_dim);
+    }
 }
 
 /* ---- one lane ----------------------------------------------------------------- */
@@ -267,9 +301,29 @@ static void bucket_flush(dctx *d, bucket *b, cs_rect row)
     b->px = INT32_MIN;
 }
 
+/* A task created at (or just before) this frame: its fork is drawn bold. */
+static int just_born(const dctx *d, const cs_taskinfo *ti)
+{
+    return ti->born <= d->frame && d->frame - ti->born < 8;
+}
+
+/* The x span of the "new task" chip on lane L into chip[0..1] (an empty
+ * span when the lane has none). */
+static void new_chip(dctx *d, const cs_lane *L, const xmap *m, int chip[2])
+{
+    chip[0] = chip[1] = 0;
+    if (L->who < 0 || d->M->tasks[L->who].creator < -1 || !just_born(d, &d->M->tasks[L->who]))
+        return;
+    double x = xm(m, cs_view_frame_x(d->v, d->M->tasks[L->who].born)) + 3 * d->L->scale + 1;
+    chip[0] = (int)x + d->L->pad;
+    chip[1] = chip[0] + d_chip_w(d, d->small_bold, "new task");
+}
+
 static void draw_lane(dctx *d, const cs_lane *L, const xmap *m, cs_rect row)
 {
     bucket b = {INT32_MIN, 0};
+    int chip[2];
+    new_chip(d, L, m, chip);
     int inpix = 0;
     for (uint32_t i = seg_first_after(d, L, m->x0); i < L->nseg; i++) {
         const cs_seg *s = &L->segs[i];
@@ -280,7 +334,7 @@ static void draw_lane(dctx *d, const cs_lane *L, const xmap *m, cs_rect row)
         double pa = xm(m, a), pb = xm(m, e);
         if (pb - pa >= 1.0 || s->st >= CS_ST_DONE || s->late_e < s->e1) {
             bucket_flush(d, &b, row);
-            draw_seg(d, L, s, m, row, pa, pb);
+            draw_seg(d, L, s, m, row, pa, pb, chip);
             continue;
         }
         int px = (int)floor(pa);
@@ -511,7 +565,7 @@ static void draw_forks(dctx *d, const xmap *m, int first, int last, int hot_pass
         if (ti->creator < -1)
             continue;
         double x = xm(m, cs_view_frame_x(d->v, ti->born));
-        if (ti->born <= d->frame && d->frame - ti->born < 8)
+        if (just_born(d, ti))
             x += 3 * L->scale + 1;  /* beside the cursor, not under it */
         if (x < L->tl_lanes.x || x > L->tl_lanes.x + L->tl_lanes.w)
             continue;
@@ -521,14 +575,16 @@ static void draw_forks(dctx *d, const xmap *m, int first, int last, int hot_pass
             y0 = L->tl_lanes.y;
         int y1 = lane_row_y(d, lane) + L->lane_h / 2;
         /* the task created at (or just before) this frame: a bold arrow */
-        int hot = ti->born <= d->frame && d->frame - ti->born < 8;
+        int hot = just_born(d, ti);
         if (hot != hot_pass)
             continue;
         cs_rgba c = hot ? d->th->text : d_alpha(d->th->text, 150);  /* not the cursor's colour */
         d_arrow(d, (float)x, (float)y0, (float)x, (float)y1 - L->lane_h * 0.3f,
                 (hot ? 3.0f : 1.5f) * L->scale, L->lane_h * (hot ? 0.4f : 0.25f), c);
-        if (hot)
-            d_chip(d, d->small_bold, (int)x + L->pad, y1 - cs_font_height(d->small_bold) / 2,
+        int chip[2];
+        new_chip(d, &d->M->lanes[lane], m, chip);
+        if (hot)  /* the lane's labels keep clear of it (draw_seg) */
+            d_chip(d, d->small_bold, chip[0], y1 - cs_font_height(d->small_bold) / 2,
                    "new task", d->th->accent, d->th->panel);
     }
 }
