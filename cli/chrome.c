@@ -459,6 +459,8 @@ static void chrome_mark(chrome *C, const sim_event *e, int track)
     case SIM_EV_WARNING:
         chrome_instant(C, track, e->a == SIM_WARN_NEVER_RETRIEVED
                                      ? "warning: Task exception was never retrieved"
+                                     : e->a == SIM_WARN_SHUTDOWN_ERROR
+                                     ? "unhandled exception during asyncio.run() shutdown"
                                      : "warning: coroutine was never awaited",
                        "warning", e->t, NULL);
         break;

@@ -154,6 +154,11 @@ static void print_transcript(const sim_scenario *sc, const sim_outcome *o)
     for (int i = 0; i < o->ninterrupts; i++)
         printf("# interrupted (Ctrl-C) at t=%.3f: the loop had nothing left to do\n",
                o->interrupts[i]);
+    for (int i = 0; i < o->nshutdown_errors; i++) {
+        const sim_task_info *t = &o->tasks[o->shutdown_errors[i]];
+        printf("# asyncio.run() shutdown: unhandled exception in %s (%s)\n", t->name,
+               t->exception ? t->exception : "?");
+    }
     for (int i = 0; i < o->nwarnings; i++) {
         const sim_warning *w = &o->warnings[i];
         if (w->kind == SIM_WARN_NEVER_RETRIEVED)

@@ -356,6 +356,23 @@ void sim_loop_close(sim_state *S, sim_loop *L)
     sim_emit(S, SIM_EV_LOOP_CLOSE, -1, -1);
 }
 
+/* _cancel_all_tasks found a leftover that failed: task.exception() marks
+ * it retrieved, and call_exception_handler logs "unhandled exception
+ * during asyncio.run() shutdown" with it. */
+static void log_shutdown_error(sim_state *S, sim_task *t)
+{
+    t->fut.log_traceback = 0;
+    if (S->nshutdown_errors == S->capshutdown_errors)
+        S->shutdown_errors = grow(S->shutdown_errors, &S->capshutdown_errors,
+                                  sizeof *S->shutdown_errors);
+    S->shutdown_errors[S->nshutdown_errors++] = t->index;
+    sim_event *e = sim_emit(S, SIM_EV_WARNING, t->index, -1);
+    if (e) {
+        e->a = SIM_WARN_SHUTDOWN_ERROR;
+        e->b = t->fut.exc ? sim_exc_id(S, t->fut.exc) : 0;
+    }
+}
+
 /* Runner.close(): _cancel_all_tasks in creation order, then the two
  * shutdown coroutines as tasks of their own, then close the loop. An
  * exception on the way (a run ended early by a stale stop(), a
@@ -377,7 +394,7 @@ static int asyncio_run_close(sim_state *S, sim_loop *L, sim_exc **exc)
         rc = sim_loop_run_until_complete(S, L, g, 0, &v, exc);
         for (size_t i = 0; i < n && rc == 0; i++)
             if (pend[i]->state == SIM_TASK_FAILED)
-                pend[i]->log_traceback = 0;      /* task.exception(), logged */
+                log_shutdown_error(S, (sim_task *)pend[i]);
     }
     static const int kinds[2] = {LIB_SHUTDOWN_ASYNCGENS, LIB_SHUTDOWN_EXECUTOR};
     for (int i = 0; i < 2 && rc == 0; i++) {

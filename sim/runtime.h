@@ -219,6 +219,8 @@ struct sim_state {
     size_t nprints, capprints;
     double *interrupts;
     size_t ninterrupts, capinterrupts;
+    int *shutdown_errors;      /* tasks asyncio.run's teardown logged */
+    size_t nshutdown_errors, capshutdown_errors;
     sim_outcome outcome;
     int ended;
     jmp_buf end_jmp;           /* longjmp here to end the scenario at once */

@@ -57,6 +57,10 @@ typedef struct sim_outcome {
     int status;                /* SIM_END_* */
     double t;                  /* clock at the end */
     const char *error;         /* "Type: message", limit name, or NULL */
+    /* not part of coroscope-outcome/1: the tasks asyncio.run()'s teardown
+     * logged as "unhandled exception during asyncio.run() shutdown" */
+    int nshutdown_errors;
+    int *shutdown_errors;      /* task indices */
 } sim_outcome;
 
 /* A new run of sc (borrowed). Never NULL (aborts on OOM). */

@@ -309,6 +309,8 @@ int sim_run(sim_state *S)
     o->nprints = (int)S->nprints;
     o->interrupts = S->interrupts;
     o->ninterrupts = (int)S->ninterrupts;
+    o->shutdown_errors = S->shutdown_errors;
+    o->nshutdown_errors = (int)S->nshutdown_errors;
     outcome_tasks(S, o);
     outcome_warnings(S, o);
     sim_event *ev = sim_emit(S, SIM_EV_END, -1, -1);
@@ -344,6 +346,7 @@ void sim_free(sim_state *S)
     free(S->tasks);
     free(S->prints);
     free(S->interrupts);
+    free(S->shutdown_errors);
     sim_buf_free(&S->tmp);
     sim_trace_free(&S->trace);
     sim_arena_free(&S->arena);

@@ -73,7 +73,11 @@ enum { SIM_STEP_AWAIT, SIM_STEP_BARE_YIELD, SIM_STEP_BAD_YIELD, SIM_STEP_DONE };
 enum { SIM_TASK_PENDING, SIM_TASK_FINISHED, SIM_TASK_FAILED, SIM_TASK_CANCELLED };
 enum { SIM_FR_COROUTINE, SIM_FR_AWAITABLE, SIM_FR_LIBRARY };
 enum { SIM_FUT_SLEEP, SIM_FUT_GATHER, SIM_FUT_QUEUE };
-enum { SIM_WARN_NEVER_RETRIEVED, SIM_WARN_NEVER_AWAITED };
+/* SHUTDOWN_ERROR: asyncio.run()'s teardown logs a leftover task that ended
+ * with an exception other than CancelledError ("unhandled exception during
+ * asyncio.run() shutdown"); task, b = the exception. The trace and the
+ * transcript show it; the outcome's warnings (format section 6) do not. */
+enum { SIM_WARN_NEVER_RETRIEVED, SIM_WARN_NEVER_AWAITED, SIM_WARN_SHUTDOWN_ERROR };
 enum { SIM_END_COMPLETED, SIM_END_UNCAUGHT, SIM_END_INTERRUPTED, SIM_END_LIMIT };
 
 typedef struct sim_event {

@@ -53,6 +53,22 @@ def transcript():
 
 
 @test
+def shutdown_error_reported():
+    """asyncio.run's teardown logs a leftover that raised: the transcript and
+    the trace say so, the outcome's warnings (format section 6) do not."""
+    sc = os.path.join(ROOT, "tests", "conformance", "397-asyncio-run-shutdown-logs-error.json")
+    p = run("run", sc)
+    expect("# asyncio.run() shutdown: unhandled exception in Task-2 (KeyError: 'boom')"
+           in p.stdout, p.stdout)
+    p = run("run", sc, "--outcome", "-", "--quiet")
+    expect(json.loads(p.stdout)["warnings"] == [], p.stdout)
+    p = run("run", sc, "--trace", "-", "--quiet")
+    logged = [json.loads(l) for l in p.stdout.splitlines() if '"warning"' in l]
+    expect(len(logged) == 1 and logged[0]["task"] == 1 and logged[0]["a"] == 2
+           and logged[0]["text"] == "KeyError: 'boom'", str(logged))
+
+
+@test
 def outcome_and_trace_files():
     with tempfile.TemporaryDirectory() as d:
         o, t = os.path.join(d, "o.json"), os.path.join(d, "t.jsonl")

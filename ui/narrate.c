@@ -397,6 +397,10 @@ static void say_misc(const cs_model *M, const sim_event *e, say *s)
     case SIM_EV_WARNING:
         if (e->a == SIM_WARN_NEVER_RETRIEVED)
             sayf(s, "Warning: %s failed and nobody retrieved its exception.", who(M, e->task));
+        else if (e->a == SIM_WARN_SHUTDOWN_ERROR)
+            sayf(s, "asyncio.run() cancelled the leftover %s, which raised %s instead: it logs "
+                    "\"unhandled exception during asyncio.run() shutdown\".", who(M, e->task),
+                 cs_model_str(M, e->b));
         else
             sayf(s, "Warning: coroutine %s() was created but never awaited.",
                  cs_model_str(M, e->b));
