@@ -390,22 +390,29 @@ static int label_indent(const dctx *d)
     return d->L->pad + d->L->lane_h / 2 + d->L->pad;
 }
 
+/* Bytes of task i's label. */
+static size_t label_len(const cs_model *M, uint32_t i)
+{
+    return strlen(M->tasks[i].name) + (M->tasks[i].fn ? strlen(M->tasks[i].fn) : 0);
+}
+
 /* The names column the labels ask for (in the bold of a selected lane).
- * Every label is measured when there are few tasks; with many, only those
- * about as long in bytes as the longest (strlen is cheap, a text width is
- * not, and the 100k-task run draws at the same speed). */
+ * Every label is measured when there are few tasks; with many, a few
+ * thousand spread over the run (the last one, the longest "Task-N",
+ * included) and only those about as long in bytes as the longest: the
+ * 100k-task run draws at the same speed. */
 int d_names_want(const dctx *d)
 {
     const cs_model *M = d->M;
     int most = cs_text_width(d->bold, "event loop", -1);
+    uint32_t n = M ? M->ntasks : 0, stride = n > 4096 ? n / 4096 : 1;
     size_t longest = 0;
-    for (uint32_t i = 0; M && i < M->ntasks; i++) {
-        size_t k = strlen(M->tasks[i].name) + (M->tasks[i].fn ? strlen(M->tasks[i].fn) : 0);
+    for (uint32_t i = n ? (n - 1) % stride : 0; i < n; i += stride) {
+        size_t k = label_len(M, i);
         longest = k > longest ? k : longest;
     }
-    for (uint32_t i = 0, measured = 0; M && i < M->ntasks && measured < 64; i++) {
-        size_t k = strlen(M->tasks[i].name) + (M->tasks[i].fn ? strlen(M->tasks[i].fn) : 0);
-        if (M->ntasks > 256 && k + 3 < longest)
+    for (uint32_t i = n ? (n - 1) % stride : 0, measured = 0; i < n && measured < 64; i += stride) {
+        if (n > 256 && label_len(M, i) + 3 < longest)
             continue;
         measured++;
         char buf[96];
