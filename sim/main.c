@@ -213,6 +213,11 @@ int sim_main_stmt(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e)
             return -1;
         ((sim_coro *)v.u.o)->bare = (uint8_t)s->call.awaitable;
         sim_frame_assign(S, f, &s->as, v);
+        if (s->as.id) {
+            sim_event *ev = sim_emit(S, SIM_EV_CORO_BIND, -1, ((sim_coro *)v.u.o)->id);
+            if (ev)
+                ev->a = sim_str_id(S, s->as.id);
+        }
         return 0;
     case SIM_S_SEND: return main_send(S, f, s, e);
     case SIM_S_DRIVE: return main_drive(S, f, s, e);

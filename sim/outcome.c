@@ -214,6 +214,7 @@ static void write_event(const sim_trace *T, size_t i, sim_buf *b, num_cache nc[2
     switch (e->kind) {
     case SIM_EV_PRINT: case SIM_EV_YIELD: case SIM_EV_SEND: case SIM_EV_THROW:
     case SIM_EV_RAISE: case SIM_EV_CATCH: case SIM_EV_TASK_NEW: case SIM_EV_FRAME_PUSH:
+    case SIM_EV_CORO_BIND:
         sim_buf_puts(b, ", \"text\": ");
         json_str(b, sim_trace_str(T, e->a));
         break;

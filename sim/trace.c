@@ -138,6 +138,6 @@ const char *sim_evkind_name(int kind)
         "frame_push", "frame_pop", "yield", "send", "throw", "stmt", "print",
         "raise", "catch", "queue_put", "queue_get", "queue_wait", "queue_wake",
         "queue_unwait", "future_done", "warning", "interrupt", "slow_step",
-        "block", "end"};
+        "block", "end", "coro_bind"};
     return kind >= 0 && kind < SIM_EV_NKINDS ? names[kind] : "?";
 }

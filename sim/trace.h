@@ -63,6 +63,8 @@ typedef enum sim_evkind {
     SIM_EV_SLOW_STEP,    /* task; x = seconds the handle held the loop (>= 0.1) */
     SIM_EV_BLOCK,        /* time.sleep: x = seconds; t is the time before */
     SIM_EV_END,          /* a = SIM_END_* status, b = error text */
+    SIM_EV_CORO_BIND,    /* main's coroutine statement: coro; a = the variable
+                            that holds it (to tell objects of one function apart) */
     SIM_EV_NKINDS
 } sim_evkind;
 

@@ -121,7 +121,12 @@ static void seg_label(const dctx *d, const cs_lane *L, const cs_seg *s, char *bu
             snprintf(buf, n, "ready");
         break;
     case CS_ST_RUNNING:
-        snprintf(buf, n, "%s", L->who == CS_LANE_LOOP ? d_task_name(d, s->arg) : "running");
+        if (L->who == CS_LANE_MAIN && s->arg > 0 && (uint32_t)s->arg < M->ncoros)
+            snprintf(buf, n, "in %s%s%s()", M->coro_var[s->arg] ? M->coro_var[s->arg] : "",
+                     M->coro_var[s->arg] ? " = " : "",
+                     M->coro_name[s->arg] ? M->coro_name[s->arg] : "?");
+        else
+            snprintf(buf, n, "%s", L->who == CS_LANE_LOOP ? d_task_name(d, s->arg) : "running");
         break;
     case CS_ST_BLOCKED: snprintf(buf, n, "time.sleep(%g): blocks the loop", s->when - s->t0); break;
     case CS_ST_SLEEPING: snprintf(buf, n, "sleep until t=%g", s->when); break;
@@ -266,6 +271,10 @@ static void draw_seg(dctx *d, const cs_lane *L, const cs_seg *s, const xmap *m,
         w = 1;
     cs_rect r = state_shape(d, s->st, x, w, row);
     draw_late(d, s, m, row, pb);
+    int driving = L->who == CS_LANE_MAIN && s->st == CS_ST_RUNNING && s->arg > 0 &&
+                  (uint32_t)s->arg < d->M->ncoros;
+    if (driving && w > 3)  /* main inside a coroutine it drives: a gap marks each send */
+        d_fill(d, (cs_rect){x, r.y, 1, r.h}, th->panel);
     char buf[96];
     seg_label(d, L, s, buf, sizeof buf);
     if (!buf[0])
@@ -273,6 +282,12 @@ static void draw_seg(dctx *d, const cs_lane *L, const cs_seg *s, const xmap *m,
     int tw = cs_text_width(d->small, buf, -1);
     int tail = mark_after(d, L, s, m, pb + row.h / 4) ? row.h / 4 + 2 : 0;
     int lx = label_x(x + 4, tw, x + w - 5 - tail, chip);
+    if (lx < 0 && driving) {  /* too narrow for "in tum = drum()": "tum" */
+        const char *v = d->M->coro_var[s->arg], *fn = d->M->coro_name[s->arg];
+        snprintf(buf, sizeof buf, "%s", v ? v : fn ? fn : "");
+        tw = cs_text_width(d->small, buf, -1);
+        lx = label_x(x + 2, tw, x + w - 2, chip);
+    }
     if (s->st != CS_ST_DONE && lx >= 0 && r.h >= cs_font_height(d->small) - 4) {
         cs_text_draw(d->small, lx, r.y + (r.h - cs_font_height(d->small)) / 2, buf,
                      th->st_text[s->st]);

@@ -123,7 +123,8 @@ static int alloc_static(cs_model *M)
     M->col = calloc(M->nframes ? M->nframes : 1, sizeof *M->col);
     M->coro_task = malloc(M->ncoros * sizeof *M->coro_task);
     M->coro_name = calloc(M->ncoros, sizeof *M->coro_name);
-    if (!M->lanes || !M->tasks || !M->col || !M->coro_task || !M->coro_name)
+    M->coro_var = calloc(M->ncoros, sizeof *M->coro_var);
+    if (!M->lanes || !M->tasks || !M->col || !M->coro_task || !M->coro_name || !M->coro_var)
         return -1;
     M->lanes[0].who = CS_LANE_MAIN;
     M->lanes[1].who = CS_LANE_LOOP;
@@ -184,6 +185,7 @@ void cs_model_free(cs_model *M)
     free(M->coro_task);
     free(M->handle_task);
     free(M->coro_name);
+    free(M->coro_var);
     free(M->queue_name);
     free(M->queue_max);
     memset(M, 0, sizeof *M);

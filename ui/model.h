@@ -197,6 +197,8 @@ typedef struct cs_model {
     uint32_t nhandle_ids;
     int32_t *coro_task;                /* owned: compact coro -> task or -1 */
     const char **coro_name;            /* owned: compact coro -> root name */
+    const char **coro_var;             /* owned: compact coro -> the variable main
+                                          bound it to (coroutine statement), or NULL */
     uint32_t nqueues;                  /* queues of the scenario */
     const char **queue_name;           /* owned array of borrowed names */
     int64_t *queue_max;                /* owned: maxsize, <= 0 unbounded */

@@ -369,6 +369,22 @@ static void observe_step_detail(builder *B)
 
 /* ---- main and the loop --------------------------------------------------- */
 
+/* main drives a coroutine by hand (send, throw, drive): main's lane runs
+ * "inside" that coroutine (arg = its compact index) from the send until it
+ * yields back or returns, so the timeline shows which one each send
+ * advanced. */
+static void observe_hand_driving(builder *B, cs_lane *main)
+{
+    const sim_event *ev = B->ev;
+    if (ev->loop != 0 || ev->task >= 0 || lane_now(main) != CS_ST_RUNNING)
+        return;
+    int32_t c = cs_model_coro(B->M, ev->coro);
+    if ((ev->kind == SIM_EV_SEND || ev->kind == SIM_EV_THROW) && c > 0)
+        lane_set(B, main, CS_ST_RUNNING, CS_W_NONE, c, 0);
+    else if ((ev->kind == SIM_EV_YIELD || (ev->kind == SIM_EV_FRAME_POP && ev->c == 0)) && c > 0)
+        lane_set(B, main, CS_ST_RUNNING, CS_W_NONE, -1, 0);
+}
+
 static void observe_loop(builder *B)
 {
     cs_model *M = B->M;
@@ -399,6 +415,7 @@ static void observe_loop(builder *B)
         lane_state(B, loop, CS_ST_NONE);
         break;
     default:
+        observe_hand_driving(B, main);
         break;
     }
 }
@@ -458,6 +475,12 @@ static void observe(builder *B)
         int32_t c = cs_model_coro(B->M, ev->coro);
         if (c > 0 && ev->c == 0 && !B->M->coro_name[c])
             B->M->coro_name[c] = cs_model_str(B->M, ev->a);
+        break;
+    }
+    case SIM_EV_CORO_BIND: {
+        int32_t c = cs_model_coro(B->M, ev->coro);
+        if (c > 0 && !B->M->coro_var[c])
+            B->M->coro_var[c] = cs_model_str(B->M, ev->a);
         break;
     }
     default: observe_loop(B); break;

@@ -61,6 +61,17 @@ static const char *root_name(const cs_model *M, int32_t coro)
     return c >= 0 && (uint32_t)c < M->ncoros && M->coro_name[c] ? M->coro_name[c] : "?";
 }
 
+/* " (tum)" when main holds the coroutine in a variable: two objects of
+ * one function are told apart by it. */
+static const char *root_var(const cs_model *M, int32_t coro, char *buf, size_t n)
+{
+    int32_t c = cs_model_coro(M, coro);
+    buf[0] = 0;
+    if (c > 0 && (uint32_t)c < M->ncoros && M->coro_var[c])
+        snprintf(buf, n, " (%s)", M->coro_var[c]);
+    return buf;
+}
+
 /* The source line, trimmed, or NULL. */
 static const char *source_line(const cs_model *M, int32_t line, char *tmp, size_t n)
 {
@@ -309,17 +320,19 @@ static void say_frames(const cs_model *M, uint32_t f, const sim_event *e, say *s
     case SIM_EV_YIELD:
         say_yield(M, f, e, s);
         break;
-    case SIM_EV_SEND:
+    case SIM_EV_SEND: {
+        char var[80];
         if (st && st->n == 0)  /* a coroutine not started yet */
-            sayf(s, "%s sends %s into %s(): the coroutine starts, from its first line.",
+            sayf(s, "%s sends %s into %s()%s: the coroutine starts, from its first line.",
                  who(M, M->st.running), *cs_model_str(M, e->a) ? cs_model_str(M, e->a) : "None",
-                 root_name(M, e->coro));
+                 root_name(M, e->coro), root_var(M, e->coro, var, sizeof var));
         else
-            sayf(s, "%s sends %s into %s(): the value travels down the stack to the "
+            sayf(s, "%s sends %s into %s()%s: the value travels down the stack to the "
                     "innermost yield.", who(M, M->st.running),
                  *cs_model_str(M, e->a) ? cs_model_str(M, e->a) : "None",
-                 root_name(M, e->coro));
+                 root_name(M, e->coro), root_var(M, e->coro, var, sizeof var));
         break;
+    }
     case SIM_EV_THROW:
         sayf(s, "%s is thrown into %s(): it travels down to the innermost frame and "
                 "is raised there.", cs_model_str(M, e->a), root_name(M, e->coro));

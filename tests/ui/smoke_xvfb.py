@@ -70,7 +70,7 @@ def keys(env, win, *names):
         r = xdo(env, "key", "--window", win, "--clearmodifiers", k)
         if r.returncode:
             fail(f"xdotool key {k}: {r.stderr}")
-        time.sleep(0.15)
+        time.sleep(0.25)  # one key at a time, even on a loaded machine
 
 
 def xwd_to_png(xwd, png):
@@ -127,7 +127,7 @@ def first_print(corosim, scenario):
     fail("the scenario prints nothing")
 
 
-def wait_for(pred, what, seconds=10):
+def wait_for(pred, what, seconds=20):
     end = time.time() + seconds
     while time.time() < end:
         if pred():

@@ -226,3 +226,27 @@ TEST_IMPL(scenario_waits_on_named_task)
     cs_doc_free(&d);
     return 0;
 }
+
+/* Hand-made loops: main's lane is split by the coroutine each send
+ * advances, named by the variable main holds it in (two objects of drum,
+ * tum and pak), so their random order shows on the timeline. */
+TEST_IMPL(scenario_hand_driving_lane)
+{
+    cs_doc d;
+    ASSERT_EQ_INT(0, load(&d, "17-hand-made-loops.json"));
+    cs_model *M = &d.M;
+    const cs_lane *L = cs_model_main_lane(M);
+    int tum = 0, pak = 0, plain = 0;
+    for (uint32_t i = 0; i < L->nseg; i++) {
+        const cs_seg *s = &L->segs[i];
+        if (s->st != CS_ST_RUNNING)
+            continue;
+        const char *var = s->arg > 0 ? M->coro_var[s->arg] : NULL;
+        tum += var && !strcmp(var, "tum") && !strcmp(M->coro_name[s->arg], "drum");
+        pak += var && !strcmp(var, "pak") && !strcmp(M->coro_name[s->arg], "drum");
+        plain += s->arg < 0;
+    }
+    ASSERT(tum >= 2 && pak >= 2 && plain > 0);
+    cs_doc_free(&d);
+    return 0;
+}
