@@ -17,6 +17,12 @@
 
 static const char quiz_usage[] = "usage: corosim quiz SCENARIO.json --out DIR\n";
 
+/* A coroutine object as the walk knows it: its function (bottom frame) and
+ * the variable main holds it in (coro_bind), string ids, 0 unknown. */
+typedef struct quiz_coro {
+    int32_t fn, var;
+} quiz_coro;
+
 /* What the walk over the trace knows at a print. */
 typedef struct quiz_walk {
     const sim_trace *T;
@@ -29,7 +35,7 @@ typedef struct quiz_walk {
     double blocked;            /* seconds of time.sleep so far in this step */
     int driving;               /* coroutine main drives by hand (the latest
                                   statement of main's thread is its), -1 none */
-    int32_t *fn_of;            /* coroutine -> its bottom frame's function name id */
+    quiz_coro *co;             /* by trace coroutine id */
     int nfn;
     int runs_ended;            /* loop runs that returned so far */
     int run_how;               /* SIM_RUN_* of the last one */
@@ -134,10 +140,15 @@ static void quiz_main_print(sim_buf *b, const quiz_walk *W, double t)
 {
     static const char *const how[] = {"loop.run_until_complete()", "loop.run_forever()",
                                       "asyncio.run()"};
-    if (W->driving >= 0 && W->driving < W->nfn)
+    if (W->driving >= 0 && W->driving < W->nfn && W->co[W->driving].var)
+        sim_buf_printf(b, "Main drives the coroutine %s by hand (send/throw, the one in %s): "
+                       "the print runs inside that send, before it returns to main.",
+                       sim_trace_str(W->T, W->co[W->driving].fn),
+                       sim_trace_str(W->T, W->co[W->driving].var));
+    else if (W->driving >= 0 && W->driving < W->nfn)
         sim_buf_printf(b, "Main drives the coroutine %s by hand (send/throw): the print runs "
                        "inside that send, before it returns to main.",
-                       sim_trace_str(W->T, W->fn_of[W->driving]));
+                       sim_trace_str(W->T, W->co[W->driving].fn));
     else if (W->runs_ended == 0)
         sim_buf_printf(b, "Main prints at t=%g before the loop runs: module code runs at once.", t);
     else
@@ -145,20 +156,20 @@ static void quiz_main_print(sim_buf *b, const quiz_walk *W, double t)
                        W->run_end_t);
 }
 
-/* Remember the function of coroutine coro's bottom frame. */
-static void quiz_set_fn(quiz_walk *W, int coro, int32_t fn)
+/* What the walk knows of coroutine coro (grown on demand, zeroed). */
+static quiz_coro *quiz_coro_at(quiz_walk *W, int coro)
 {
     if (coro >= W->nfn) {
         int n = W->nfn ? W->nfn : 64;
         while (n <= coro)
             n *= 2;
-        W->fn_of = realloc(W->fn_of, (size_t)n * sizeof *W->fn_of);
-        if (!W->fn_of)
+        W->co = realloc(W->co, (size_t)n * sizeof *W->co);
+        if (!W->co)
             abort();
-        memset(W->fn_of + W->nfn, 0, (size_t)(n - W->nfn) * sizeof *W->fn_of);
+        memset(W->co + W->nfn, 0, (size_t)(n - W->nfn) * sizeof *W->co);
         W->nfn = n;
     }
-    W->fn_of[coro] = fn;
+    return &W->co[coro];
 }
 
 /* Follow the event at i: steps, hand driving, loop runs, blocking. */
@@ -178,7 +189,9 @@ static void quiz_follow(quiz_walk *W, size_t i)
         W->run_how = e->a;
         W->run_end_t = e->t;
     } else if (e->kind == SIM_EV_FRAME_PUSH && e->c == 0 && e->coro >= 0)
-        quiz_set_fn(W, e->coro, e->a);
+        quiz_coro_at(W, e->coro)->fn = e->a;
+    else if (e->kind == SIM_EV_CORO_BIND && e->coro >= 0)
+        quiz_coro_at(W, e->coro)->var = e->a;
     else if (e->kind == SIM_EV_STMT && e->task < 0)
         W->driving = e->coro;             /* -1: a statement of main itself */
 }
@@ -232,7 +245,7 @@ static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o
         sim_buf_puts(b, "\n");
         W.prints_in_step++;
     }
-    free(W.fn_of);
+    free(W.co);
     for (int i = 0; i < o->ninterrupts; i++)
         sim_buf_printf(b, "\nAt t=%g the loop has nothing left to do and would wait forever: "
                        "the run is interrupted (Ctrl-C).\n", o->interrupts[i]);

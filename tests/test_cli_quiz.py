@@ -168,6 +168,10 @@ def verify_main_claim(run, p, sentence, prev_print):
         coro = stmts[-1]["coro"] if stmts else -1
         fns = [e["text"] for e in run.ev if e["kind"] == "frame_push" and e["coro"] == coro
                and e["c"] == 0]
+        held = re.search(r"\(send/throw, the one in (\S+)\)", sentence)
+        binds = [e["text"] for e in run.ev if e["kind"] == "coro_bind" and e["coro"] == coro]
+        if held and binds[:1] != [held.group(1)]:
+            return "hand-driving claim false: not the coroutine's variable"
         return None if task == -1 and coro >= 0 and fns and fns[0] == m.group(1) \
             else "hand-driving claim false"
     return "unknown sentence form"
