@@ -151,7 +151,10 @@ static int header_items(dctx *d, hitem *it)
     snprintf(it[n].text, sizeof it[n].text, "frame %u / %u", d->frame, M->nframes - 1);
     it[n].f = pres ? d->huge : d->bold;
     it[n++].c = th->text;
-    snprintf(it[n].text, sizeof it[n].text, "iteration %u", cs_model_iter_at(M, d->frame));
+    if (M->st.loop)
+        snprintf(it[n].text, sizeof it[n].text, "iteration %u", cs_model_iter_at(M, d->frame));
+    else  /* main runs: no loop is iterating (the last count would mislead) */
+        snprintf(it[n].text, sizeof it[n].text, "no loop running");
     it[n].f = pres ? d->big : d->body;
     it[n++].c = th->text_dim;
     return n;
