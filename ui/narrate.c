@@ -136,9 +136,17 @@ static void say_loop(const cs_model *M, const sim_event *e, say *s)
             sayf(s, "The loop stops: %s returns to main.", h);
         break;
     case SIM_EV_ITER:
-        sayf(s, "Loop iteration %d begins: %d handle%s ready, run in order; "
-                "anything queued meanwhile waits for the next iteration.",
-             e->a, e->b, e->b == 1 ? " is" : "s are");
+        if (e->b == 0 && M->st.ntimers == 0)
+            sayf(s, "Loop iteration %d begins with nothing ready and no timer: the loop "
+                    "would wait forever.", e->a);
+        else if (e->b == 0)
+            sayf(s, "Loop iteration %d begins with nothing ready: the loop waits for its "
+                    "next timer, whose callback runs in this iteration (the task it wakes "
+                    "resumes in the next).", e->a);
+        else
+            sayf(s, "Loop iteration %d begins: %d handle%s ready, run in order; "
+                    "anything queued meanwhile waits for the next iteration.",
+                 e->a, e->b, e->b == 1 ? " is" : "s are");
         break;
     case SIM_EV_CLOCK:
         sayf(s, "Nothing is ready: the loop waits for the next timer, and the clock "
