@@ -296,6 +296,7 @@ int sim_loop_run_forever(sim_state *S, sim_loop *L, sim_exc **exc)
         return -1;
     }
     sim_loop *saved = S->running;
+    int line = S->line;             /* main's statement, for the events after */
     S->running = L;
     int rc;
     for (;;) {
@@ -305,6 +306,7 @@ int sim_loop_run_forever(sim_state *S, sim_loop *L, sim_exc **exc)
     }
     L->stopping = 0;
     S->running = saved;
+    S->line = line;
     if (rc == 1)
         loop_interrupt(S);
     if (rc == -1) {

@@ -69,6 +69,16 @@ def shutdown_error_reported():
 
 
 @test
+def loop_end_events_carry_mains_line():
+    """After a loop run, the events main's statement causes (run_end, the
+    interrupt) carry that statement's line, not the last task's."""
+    p = run("run", FORK, "--trace", "-", "--quiet")
+    ev = [json.loads(l) for l in p.stdout.splitlines()]
+    ends = [(e["kind"], e["line"]) for e in ev if e["kind"] in ("run_end", "interrupt")]
+    expect(ends == [("run_end", 24), ("interrupt", 30), ("run_end", 30)], str(ends))
+
+
+@test
 def outcome_and_trace_files():
     with tempfile.TemporaryDirectory() as d:
         o, t = os.path.join(d, "o.json"), os.path.join(d, "t.jsonl")
