@@ -65,7 +65,9 @@ static int main_asyncio_run(sim_state *S, sim_frame *f, const sim_stmt *s, sim_e
 static sim_resume main_send1(sim_state *S, sim_coro *co, sim_value v, sim_value *out,
                              sim_exc **e)
 {
+    int line = S->line;             /* main's statement: the next send's line too */
     sim_resume r = sim_coro_resume(S, co, v, NULL, out, e);
+    S->line = line;
     if (r == RES_RETURN) {
         *e = out->type == SIM_NONE ? sim_exc_new(&S->arena, SIM_EXC_STOPITERATION, NULL)
                                    : sim_exc_with_arg(&S->arena, SIM_EXC_STOPITERATION, *out);

@@ -76,6 +76,10 @@ def loop_end_events_carry_mains_line():
     ev = [json.loads(l) for l in p.stdout.splitlines()]
     ends = [(e["kind"], e["line"]) for e in ev if e["kind"] in ("run_end", "interrupt")]
     expect(ends == [("run_end", 24), ("interrupt", 30), ("run_end", 30)], str(ends))
+    loops = os.path.join(ROOT, "scenarios", "17-hand-made-loops.json")
+    p = run("run", loops, "--trace", "-", "--quiet")
+    sends = {json.loads(l)["line"] for l in p.stdout.splitlines() if '"send"' in l}
+    expect(sends <= {46, 51, 54}, f"drive's sends carry main's lines, got {sorted(sends)}")
 
 
 @test
