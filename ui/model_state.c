@@ -196,8 +196,10 @@ static void apply_stack_event(cs_model *M, cs_state *st, const sim_event *e)
     case SIM_EV_FRAME_PUSH:
         if (!s)
             return;
+        /* a root frame has no line before its first statement (e->line is
+         * whoever started it: main's asyncio.run line, say) */
         stack_push(s, e->c < 0 ? 0 : (uint32_t)e->c,
-                   (cs_frame){cs_model_str(M, e->a), e->line, (uint8_t)e->b});
+                   (cs_frame){cs_model_str(M, e->a), e->c > 0 ? e->line : 0, (uint8_t)e->b});
         break;
     case SIM_EV_FRAME_POP:
         apply_frame_pop(M, st, e);
