@@ -89,9 +89,17 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
     if (s->thrown && w && w->kind == SIM_EV_CANCEL)
         sim_buf_printf(b, "%s called %s.cancel() at t=%g, so CancelledError is thrown in "
                        "where it waited.", quiz_who(W, s->waker), me, w->t);
-    else if (s->thrown)
-        sim_buf_printf(b, "the loop throws %s into it where it waited since t=%g.",
+    else if (s->thrown) {
+        sim_buf_printf(b, "the loop throws %s into it where it waited since t=%g",
                        sim_trace_str(W->T, b0->b), since);
+        if (p->wait == STEPS_W_GATHER)
+            sim_buf_puts(b, ": the gather it awaited failed with it.");
+        else if (p->wait == STEPS_W_TASK && w && w->kind == SIM_EV_TASK_DONE)
+            sim_buf_printf(b, ": the task it awaited, %s, %s at t=%g.", quiz_task(W, w->task),
+                           w->a == SIM_TASK_CANCELLED ? "was cancelled" : "ended with it", w->t);
+        else
+            sim_buf_putc(b, '.');
+    }
     else if (p->wait == STEPS_W_SLEEP) {
         sim_buf_printf(b, "its asyncio.sleep(%g) timer set at t=%g fired", p->delay, since);
         if (t > since + p->delay + 1e-6)

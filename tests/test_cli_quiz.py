@@ -136,7 +136,21 @@ def verify_main_claim(run, p, sentence, prev_print):
                  rf"since t={T}", sentence)
     if m:
         b = run.ev_at(st[1])
-        return None if b["a"] == 1 and b["text"] == m.group(2) else "thrown-in claim false"
+        if b["a"] != 1 or b["text"] != m.group(2):
+            return "thrown-in claim false"
+        why = sentence[m.end():]
+        prev = [s for s in run.steps if s[0] == task and s[2] < st[1]]
+        yielded = [e["text"] for e in run.ev if e["kind"] == "yield" and e["task"] == task
+                   and prev and prev[-1][1] < e["seq"] < prev[-1][2]]
+        if why.startswith(": the gather it awaited failed with it."):
+            return None if yielded and "_GatheringFuture" in yielded[-1] else "gather-failed claim false"
+        t2 = re.match(rf": the task it awaited, (\S+), (ended with it|was cancelled) at t={T}\.", why)
+        if t2:
+            done = run.find("task_done", task=run.ids.get(t2.group(1)), t=t2.group(3))
+            state = 2 if t2.group(2) == "ended with it" else 3
+            ok = done and done[0]["a"] == state and yielded and t2.group(1) in yielded[-1]
+            return None if ok else "awaited-task-ended claim false"
+        return None if why.startswith(".") else "thrown-in claim: unknown reason " + why
     m = re.match(rf"{me} resumes at t={T} because the gather it awaited since t={T} completed",
                  sentence)
     if m:
