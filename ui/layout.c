@@ -63,9 +63,10 @@ static void timeline_parts(cs_layout *L, int names)
 static void bottom_row(cs_layout *L, int x, int y, int w, int h, int has_queues)
 {
     int p = L->pad;
-    int src = (int)(w * (has_queues ? 0.25f : 0.28f));
-    int loop = (int)(w * (has_queues ? 0.23f : 0.25f));
-    int q = has_queues ? (int)(w * 0.25f) : 0;
+    /* the listing gets the most: a cut line of code hides what it does */
+    int src = (int)(w * (has_queues ? 0.30f : 0.34f));
+    int loop = (int)(w * (has_queues ? 0.22f : 0.25f));
+    int q = has_queues ? (int)(w * 0.23f) : 0;
     L->source = (cs_rect){x, y, src - p, h};
     L->loop = (cs_rect){x + src, y, loop - p, h};
     L->queues = (cs_rect){x + src + loop, y, q ? q - p : 0, h};
