@@ -342,7 +342,14 @@ static void draw_exception(dctx *d, const stackview *sv)
 static void stack_note(dctx *d, char *buf, size_t n)
 {
     if (d->focus < 0) {
-        snprintf(buf, n, d->M->st.main_inside ? "main is driving a coroutine by hand"
+        const cs_model *M = d->M;
+        int32_t c = M->st.main_drives;
+        const char *var = c > 0 && (uint32_t)c < M->ncoros ? M->coro_var[c] : NULL;
+        if (M->st.main_inside && var)
+            snprintf(buf, n, "main is driving %s = %s() by hand", var,
+                     M->coro_name[c] ? M->coro_name[c] : "?");
+        else
+            snprintf(buf, n, M->st.main_inside ? "main is driving a coroutine by hand"
                                                : "the program's own frame");
         return;
     }
