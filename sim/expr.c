@@ -725,6 +725,9 @@ static sim_expr *parse_all(parser *p)
     if (lex(p) < 0)
         return NULL;
     sim_expr *e = parse_expr(p);
+    if (e && tok_is(p, "(") && e->kind == SIM_E_NAME)
+        return perr(p, p->tok.pos, "'%s(...)' is a call: scenario expressions have no calls "
+                    "(names, literals, operators, [index] and .value only)", e->name.id);
     if (e && p->tok.kind != T_END)
         return perr(p, p->tok.pos, "unexpected text %s after the expression at column %zu",
                     tok_desc(p, buf), p->tok.pos);
