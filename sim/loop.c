@@ -129,23 +129,31 @@ static void heap_push(sim_loop *L, sim_handle *h)
     L->heap[i] = h;
 }
 
+/* heapq.heappop exactly (_siftup: the smaller child moves up to a leaf,
+ * then the last item bubbles up, _siftdown). With a total order any heap
+ * pops the same sequence; a timer due at nan compares false both ways, and
+ * then only the very same algorithm gives CPython's order. */
 static sim_handle *heap_pop(sim_loop *L)
 {
     sim_handle *top = L->heap[0], *last = L->heap[--L->hlen];
-    size_t i = 0, n = L->hlen;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && timer_less(L->heap[c + 1], L->heap[c]))
+    size_t n = L->hlen, pos = 0, c = 1;
+    if (!n)
+        return top;
+    while (c < n) {
+        if (c + 1 < n && !timer_less(L->heap[c], L->heap[c + 1]))
             c++;
-        if (!timer_less(L->heap[c], last))
-            break;
-        L->heap[i] = L->heap[c];
-        i = c;
+        L->heap[pos] = L->heap[c];
+        pos = c;
+        c = 2 * pos + 1;
     }
-    if (n)
-        L->heap[i] = last;
+    while (pos > 0) {
+        size_t p = (pos - 1) / 2;
+        if (!timer_less(last, L->heap[p]))
+            break;
+        L->heap[pos] = L->heap[p];
+        pos = p;
+    }
+    L->heap[pos] = last;
     return top;
 }
 
