@@ -270,7 +270,8 @@ static int loop_run_ready(sim_state *S, sim_loop *L, size_t ntodo)
 }
 
 /* One _run_once. Returns 0, 1 when the loop would wait forever (nothing
- * ready, no timer), or -1 when an exception escaped a handle. */
+ * ready and no timer, or a timer the clock can never reach), or -1 when
+ * an exception escaped a handle. */
 static int loop_run_once(sim_state *S, sim_loop *L)
 {
     double timeout = loop_timeout(S, L);
@@ -285,6 +286,9 @@ static int loop_run_once(sim_state *S, sim_loop *L)
     if (timeout > 0)
         sim_clock_advance_to(S, L->heap[0]->when);
     loop_collect_timers(S, L);
+    if (!L->rlen && !L->stopping && L->hlen)
+        return 1;  /* a timer at the clock yet never due (past 2**24 s, now + 1e-9 == now):
+                      every iteration would be this one, a spin only Ctrl-C ends */
     return loop_run_ready(S, L, L->rlen);
 }
 

@@ -193,3 +193,26 @@ TEST_IMPL(runtime_queue_wake_names_task)
     sim_scenario_free(sc);
     return 0;
 }
+
+/* Past 2**24 s, now + 1e-9 == now: a timer at the clock is never due and
+ * CPython's loop would spin forever (its virtual clock cannot move). The
+ * run ends interrupted, as a loop that would wait forever does, not hung. */
+TEST_IMPL(runtime_unreachable_timer_interrupts)
+{
+    static const char text[] =
+        "{\"format\": \"coroscope-scenario/1\", \"name\": \"late\","
+        " \"limits\": {\"max_time\": 1e9},"
+        " \"main\": [{\"block\": 20000000}, {\"run_until_complete\": {\"sleep\": 1}},"
+        "            {\"print\": \"never\"}]}";
+    sim_scenario *sc;
+    sim_state *S = test_run_text(text, &sc, 0);
+    ASSERT(S);
+    const sim_outcome *o = sim_outcome_get(S);
+    ASSERT_EQ_INT(SIM_END_INTERRUPTED, o->status);
+    ASSERT_EQ_INT(1, o->ninterrupts);
+    ASSERT_NEAR(20000001.0, o->t, 1e-6);
+    ASSERT_EQ_INT(0, o->nprints);
+    sim_free(S);
+    sim_scenario_free(sc);
+    return 0;
+}
