@@ -666,16 +666,19 @@ class Translator:
         return lines
 
     def compound_repeat(self, s, scope, depth, where):
-        """for VAR in range(N) / while True."""
+        """for VAR in range(N) / while True (counting VAR = 0, 1, ... when it
+        names one, as corosim binds it: for VAR in itertools.count())."""
         pad = "    " * depth
-        if s["repeat"] is None:
-            head = "while True:"
-        else:
-            var = self.ident(s.get("var") or "_", "variable")
-            head = f"for {var} in range({self.value(s['repeat'], scope)}):"
         body = self.block(s.get("body", []), scope.loop(), depth + 1,
                           where + ".body")
-        return [pad + head] + body
+        if s["repeat"] is None and s.get("var"):
+            var = self.ident(s["var"], "variable")
+            return [pad + f"{var} = -1", pad + "while True:",
+                    pad + f"    {var} += 1"] + body
+        if s["repeat"] is None:
+            return [pad + "while True:"] + body
+        var = self.ident(s.get("var") or "_", "variable")
+        return [pad + f"for {var} in range({self.value(s['repeat'], scope)}):"] + body
 
     def compound_try(self, s, scope, depth, where):
         """try / except ... / finally."""
