@@ -186,14 +186,21 @@ struct run_args {
 static int parse_run(int argc, char **argv, struct run_args *a)
 {
     memset(a, 0, sizeof *a);
+    static const char *const valued[] = {"--outcome", "--trace", "--chrome"};
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--outcome") == 0 && i + 1 < argc)
-            a->outcome = argv[++i];
-        else if (strcmp(argv[i], "--trace") == 0 && i + 1 < argc)
-            a->trace = argv[++i];
-        else if (strcmp(argv[i], "--chrome") == 0 && i + 1 < argc)
-            a->chrome = argv[++i];
-        else if (strcmp(argv[i], "--quiet") == 0)
+        const char **slot[] = {&a->outcome, &a->trace, &a->chrome};
+        int k = 0;
+        while (k < 3 && strcmp(argv[i], valued[k]))
+            k++;
+        if (k < 3) {
+            if (i + 1 >= argc || *slot[k]) {
+                fprintf(stderr, "corosim run: %s %s\n%s", valued[k],
+                        i + 1 >= argc ? "needs a file name (or - for standard output)"
+                                      : "is given twice", run_usage);
+                return -1;
+            }
+            *slot[k] = argv[++i];
+        } else if (strcmp(argv[i], "--quiet") == 0)
             a->quiet = 1;
         else if (strcmp(argv[i], "--trace-stats") == 0)
             a->trace_stats = 1;

@@ -36,6 +36,10 @@ def help_and_version():
     expect(run().returncode == 2, "no arguments is a usage error")
     expect(run("frobnicate").returncode == 2, "unknown command")
     expect(run("run", FORK, "--bogus").returncode == 2, "unknown option")
+    p = run("run", FORK, "--outcome")
+    expect(p.returncode == 2 and "--outcome needs a file name" in p.stderr, p.stderr)
+    p = run("run", FORK, "--trace", "-", "--trace", "t.jsonl")
+    expect(p.returncode == 2 and "--trace is given twice" in p.stderr, p.stderr)
 
 
 @test
