@@ -1680,6 +1680,9 @@ static void load_int_limit(ld *L, const cJSON *lim, const char *key, int64_t max
     int64_t i;
     if (v && int_value(L, v, &i) && i > 0 && i <= max)
         *out = i;
+    else if (v && max < INT64_MAX)
+        err(L, v, "'%s' must be a positive integer up to %lld, got %s", key, (long long)max,
+            got(L, v).s);
     else if (v)
         err(L, v, "'%s' must be a positive integer, got %s", key, got(L, v).s);
 }
@@ -1698,7 +1701,9 @@ static void load_limits(ld *L, const cJSON *lim)
     }
     check_keys(L, lim, "max_steps max_time max_depth", "", "in 'limits'", NULL, NULL);
     load_int_limit(L, lim, "max_steps", INT64_MAX, &l->max_steps);
-    load_int_limit(L, lim, "max_depth", INT_MAX, &depth);
+    /* about 600 bytes a level: a million levels is 600 MB, which is plenty
+     * (CPython's C stack gives out long before) */
+    load_int_limit(L, lim, "max_depth", 1000000, &depth);
     l->max_depth = (int)depth;
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(lim, "max_time");
     if (cJSON_IsNumber(t) && t->valuedouble > 0 && isfinite(t->valuedouble))
