@@ -33,6 +33,7 @@
 
 #include "expr.h"
 #include "jsonpos.h"
+#include "sim.h"
 
 #if defined(__GNUC__)
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
@@ -1790,6 +1791,16 @@ static void load_expect_props(ld *L, const cJSON *e)
     }
 }
 
+/* Is v one of the n names name(0..n-1) of the outcome (sim_task_state_name,
+ * sim_end_status_name)? */
+static int outcome_name(const cJSON *v, const char *(*name)(int), int n)
+{
+    for (int i = 0; cJSON_IsString(v) && i < n; i++)
+        if (!strcmp(v->valuestring, name(i)))
+            return 1;
+    return 0;
+}
+
 /* Is v a string, or null when null_ok? */
 static int str_or_null(const cJSON *v, int null_ok)
 {
@@ -1826,9 +1837,7 @@ static void expect_task(ld *L, const cJSON *o)
             err(L, v, "an expected task's '%s' must be a string, got %s", keys[i], got(L, v).s);
     }
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "state");
-    if (st && (!cJSON_IsString(st) || (strcmp(st->valuestring, "pending") &&
-               strcmp(st->valuestring, "finished") && strcmp(st->valuestring, "failed") &&
-               strcmp(st->valuestring, "cancelled"))))
+    if (st && !outcome_name(st, sim_task_state_name, 4))
         err(L, st, "an expected task's 'state' must be \"pending\", \"finished\", \"failed\" "
                    "or \"cancelled\", got %s", got(L, st).s);
 }
@@ -1845,9 +1854,7 @@ static void expect_end(ld *L, const cJSON *o)
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "status");
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "t");
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "error");
-    if (st && (!cJSON_IsString(st) || (strcmp(st->valuestring, "completed") &&
-               strcmp(st->valuestring, "uncaught") && strcmp(st->valuestring, "interrupted") &&
-               strcmp(st->valuestring, "limit"))))
+    if (st && !outcome_name(st, sim_end_status_name, 4))
         err(L, st, "'status' must be \"completed\", \"uncaught\", \"interrupted\" or "
                    "\"limit\", got %s", got(L, st).s);
     if (t && !cJSON_IsNumber(t))

@@ -344,11 +344,12 @@ static void stack_note(dctx *d, char *buf, size_t n)
     if (d->focus < 0) {
         const cs_model *M = d->M;
         int32_t c = M->st.main_drives;
-        const char *var = c > 0 && (uint32_t)c < M->ncoros ? M->coro_var[c] : NULL;
-        if (M->st.main_inside && var)
-            snprintf(buf, n, "main is driving %s = %s() by hand", var,
-                     M->coro_name[c] ? M->coro_name[c] : "?");
-        else
+        if (M->st.main_inside && cs_model_coro_var(M, c)) {
+            char who[80];
+            cs_model_coro_label(M, c, who, sizeof who);
+            if (snprintf(buf, n, "main is driving %s by hand", who) >= (int)n)
+                buf[n - 1] = 0;  /* already cut by snprintf: the panel fits the note later */
+        } else
             snprintf(buf, n, M->st.main_inside ? "main is driving a coroutine by hand"
                                                : "the program's own frame");
         return;

@@ -121,11 +121,11 @@ static void seg_label(const dctx *d, const cs_lane *L, const cs_seg *s, char *bu
             snprintf(buf, n, "ready");
         break;
     case CS_ST_RUNNING:
-        if (L->who == CS_LANE_MAIN && s->arg > 0 && (uint32_t)s->arg < M->ncoros)
-            snprintf(buf, n, "in %s%s%s()", M->coro_var[s->arg] ? M->coro_var[s->arg] : "",
-                     M->coro_var[s->arg] ? " = " : "",
-                     M->coro_name[s->arg] ? M->coro_name[s->arg] : "?");
-        else
+        if (L->who == CS_LANE_MAIN && s->arg > 0 && (uint32_t)s->arg < M->ncoros) {
+            char who[80];
+            cs_model_coro_label(M, s->arg, who, sizeof who);
+            snprintf(buf, n, "in %s", who);
+        } else
             snprintf(buf, n, "%s", L->who == CS_LANE_LOOP ? d_task_name(d, s->arg) : "running");
         break;
     case CS_ST_BLOCKED: snprintf(buf, n, "time.sleep(%g): blocks the loop", s->when - s->t0); break;
@@ -283,7 +283,7 @@ static void draw_seg(dctx *d, const cs_lane *L, const cs_seg *s, const xmap *m,
     int tail = mark_after(d, L, s, m, pb + row.h / 4) ? row.h / 4 + 2 : 0;
     int lx = label_x(x + 4, tw, x + w - 5 - tail, chip);
     if (lx < 0 && driving) {  /* too narrow for "in tum = drum()": "tum" */
-        const char *v = d->M->coro_var[s->arg], *fn = d->M->coro_name[s->arg];
+        const char *v = cs_model_coro_var(d->M, s->arg), *fn = d->M->coro_name[s->arg];
         snprintf(buf, sizeof buf, "%s", v ? v : fn ? fn : "");
         tw = cs_text_width(d->small, buf, -1);
         lx = label_x(x + 2, tw, x + w - 2, chip);

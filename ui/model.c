@@ -2,6 +2,7 @@
  * model.c -- building the model, seeking, and the queries the renderer
  * and the narration use.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -260,6 +261,18 @@ int32_t cs_model_coro(const cs_model *M, int32_t trace_coro)
     if (trace_coro < -1 || (uint32_t)(trace_coro + 1) >= M->ncoro_ids)
         return -1;
     return M->coro_of[trace_coro + 1];
+}
+
+const char *cs_model_coro_var(const cs_model *M, int32_t c)
+{
+    return c > 0 && (uint32_t)c < M->ncoros ? M->coro_var[c] : NULL;
+}
+
+void cs_model_coro_label(const cs_model *M, int32_t c, char *buf, size_t n)
+{
+    const char *var = cs_model_coro_var(M, c);
+    const char *fn = c >= 0 && (uint32_t)c < M->ncoros && M->coro_name[c] ? M->coro_name[c] : "?";
+    snprintf(buf, n, "%s%s%s()", var ? var : "", var ? " = " : "", fn);
 }
 
 const cs_stack *cs_model_task_stack(const cs_model *M, int32_t task)

@@ -243,6 +243,10 @@ uint32_t cs_lane_find(const cs_lane *L, uint32_t f);
 int32_t cs_model_handle_task(const cs_model *M, int32_t handle, int32_t task);
 /* Compact coroutine index of trace coro id (-1 main -> 0); -1 unknown. */
 int32_t cs_model_coro(const cs_model *M, int32_t trace_coro);
+/* The variable main holds compact coroutine c in (NULL when none or
+ * unknown); and "tum = drum()" or "drum()" for it into buf. */
+const char *cs_model_coro_var(const cs_model *M, int32_t c);
+void cs_model_coro_label(const cs_model *M, int32_t c, char *buf, size_t n);
 /* Stack of task i (NULL when none), and main's. */
 const cs_stack *cs_model_task_stack(const cs_model *M, int32_t task);
 const cs_stack *cs_model_main_stack(const cs_model *M);

@@ -65,10 +65,10 @@ static const char *root_name(const cs_model *M, int32_t coro)
  * one function are told apart by it. */
 static const char *root_var(const cs_model *M, int32_t coro, char *buf, size_t n)
 {
-    int32_t c = cs_model_coro(M, coro);
+    const char *var = cs_model_coro_var(M, cs_model_coro(M, coro));
     buf[0] = 0;
-    if (c > 0 && (uint32_t)c < M->ncoros && M->coro_var[c])
-        snprintf(buf, n, " (%s)", M->coro_var[c]);
+    if (var)
+        snprintf(buf, n, " (%s)", var);
     return buf;
 }
 
