@@ -265,22 +265,27 @@ static int cmd_render(opts *o, const char *scenario)
     return rc;
 }
 
-/* The window: the scenario is validated first, so a bad file fails with
- * its diagnostics before any window opens. */
+/* The window: the scenario is validated first (loaded, not run: the window
+ * runs it once), so a bad file fails with its diagnostics before any window
+ * opens. --frame last is the largest frame, which loading clamps. */
 static int cmd_window(opts *o, const char *scenario)
 {
+    long f = 0;
+    if (o->frame && strcmp(o->frame, "last") && parse_int(o->frame, 0, 1L << 31, &f)) {
+        fprintf(stderr, "coroscope: --frame %s: bad value; give a frame number or 'last'\n",
+                o->frame);
+        return 2;
+    }
+    o->app.frame = o->frame && !strcmp(o->frame, "last") ? (long)UINT32_MAX : f;
     if (scenario) {
-        cs_doc d;
-        static char err[1 << 16];
-        if (cs_doc_load(&d, scenario, err, sizeof err) != 0) {
-            fprintf(stderr, "%s\n", err);
+        sim_diags dg = {0};
+        sim_scenario *sc = sim_scenario_load_file(scenario, &dg);
+        for (int i = 0; i < dg.n; i++)
+            fprintf(stderr, "%s\n", dg.msg[i]);
+        sim_diags_free(&dg);
+        if (!sc)
             return 2;
-        }
-        long f = 0;
-        if (o->frame && strcmp(o->frame, "last") && parse_int(o->frame, 0, 1L << 31, &f))
-            return fail_usage("bad value", o->frame);
-        o->app.frame = o->frame && !strcmp(o->frame, "last") ? (long)d.M.nframes - 1 : f;
-        cs_doc_free(&d);
+        sim_scenario_free(sc);
     }
     char abuf[4096];
     o->app.scenario = scenario;
