@@ -224,7 +224,7 @@ static void quiz_code_span(sim_buf *b, const char *s)
         if (*p == '\n')
             sim_buf_puts(b, "\u23ce");
         else
-            sim_buf_printf(b, "%c", *p);
+            sim_buf_putc(b, *p);
     sim_buf_printf(b, "%s%s", pad, fence);
 }
 
