@@ -156,6 +156,15 @@ static int pick_frame(const char *s, uint32_t n, uint32_t *f)
     return 0;
 }
 
+/* frame-NNNNNN.png (six digits or more), as render_all names frames. */
+static int is_frame_file(const char *n)
+{
+    if (strncmp(n, "frame-", 6) != 0)
+        return 0;
+    size_t digits = strspn(n + 6, "0123456789");
+    return digits >= 6 && strcmp(n + 6 + digits, ".png") == 0;
+}
+
 /* Remove the frame-NNNNNN.png files an earlier render left in dir, so that
  * dir/frame-*.png is this run's frames only. Other files stay. */
 static int clear_old_frames(const char *dir)
@@ -166,11 +175,10 @@ static int clear_old_frames(const char *dir)
     int removed = 0;
     char path[4096];
     for (struct dirent *de; (de = readdir(dp));) {
-        const char *n = de->d_name;
-        size_t len = strlen(n), digits = strspn(n + (len > 6 ? 6 : len), "0123456789");
-        if (len < 11 || strncmp(n, "frame-", 6) || digits < 6 || strcmp(n + 6 + digits, ".png"))
+        if (!is_frame_file(de->d_name))
             continue;
-        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, n) < sizeof path && remove(path) == 0)
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, de->d_name) < sizeof path &&
+            remove(path) == 0)
             removed++;
     }
     closedir(dp);
