@@ -105,6 +105,13 @@ static cs_rect bar_rect(cs_rect row, int st, int x, int w)
     return (cs_rect){x, row.y + m + (full - h) / 2, w, h};
 }
 
+/* Is s main running inside a coroutine it drives by hand (arg: which)? */
+static int drives_coro(const dctx *d, const cs_lane *L, const cs_seg *s)
+{
+    return L->who == CS_LANE_MAIN && s->st == CS_ST_RUNNING && s->arg > 0 &&
+           (uint32_t)s->arg < d->M->ncoros;
+}
+
 /* ---- labels ---------------------------------------------------------------- */
 
 static void seg_label(const dctx *d, const cs_lane *L, const cs_seg *s, char *buf, size_t n)
@@ -121,7 +128,7 @@ static void seg_label(const dctx *d, const cs_lane *L, const cs_seg *s, char *bu
             snprintf(buf, n, "ready");
         break;
     case CS_ST_RUNNING:
-        if (L->who == CS_LANE_MAIN && s->arg > 0 && (uint32_t)s->arg < M->ncoros) {
+        if (drives_coro(d, L, s)) {
             char who[80];
             cs_model_coro_label(M, s->arg, who, sizeof who);
             snprintf(buf, n, "in %s", who);
@@ -271,8 +278,7 @@ static void draw_seg(dctx *d, const cs_lane *L, const cs_seg *s, const xmap *m,
         w = 1;
     cs_rect r = state_shape(d, s->st, x, w, row);
     draw_late(d, s, m, row, pb);
-    int driving = L->who == CS_LANE_MAIN && s->st == CS_ST_RUNNING && s->arg > 0 &&
-                  (uint32_t)s->arg < d->M->ncoros;
+    int driving = drives_coro(d, L, s);
     if (driving && w > 3)  /* main inside a coroutine it drives: a gap marks each send */
         d_fill(d, (cs_rect){x, r.y, 1, r.h}, th->panel);
     char buf[96];
