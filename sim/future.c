@@ -143,7 +143,7 @@ static int task_cancel(sim_state *S, sim_task *t, int depth)
         return -1;
     if (r) {
         if (e)
-            S->trace.ev[ei].b = 1;
+            sim_trace_set_b(&S->trace, ei, 1);
         return 1;
     }
     t->must_cancel = 1;

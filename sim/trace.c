@@ -9,6 +9,7 @@
  */
 #include "trace.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,30 @@ sim_event *sim_trace_push(sim_trace *T)
     sim_event *e = &T->ev[T->n++];
     memset(e, 0, sizeof *e);
     return e;
+}
+
+sim_event sim_trace_event(const sim_trace *T, size_t i)
+{
+    return T->ev[i];
+}
+
+void sim_trace_set_b(sim_trace *T, size_t i, int32_t b)
+{
+    T->ev[i].b = b;
+}
+
+void sim_trace_cursor_init(sim_trace_cursor *C, const sim_trace *T)
+{
+    memset(C, 0, sizeof *C);
+    C->T = T;
+    C->i = SIZE_MAX;
+}
+
+const sim_event *sim_trace_at(sim_trace_cursor *C, size_t i)
+{
+    C->ev = C->T->ev[i];
+    C->i = i;
+    return &C->ev;
 }
 
 /* Double the hash table and re-insert every string id. */

@@ -106,16 +106,39 @@ typedef struct sim_strtab {
 } sim_strtab;
 
 typedef struct sim_trace {
-    sim_event *ev;
-    size_t n, cap;
+    sim_event *ev;             /* private to trace.c: read with sim_trace_event
+                                  or a cursor */
+    size_t n, cap;             /* n: events recorded (public) */
     sim_strtab strings;
 } sim_trace;
+
+/* A reader of one trace: sim_trace_at returns event i, cheapest when i
+ * follows the event read before (a fold over the whole trace). */
+typedef struct sim_trace_cursor {
+    const sim_trace *T;
+    size_t i;                  /* index of ev; SIZE_MAX before the first read */
+    uint64_t next;             /* where event i + 1 starts (trace.c) */
+    sim_event ev;
+} sim_trace_cursor;
 
 /* Empty trace; string id 0 is "". */
 void sim_trace_init(sim_trace *T);
 void sim_trace_free(sim_trace *T);
-/* Append a zeroed record and return it (valid until the next append). */
+/* Append a zeroed record and return it, to be filled in before the next
+ * append (the record is valid until then; it is stored at that append). */
 sim_event *sim_trace_push(sim_trace *T);
+/* Event i (i < T->n), by value. For one-off reads: a loop over many events
+ * uses a cursor. */
+sim_event sim_trace_event(const sim_trace *T, size_t i);
+/* Set b of the recorded event i (SIM_EV_CANCEL's b, known only once the
+ * cancel has run), 0 <= b <= 63. */
+void sim_trace_set_b(sim_trace *T, size_t i, int32_t b);
+/* A cursor on T (borrowed: T outlives it and is not appended to meanwhile). */
+void sim_trace_cursor_init(sim_trace_cursor *C, const sim_trace *T);
+/* Event i (i < T->n) as read by C: the pointer is C's and valid until the
+ * next call on C. O(1) for i equal to or just after the last index read,
+ * else a bounded re-read from a nearby checkpoint. */
+const sim_event *sim_trace_at(sim_trace_cursor *C, size_t i);
 /* Intern s[0..len); returns its id. */
 int32_t sim_trace_intern(sim_trace *T, const char *s, size_t len);
 const char *sim_trace_str(const sim_trace *T, int32_t id);
