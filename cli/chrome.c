@@ -475,10 +475,9 @@ static void chrome_mark(chrome *C, const sim_event *e, int track)
     }
 }
 
-/* One trace event: its slices, instants and flow starts. */
-static void chrome_event(chrome *C, size_t i)
+/* One trace event, e of index i: its slices, instants and flow starts. */
+static void chrome_event(chrome *C, size_t i, const sim_event *e)
 {
-    const sim_event *e = &C->T->ev[i];
     if (i == 0)
         chrome_begin(C, 0, "main", "main", e->t, CH_S_MAIN, -1, 0);
     int track = chrome_track_of(C, e);
@@ -519,9 +518,11 @@ int chrome_write(const sim_scenario *sc, const sim_outcome *o, const sim_trace *
         abort();
     sim_buf_puts(b, "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[");
     chrome_metadata(&C);
+    sim_trace_cursor cur;
+    sim_trace_cursor_init(&cur, T);
     for (size_t i = 0; i < T->n; i++)
-        chrome_event(&C, i);
-    double t = T->n ? T->ev[T->n - 1].t : 0;
+        chrome_event(&C, i, sim_trace_at(&cur, i));
+    double t = T->n ? sim_trace_at(&cur, T->n - 1)->t : 0;
     for (int k = o->ntasks + 1; k >= 0; k--)
         chrome_end_to(&C, k, 0, t);
     sim_buf_puts(b, "\n]}\n");

@@ -57,19 +57,20 @@ static const char *quiz_who(const quiz_walk *W, long ev)
         if (s->begin > (size_t)ev)
             break;
     }
-    return W->T->ev[ev].loop ? "a loop callback" : "main";
+    return sim_trace_event(W->T, (size_t)ev).loop ? "a loop callback" : "main";
 }
 
 /* Why the first step of a task runs now: who created it, when. */
 static void quiz_first_step(sim_buf *b, const quiz_walk *W, const steps_step *s)
 {
     const char *me = quiz_task(W, s->task);
-    double t = W->T->ev[s->begin].t;
-    if (s->waker >= 0 && W->T->ev[s->waker].kind == SIM_EV_TASK_NEW)
+    double t = sim_trace_event(W->T, s->begin).t;
+    sim_event w = s->waker >= 0 ? sim_trace_event(W->T, (size_t)s->waker)
+                                : (sim_event){.kind = SIM_EV_NKINDS};
+    if (w.kind == SIM_EV_TASK_NEW)
         sim_buf_printf(b, "%s runs its first step at t=%g: %s created it at t=%g "
                        "(create_task/ensure_future only schedules it), and the loop "
-                       "reached it in the ready queue.", me, t, quiz_who(W, s->waker),
-                       W->T->ev[s->waker].t);
+                       "reached it in the ready queue.", me, t, quiz_who(W, s->waker), w.t);
     else
         sim_buf_printf(b, "%s runs its first step at t=%g, when the loop reached it in the "
                        "ready queue.", me, t);
@@ -80,9 +81,10 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
 {
     const steps_step *p = &W->L->s[s->prev];
     const char *me = quiz_task(W, s->task);
-    double t = W->T->ev[s->begin].t, since = W->T->ev[p->end].t;
-    const sim_event *w = s->waker >= 0 ? &W->T->ev[s->waker] : NULL;
-    const sim_event *b0 = &W->T->ev[s->begin];
+    const sim_event b0 = sim_trace_event(W->T, s->begin);
+    double t = b0.t, since = sim_trace_event(W->T, p->end).t;
+    sim_event waker = s->waker >= 0 ? sim_trace_event(W->T, (size_t)s->waker) : b0;
+    const sim_event *w = s->waker >= 0 ? &waker : NULL;
     const char *q = p->queue >= 0 && p->queue < W->sc->nqueues ? W->sc->queues[p->queue].name
                                                                 : "the queue";
     sim_buf_printf(b, "%s resumes at t=%g because ", me, t);
@@ -91,7 +93,7 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
                        "where it waited.", quiz_who(W, s->waker), me, w->t);
     else if (s->thrown) {
         sim_buf_printf(b, "the loop throws %s into it where it waited since t=%g",
-                       sim_trace_str(W->T, b0->b), since);
+                       sim_trace_str(W->T, b0.b), since);
         if (p->wait == STEPS_W_GATHER)
             sim_buf_puts(b, ": the gather it awaited failed with it.");
         else if (p->wait == STEPS_W_TASK && w && w->kind == SIM_EV_TASK_DONE)
@@ -180,10 +182,9 @@ static quiz_coro *quiz_coro_at(quiz_walk *W, int coro)
     return &W->co[coro];
 }
 
-/* Follow the event at i: steps, hand driving, loop runs, blocking. */
-static void quiz_follow(quiz_walk *W, size_t i)
+/* Follow the event e at i: steps, hand driving, loop runs, blocking. */
+static void quiz_follow(quiz_walk *W, size_t i, const sim_event *e)
 {
-    const sim_event *e = &W->T->ev[i];
     if (e->kind == SIM_EV_STEP_BEGIN && W->next < W->L->n && W->L->s[W->next].begin == i) {
         W->step = W->next++;
         W->prints_in_step = 0;
@@ -238,9 +239,11 @@ static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o
     sim_buf_puts(b, "```\n\n## Why\n\n");
     quiz_walk W = {.T = T, .sc = sc, .o = o, .L = L, .step = -1, .driving = -1};
     int n = 0;
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, T);
     for (size_t i = 0; i < T->n; i++) {
-        const sim_event *e = &T->ev[i];
-        quiz_follow(&W, i);
+        const sim_event *e = sim_trace_at(&C, i);
+        quiz_follow(&W, i, e);
         if (e->kind != SIM_EV_PRINT)
             continue;
         sim_buf_printf(b, "%d. t=%g, %s: ", ++n, e->t, quiz_task(&W, e->task));

@@ -51,8 +51,8 @@ static long steps_get_cause(const steps_pass *P, int32_t h)
     return h >= 0 && (size_t)h < P->ncause ? P->cause[h] : -1;
 }
 
-/* A new step of task k beginning at event i. */
-static void steps_begin(steps_pass *P, int k, size_t i)
+/* A new step of task k beginning at event i (e). */
+static void steps_begin(steps_pass *P, int k, const sim_event *e, size_t i)
 {
     steps_list *L = P->L;
     if (L->n == L->cap) {
@@ -66,7 +66,7 @@ static void steps_begin(steps_pass *P, int k, size_t i)
     s->task = k;
     s->begin = s->end = i;
     s->first = P->last[k] < 0;
-    s->thrown = P->T->ev[i].a == 1;
+    s->thrown = e->a == 1;
     s->prev = P->last[k];
     s->waker = P->popped;
     s->wait = STEPS_W_OTHER;
@@ -84,7 +84,7 @@ static void steps_end(steps_pass *P, steps_step *s, const sim_event *e, size_t i
         s->wait = STEPS_W_YIELD;
         return;
     }
-    const char *y = s->yield_ev ? sim_trace_str(P->T, P->T->ev[s->yield_ev].a) : "";
+    const char *y = s->yield_ev ? sim_trace_str(P->T, s->yield_repr) : "";
     if (!strncmp(y, "<Task", 5))
         s->wait = STEPS_W_TASK;
     else if (!strncmp(y, "<_GatheringFuture", 17))
@@ -107,8 +107,10 @@ static void steps_inside(steps_pass *P, const sim_event *e, size_t i)
         s->queue = e->a;
     } else if (e->kind == SIM_EV_QUEUE_UNWAIT)
         s->wait = STEPS_W_OTHER;
-    else if (e->kind == SIM_EV_YIELD)
+    else if (e->kind == SIM_EV_YIELD) {
         s->yield_ev = i;
+        s->yield_repr = e->a;
+    }
     else if (e->kind == SIM_EV_TASK_DONE)
         s->wait = STEPS_W_DONE;
     else if (e->kind == SIM_EV_STEP_END) {
@@ -150,11 +152,14 @@ void steps_build(steps_list *L, const sim_trace *T, int ntasks)
         abort();
     for (int k = 0; k < ntasks; k++)
         P.cur[k] = P.last[k] = -1;
+    sim_trace_cursor C;
+    if (T)
+        sim_trace_cursor_init(&C, T);
     for (size_t i = 0; T && i < T->n; i++) {
-        const sim_event *e = &T->ev[i];
+        const sim_event *e = sim_trace_at(&C, i);
         steps_wakers(&P, e, i);
         if (e->kind == SIM_EV_STEP_BEGIN && e->task >= 0 && e->task < ntasks)
-            steps_begin(&P, e->task, i);
+            steps_begin(&P, e->task, e, i);
         else if (e->task >= 0 && e->task < ntasks)
             steps_inside(&P, e, i);
     }
@@ -220,7 +225,6 @@ void steps_wait_label(sim_buf *b, const steps_list *L, int i, const sim_trace *T
     case STEPS_W_TASK: sim_buf_puts(b, "await task"); break;
     case STEPS_W_GATHER: sim_buf_puts(b, "await gather"); break;
     default:
-        sim_buf_printf(b, "await %s", s->yield_ev ? sim_trace_str(T, T->ev[s->yield_ev].a)
-                                                  : "?");
+        sim_buf_printf(b, "await %s", s->yield_ev ? sim_trace_str(T, s->yield_repr) : "?");
     }
 }

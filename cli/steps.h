@@ -34,6 +34,7 @@ typedef struct steps_step {
     int prev;                  /* the same task's previous step, -1 none */
     long waker;                /* event index that scheduled this step, -1 unknown */
     size_t yield_ev;           /* the last YIELD of the step (0: none) */
+    int32_t yield_repr;        /* that YIELD's value (its a: a string id) */
 } steps_step;
 
 typedef struct steps_list {

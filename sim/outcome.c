@@ -191,12 +191,13 @@ static char *put_lit(char *p, const char *s)
     return p + n;
 }
 
-/* One event: the fixed fields, then a, b, c, x, with the string
- * arguments resolved (b of print-like kinds is a string id). The fixed
- * part is formatted in a local line (well under its size), then appended. */
-static void write_event(const sim_trace *T, size_t i, sim_buf *b, num_cache nc[2])
+/* One event e, number i of T: the fixed fields, then a, b, c, x, with the
+ * string arguments resolved (b of print-like kinds is a string id). The
+ * fixed part is formatted in a local line (well under its size), then
+ * appended. */
+static void write_event(const sim_trace *T, size_t i, const sim_event *e, sim_buf *b,
+                        num_cache nc[2])
 {
-    const sim_event *e = &T->ev[i];
     char line[512], *p = line;
     p = put_int(put_lit(p, "{\"seq\": "), (int64_t)i);
     p = put_lit(put_lit(put_lit(p, ", \"kind\": \""), sim_evkind_name(e->kind)), "\", \"t\": ");
@@ -231,8 +232,10 @@ void sim_trace_write_jsonl_range(const sim_trace *T, size_t from, size_t to, sim
 {
     num_cache nc[2];
     memset(nc, 0, sizeof nc);
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, T);
     for (size_t i = from; i < to && i < T->n; i++)
-        write_event(T, i, b, nc);
+        write_event(T, i, sim_trace_at(&C, i), b, nc);
 }
 
 void sim_trace_write_jsonl(const sim_trace *T, sim_buf *b)
