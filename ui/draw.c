@@ -32,28 +32,37 @@ static int32_t event_task(const cs_model *M, const sim_event *e)
     return c > 0 ? M->coro_task[c] : -1;
 }
 
+/* Does event p, before e, leave e's loop run (a barrier to the look back)? */
+static int focus_ends_loop_run(const sim_event *p, const sim_event *e)
+{
+    return p->loop != e->loop || p->kind == SIM_EV_RUN_BEGIN;
+}
+
+/* Where the look back of follow_focus stops (arg: the frame's event): at
+ * the start of its loop run, or at an event of a task. */
+static int focus_stop(const cs_model *M, const sim_event *p, void *arg)
+{
+    return focus_ends_loop_run(p, arg) || event_task(M, p) >= 0;
+}
+
 /* When following: the task of the frame's event, else (inside a loop,
  * between two steps) the last task that did something in this loop run,
  * looking back a bounded number of events; main outside the loop. */
 static int32_t follow_focus(const cs_model *M, uint32_t f)
 {
-    const sim_event *e = cs_model_event(M, f);
-    if (!e)
+    if (f >= M->nframes)
         return -1;
-    int32_t t = event_task(M, e);
-    if (t >= 0 || e->loop == 0)
+    sim_event e = cs_model_event(M, f);
+    int32_t t = event_task(M, &e);
+    if (t >= 0 || e.loop == 0)
         return t;
     if (M->st.running >= 0)
         return M->st.running;
-    for (uint32_t k = f, n = 0; k-- > 0 && n < 512; n++) {
-        const sim_event *p = &M->trace->ev[k];
-        if (p->loop != e->loop || p->kind == SIM_EV_RUN_BEGIN)
-            break;
-        t = event_task(M, p);
-        if (t >= 0)
-            return t;
-    }
-    return -1;
+    uint32_t k = cs_model_find_back(M, f > 512 ? f - 512 : 0, f, focus_stop, &e);
+    if (k == UINT32_MAX)
+        return -1;
+    sim_event p = cs_model_event(M, k);
+    return focus_ends_loop_run(&p, &e) ? -1 : event_task(M, &p);
 }
 
 int32_t cs_view_focus(const cs_view *v)
@@ -98,8 +107,8 @@ double cs_view_frame_x(const cs_view *v, uint32_t f)
         return axis == CS_AXIS_TIME ? M->t_end : M->col_end;
     if (axis == CS_AXIS_STEPS)
         return M->col[f];
-    const sim_event *e = &M->trace->ev[f];
-    return e->kind == SIM_EV_BLOCK ? e->t + e->x : e->t;  /* after the time.sleep */
+    sim_event e = cs_model_event(M, f);
+    return e.kind == SIM_EV_BLOCK ? e.t + e.x : e.t;  /* after the time.sleep */
 }
 
 int cs_view_lane_at(const cs_view *v, const cs_layout *L, int y)
@@ -473,7 +482,8 @@ void cs_draw(SDL_Renderer *r, cs_text *tx, const cs_view *v, cs_layout *Lout)
     cs_layout_names(&L, d_names_want(&d));
     if (M) {
         d.frame = cs_model_frame(M);
-        d.ev = cs_model_event(M, d.frame);
+        d.ev_now = cs_model_event(M, d.frame);
+        d.ev = &d.ev_now;
         d.focus = cs_view_focus(v);
     } else {
         d.focus = -1;

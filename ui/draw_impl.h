@@ -17,7 +17,8 @@ typedef struct dctx {
     const cs_layout *L;
     cs_font *body, *bold, *small, *small_bold, *mono, *mono_small, *big, *huge;
     uint32_t frame;
-    const sim_event *ev;       /* event of the frame (NULL when empty) */
+    const sim_event *ev;       /* event of the frame: &ev_now, NULL when empty */
+    sim_event ev_now;
     int32_t focus;             /* task whose stack is shown, -1 main */
 } dctx;
 

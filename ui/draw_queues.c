@@ -160,17 +160,19 @@ static int waiters(dctx *d, const qview *qv, cs_rect c, int putters)
                             hot, bg, fg);
 }
 
-/* The task a QUEUE_WAKE wakes: the event's, else the task of the wakeup
- * handle scheduled right after it (the woken waiter's future is done and
- * its task's wakeup queued). -1 when unknown. */
+/* The task the QUEUE_WAKE e, the frame's event, wakes: the event's, else
+ * the task of the wakeup handle scheduled right after it (the woken
+ * waiter's future is done and its task's wakeup queued). -1 when unknown. */
 static int32_t woken_task(const dctx *d, const sim_event *e)
 {
     if (e->task >= 0)
         return e->task;
     const cs_model *M = d->M;
-    uint32_t f = (uint32_t)(e - M->trace->ev);
+    uint32_t f = d->frame;
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, M->trace);
     for (uint32_t k = f + 1; k < M->nframes && k < f + 12; k++) {
-        const sim_event *n = &M->trace->ev[k];
+        const sim_event *n = sim_trace_at(&C, k);
         if (n->kind == SIM_EV_READY_PUSH && n->b == SIM_H_WAKEUP)
             return cs_model_handle_task(M, n->a, n->task);
     }

@@ -527,7 +527,7 @@ static void axis_steps(dctx *d, const xmap *m)
         last_line = x;
         d_fill(d, (cs_rect){x, d->L->tl_lanes.y, 1, d->L->tl_lanes.h}, d_alpha(d->th->border, 110));
         char buf[32];
-        snprintf(buf, sizeof buf, "it %d", M->trace->ev[M->iters[i]].a);
+        snprintf(buf, sizeof buf, "it %d", cs_model_event(M, M->iters[i]).a);
         if (x - last >= gap && x + 2 + cs_text_width(d->small, buf, -1) <= a.x + a.w) {
             cs_text_draw(d->small, x + 2, a.y, buf, d->th->text_dim);
             d_fill(d, (cs_rect){x, a.y + a.h - 4, 1, 4}, d->th->text_dim);

@@ -36,16 +36,17 @@ const char *cs_model_str(const cs_model *M, int32_t id)
  * count the tasks and find the queues. */
 static int scan(cs_model *M)
 {
-    const sim_event *ev = M->trace->ev;
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, M->trace);
     int32_t maxid = -1, maxq = -1;
     for (uint32_t e = 0; e < M->nframes; e++) {
-        if (ev[e].coro > maxid)
-            maxid = ev[e].coro;
-        if (ev[e].kind == SIM_EV_TASK_NEW)
+        const sim_event *ev = sim_trace_at(&C, e);
+        if (ev->coro > maxid)
+            maxid = ev->coro;
+        if (ev->kind == SIM_EV_TASK_NEW)
             M->ntasks++;
-        if (ev[e].kind >= SIM_EV_QUEUE_PUT && ev[e].kind <= SIM_EV_QUEUE_UNWAIT
-            && ev[e].a > maxq)
-            maxq = ev[e].a;
+        if (ev->kind >= SIM_EV_QUEUE_PUT && ev->kind <= SIM_EV_QUEUE_UNWAIT && ev->a > maxq)
+            maxq = ev->a;
     }
     M->ncoro_ids = (uint32_t)(maxid + 2);
     M->coro_of = malloc(M->ncoro_ids * sizeof *M->coro_of);
@@ -55,9 +56,11 @@ static int scan(cs_model *M)
         M->coro_of[i] = -1;
     M->coro_of[0] = 0;
     M->ncoros = 1;
-    for (uint32_t e = 0; e < M->nframes; e++)
-        if (ev[e].coro >= 0 && M->coro_of[ev[e].coro + 1] < 0)
-            M->coro_of[ev[e].coro + 1] = (int32_t)M->ncoros++;
+    for (uint32_t e = 0; e < M->nframes; e++) {
+        int32_t coro = sim_trace_at(&C, e)->coro;
+        if (coro >= 0 && M->coro_of[coro + 1] < 0)
+            M->coro_of[coro + 1] = (int32_t)M->ncoros++;
+    }
     M->nqueues = (uint32_t)(maxq + 1);
     if (M->sc && (uint32_t)M->sc->nqueues > M->nqueues)
         M->nqueues = (uint32_t)M->sc->nqueues;
@@ -74,20 +77,25 @@ static int is_handle_event(int kind)
  * off the ready queue does), others do not (the push of a wakeup). */
 static int scan_handles(cs_model *M)
 {
-    const sim_event *ev = M->trace->ev;
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, M->trace);
     int32_t maxh = -1;
-    for (uint32_t e = 0; e < M->nframes; e++)
-        if (is_handle_event(ev[e].kind) && ev[e].a > maxh)
-            maxh = ev[e].a;
+    for (uint32_t e = 0; e < M->nframes; e++) {
+        const sim_event *ev = sim_trace_at(&C, e);
+        if (is_handle_event(ev->kind) && ev->a > maxh)
+            maxh = ev->a;
+    }
     M->nhandle_ids = (uint32_t)(maxh + 1);
     M->handle_task = malloc((M->nhandle_ids ? M->nhandle_ids : 1) * sizeof *M->handle_task);
     if (!M->handle_task)
         return -1;
     for (uint32_t i = 0; i < M->nhandle_ids; i++)
         M->handle_task[i] = -1;
-    for (uint32_t e = 0; e < M->nframes; e++)
-        if (is_handle_event(ev[e].kind) && ev[e].a >= 0 && ev[e].task >= 0)
-            M->handle_task[ev[e].a] = ev[e].task;
+    for (uint32_t e = 0; e < M->nframes; e++) {
+        const sim_event *ev = sim_trace_at(&C, e);
+        if (is_handle_event(ev->kind) && ev->a >= 0 && ev->task >= 0)
+            M->handle_task[ev->a] = ev->task;
+    }
     return 0;
 }
 
@@ -154,9 +162,9 @@ int cs_model_init(cs_model *M, const sim_trace *T, const sim_scenario *sc,
     M->trace = T;
     M->sc = sc;
     M->nframes = (uint32_t)T->n;
-    M->t_end = T->n ? T->ev[T->n - 1].t : 0;
-    if (T->n && T->ev[T->n - 1].kind == SIM_EV_BLOCK)
-        M->t_end += T->ev[T->n - 1].x;
+    sim_trace_cursor_init(&M->cur, T);
+    sim_event last = cs_model_event(M, M->nframes - 1);  /* NKINDS, t 0 when empty */
+    M->t_end = last.kind == SIM_EV_BLOCK ? last.t + last.x : last.t;
     M->every = every ? every : auto_every(M->nframes);
     M->cps = calloc(M->nframes / M->every + 2, sizeof *M->cps);
     if (!M->cps || scan(M) || scan_handles(M) || queue_facts(M) || alloc_static(M)
@@ -208,7 +216,7 @@ void cs_model_seek(cs_model *M, uint32_t f)
     if (M->st.ev > want || M->st.ev < base)
         cs_checkpoint_load(M->cps[k], &M->st);
     while (M->st.ev < want)
-        cs_state_apply(M, &M->st, &M->trace->ev[M->st.ev]);
+        cs_state_apply(M, &M->st, sim_trace_at(&M->cur, M->st.ev));
 }
 
 uint32_t cs_model_frame(const cs_model *M)
@@ -216,9 +224,40 @@ uint32_t cs_model_frame(const cs_model *M)
     return M->st.ev ? M->st.ev - 1 : 0;
 }
 
-const sim_event *cs_model_event(const cs_model *M, uint32_t f)
+sim_event cs_model_event(const cs_model *M, uint32_t f)
 {
-    return f < M->nframes ? &M->trace->ev[f] : NULL;
+    if (f >= M->nframes)
+        return (sim_event){.kind = SIM_EV_NKINDS};
+    return sim_trace_event(M->trace, f);
+}
+
+/* Frames are read in blocks that start at multiples of this, the trace's
+ * checkpoint spacing: a cursor reads forwards from there cheaply. */
+#define BACK_BLOCK 64u
+
+/* Each block below f is copied forwards into a buffer, then tested from
+ * its last event down, so pred sees the events latest first. */
+uint32_t cs_model_find_back(const cs_model *M, uint32_t lo, uint32_t f,
+                            int (*pred)(const cs_model *M, const sim_event *e, void *arg),
+                            void *arg)
+{
+    sim_event buf[BACK_BLOCK];
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, M->trace);
+    if (f > M->nframes)
+        f = M->nframes;
+    while (f > lo) {
+        uint32_t b = (f - 1) / BACK_BLOCK * BACK_BLOCK;
+        if (b < lo)
+            b = lo;
+        for (uint32_t k = b; k < f; k++)
+            buf[k - b] = *sim_trace_at(&C, k);
+        for (uint32_t k = f; k-- > b;)
+            if (pred(M, &buf[k - b], arg))
+                return k;
+        f = b;
+    }
+    return UINT32_MAX;
 }
 
 /* ---- lanes ------------------------------------------------------------- */
@@ -372,7 +411,7 @@ uint32_t cs_model_prev_iter(const cs_model *M, uint32_t f)
 uint32_t cs_model_iter_at(const cs_model *M, uint32_t f)
 {
     uint32_t i = iter_after(M, f);
-    return i > 0 ? (uint32_t)M->trace->ev[M->iters[i - 1]].a : 0;
+    return i > 0 ? (uint32_t)cs_model_event(M, M->iters[i - 1]).a : 0;
 }
 
 /* Does event e concern task (-1 main)? */
@@ -391,18 +430,24 @@ static int concerns(const cs_model *M, const sim_event *e, int32_t task)
 
 uint32_t cs_model_next_of_task(const cs_model *M, uint32_t f, int32_t task)
 {
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, M->trace);
     for (uint32_t e = f + 1; e < M->nframes; e++)
-        if (concerns(M, &M->trace->ev[e], task))
+        if (concerns(M, sim_trace_at(&C, e), task))
             return e;
     return f;
 }
 
+/* concerns() as a cs_model_find_back predicate (arg: the task). */
+static int concerns_pred(const cs_model *M, const sim_event *e, void *arg)
+{
+    return concerns(M, e, *(const int32_t *)arg);
+}
+
 uint32_t cs_model_prev_of_task(const cs_model *M, uint32_t f, int32_t task)
 {
-    for (uint32_t e = f; e-- > 0;)
-        if (concerns(M, &M->trace->ev[e], task))
-            return e;
-    return f;
+    uint32_t e = cs_model_find_back(M, 0, f, concerns_pred, &task);
+    return e != UINT32_MAX ? e : f;
 }
 
 uint32_t cs_model_frame_at_col(const cs_model *M, double col)
@@ -423,7 +468,7 @@ uint32_t cs_model_frame_at_time(const cs_model *M, double t)
     uint32_t lo = 0, hi = M->nframes;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (M->trace->ev[mid].t >= t)
+        if (sim_trace_event(M->trace, mid).t >= t)
             hi = mid;
         else
             lo = mid + 1;
@@ -433,12 +478,12 @@ uint32_t cs_model_frame_at_time(const cs_model *M, double t)
 
 int32_t cs_model_subject(const cs_model *M, uint32_t f)
 {
-    const sim_event *e = cs_model_event(M, f);
-    if (!e)
+    if (f >= M->nframes)
         return -1;
-    if (e->task >= 0 && (uint32_t)e->task < M->ntasks)
-        return e->task;
-    int32_t c = cs_model_coro(M, e->coro);
+    sim_event e = cs_model_event(M, f);
+    if (e.task >= 0 && (uint32_t)e.task < M->ntasks)
+        return e.task;
+    int32_t c = cs_model_coro(M, e.coro);
     if (c > 0 && M->coro_task[c] >= 0)
         return M->coro_task[c];
     if (c > 0)

@@ -210,6 +210,7 @@ typedef struct cs_model {
     uint32_t ncps;
     /* the current frame */
     cs_state st;
+    sim_trace_cursor cur;              /* reads trace for seeking, at st.ev - 1 */
 } cs_model;
 
 /* Build the model of trace T (borrowed; sc borrowed, may be NULL: queue
@@ -224,8 +225,16 @@ void cs_model_free(cs_model *M);
 void cs_model_seek(cs_model *M, uint32_t f);
 /* The frame the model is at, or 0 for an empty trace. */
 uint32_t cs_model_frame(const cs_model *M);
-/* The event of frame f (NULL for an empty trace). */
-const sim_event *cs_model_event(const cs_model *M, uint32_t f);
+/* The event of frame f, by value (a one-off read: loops over frames use a
+ * sim_trace_cursor on M->trace); kind SIM_EV_NKINDS, all else zero, when
+ * f >= nframes (an empty trace). */
+sim_event cs_model_event(const cs_model *M, uint32_t f);
+/* The last frame k in [lo, f) whose event satisfies pred (called with
+ * arg, latest first, until it returns non-zero), or UINT32_MAX. A walk
+ * back over the trace, read forwards a block at a time. */
+uint32_t cs_model_find_back(const cs_model *M, uint32_t lo, uint32_t f,
+                            int (*pred)(const cs_model *M, const sim_event *e, void *arg),
+                            void *arg);
 /* Trace string by id, "" for an invalid id. */
 const char *cs_model_str(const cs_model *M, int32_t id);
 

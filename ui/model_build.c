@@ -29,7 +29,7 @@ typedef struct revert {
 typedef struct builder {
     cs_model *M;
     uint32_t e;               /* event being observed */
-    const sim_event *ev;
+    const sim_event *ev;      /* it: M->cur's, valid until the next event */
     double tb;                /* clock just before the event */
     /* what the running step did, to tell what its task waits for next */
     int32_t step_task;
@@ -49,10 +49,9 @@ typedef struct builder {
 /* First event in [lo, hi) whose clock is past when; hi when none. */
 static uint32_t first_late(const cs_model *M, uint32_t lo, uint32_t hi, double when)
 {
-    const sim_event *ev = M->trace->ev;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (ev[mid].t > when + 1e-9)
+        if (sim_trace_event(M->trace, mid).t > when + 1e-9)
             hi = mid;
         else
             lo = mid + 1;
@@ -516,7 +515,7 @@ int cs_model_build(cs_model *M)
     save_checkpoint(M);
     for (uint32_t e = 0; e < M->nframes; e++) {
         B.e = e;
-        B.ev = &M->trace->ev[e];
+        B.ev = sim_trace_at(&M->cur, e);
         cs_state_apply(M, &M->st, B.ev);
         observe(&B);
         M->col[e] = column(&B, B.ev);

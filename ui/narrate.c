@@ -87,16 +87,21 @@ static const char *source_line(const cs_model *M, int32_t line, char *tmp, size_
     return tmp;
 }
 
-/* A timer pushed for task near frame f within its step, or NULL. */
-static const sim_event *timer_near(const cs_model *M, uint32_t f, int32_t task)
+/* A timer pushed for task near frame f within its step: 1 and its
+ * deadline in *when, or 0 when none. */
+static int timer_near(const cs_model *M, uint32_t f, int32_t task, double *when)
 {
     uint32_t lo = f > 32 ? f - 32 : 0, hi = f + 32 < M->nframes ? f + 32 : M->nframes;
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, M->trace);
     for (uint32_t e = lo; e < hi; e++) {
-        const sim_event *ev = &M->trace->ev[e];
-        if (ev->kind == SIM_EV_TIMER_PUSH && ev->task == task && ev->task >= 0)
-            return ev;
+        const sim_event *ev = sim_trace_at(&C, e);
+        if (ev->kind == SIM_EV_TIMER_PUSH && ev->task == task && ev->task >= 0) {
+            *when = ev->x;
+            return 1;
+        }
     }
-    return NULL;
+    return 0;
 }
 
 static const char *handle_kind(int kind)
@@ -283,10 +288,10 @@ static void say_yield(const cs_model *M, uint32_t f, const sim_event *e, say *s)
     int32_t owner = coro_owner(M, e->coro);
     const char *name = frame_name(st, e->c);
     const char *v = cs_model_str(M, e->a);
-    const sim_event *tm = owner >= 0 ? timer_near(M, f, owner) : NULL;
-    if (owner >= 0 && tm) {
+    double when = 0;
+    if (owner >= 0 && timer_near(M, f, owner, &when)) {
         sayf(s, "%s awaits %s: the future yields to the loop; a timer is set for t=%g.",
-             who(M, owner), name, tm->x);
+             who(M, owner), name, when);
         return;
     }
     sayf(s, "%s yields %s: the value travels up through ", name, *v ? v : "None");
@@ -452,9 +457,9 @@ void cs_narrate(const cs_model *M, uint32_t f, char *buf, size_t size)
     say s = {buf, size, 0};
     if (size)
         buf[0] = 0;
-    const sim_event *e = cs_model_event(M, f);
-    if (!e || !size)
+    if (f >= M->nframes || !size)
         return;
+    const sim_event ev = cs_model_event(M, f), *e = &ev;
     switch (e->kind) {
     case SIM_EV_LOOP_NEW: case SIM_EV_LOOP_CLOSE: case SIM_EV_RUN_BEGIN:
     case SIM_EV_RUN_END: case SIM_EV_ITER: case SIM_EV_CLOCK: case SIM_EV_INTERRUPT:

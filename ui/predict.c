@@ -10,8 +10,10 @@
 /* First print frame in (from, to], or UINT32_MAX. */
 static uint32_t next_print(const cs_model *M, uint32_t from, uint32_t to)
 {
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, M->trace);
     for (uint32_t f = from + 1; f <= to && f < M->nframes; f++)
-        if (cs_model_event(M, f)->kind == SIM_EV_PRINT)
+        if (sim_trace_at(&C, f)->kind == SIM_EV_PRINT)
             return f;
     return UINT32_MAX;
 }

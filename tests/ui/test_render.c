@@ -29,7 +29,9 @@ typedef struct shot {
 
 static uint32_t first_kind(cs_model *M, int kind, uint32_t from)
 {
-    while (from < M->nframes && cs_model_event(M, from)->kind != kind)
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, M->trace);
+    while (from < M->nframes && sim_trace_at(&C, from)->kind != kind)
         from++;
     return from < M->nframes ? from : M->nframes - 1;
 }

@@ -26,7 +26,9 @@ static int load(cs_doc *d, const char *file)
 /* The first frame at or after f whose event is of kind k, or nframes. */
 static uint32_t find_ev(const cs_model *M, uint32_t f, int k)
 {
-    while (f < M->nframes && cs_model_event(M, f)->kind != k)
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, M->trace);
+    while (f < M->nframes && sim_trace_at(&C, f)->kind != k)
         f++;
     return f;
 }
@@ -49,7 +51,7 @@ TEST_IMPL(scenario_stack_w1_w4)
     uint32_t y = find_ev(M, 0, SIM_EV_YIELD);
     ASSERT(y < M->nframes);
     cs_model_seek(M, y);
-    const sim_event *e = cs_model_event(M, y);
+    const sim_event ye = cs_model_event(M, y), *e = &ye;
     const cs_stack *s = &M->st.stacks[cs_model_coro(M, e->coro)];
     ASSERT_EQ_INT(4, s->n);
     static const char *names[] = {"w4", "w3", "w2", "W1"};
@@ -75,7 +77,7 @@ TEST_IMPL(scenario_fork_lanes)
     int32_t t1 = task_named(M, "Task-1"), t2 = task_named(M, "Task-2");
     ASSERT(t1 >= 0 && t2 >= 0);
     ASSERT_EQ_INT(t1, M->tasks[t2].creator);
-    ASSERT_NEAR(1.0, cs_model_event(M, M->tasks[t2].born)->t, 1e-9);
+    ASSERT_NEAR(1.0, cs_model_event(M, M->tasks[t2].born).t, 1e-9);
     const cs_lane *L = cs_model_task_lane(M, t2);
     ASSERT(L && L->nseg > 0);
     ASSERT_NEAR(1.0, L->segs[0].t0, 1e-9);
