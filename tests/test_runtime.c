@@ -83,8 +83,10 @@ TEST_IMPL(runtime_trace_invariants)
     ASSERT(T && T->n > 50);
     int depth[16] = {0}, in_step = 0;
     double t = 0;
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, T);
     for (size_t i = 0; i < T->n; i++) {
-        const sim_event *e = &T->ev[i];
+        const sim_event *e = sim_trace_at(&C, i);
         ASSERT(e->t >= t);
         t = e->t;
         if (e->kind == SIM_EV_FRAME_PUSH) {
@@ -101,7 +103,7 @@ TEST_IMPL(runtime_trace_invariants)
             in_step = 0;
         }
     }
-    ASSERT_EQ_INT(SIM_EV_END, T->ev[T->n - 1].kind);
+    ASSERT_EQ_INT(SIM_EV_END, sim_trace_event(T, T->n - 1).kind);
     sim_free(S);
     sim_scenario_free(sc);
     return 0;
@@ -177,11 +179,14 @@ TEST_IMPL(runtime_queue_wake_names_task)
     const sim_trace *T = sim_trace_get(S);
     int32_t waited[4], woke[4];
     int nw = 0, nk = 0;
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, T);
     for (size_t i = 0; i < T->n; i++) {
-        if (T->ev[i].kind == SIM_EV_QUEUE_WAIT && nw < 4)
-            waited[nw++] = T->ev[i].task;
-        if (T->ev[i].kind == SIM_EV_QUEUE_WAKE && nk < 4)
-            woke[nk++] = T->ev[i].task;
+        const sim_event *e = sim_trace_at(&C, i);
+        if (e->kind == SIM_EV_QUEUE_WAIT && nw < 4)
+            waited[nw++] = e->task;
+        if (e->kind == SIM_EV_QUEUE_WAKE && nk < 4)
+            woke[nk++] = e->task;
     }
     ASSERT_EQ_INT(2, nw);
     ASSERT_EQ_INT(2, nk);

@@ -62,12 +62,16 @@ TEST_IMPL(trace_reprs_match_python)
     ASSERT(S);
     const sim_trace *T = sim_trace_get(S);
     size_t k = 0;
-    for (size_t i = 0; i < T->n; i++)
-        if (T->ev[i].kind == SIM_EV_QUEUE_PUT) {
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, T);
+    for (size_t i = 0; i < T->n; i++) {
+        const sim_event *e = sim_trace_at(&C, i);
+        if (e->kind == SIM_EV_QUEUE_PUT) {
             ASSERT(k < sizeof want / sizeof want[0]);
-            ASSERT_EQ_STR(want[k], sim_trace_str(T, T->ev[i].b));
+            ASSERT_EQ_STR(want[k], sim_trace_str(T, e->b));
             k++;
         }
+    }
     ASSERT_EQ_INT(sizeof want / sizeof want[0], k);
     sim_free(S);
     sim_scenario_free(sc);
@@ -103,12 +107,16 @@ TEST_IMPL(trace_cancel_records_survive_growth)
     ASSERT(S);
     const sim_trace *T = sim_trace_get(S);
     int cancels = 0;
-    for (size_t i = 0; i < T->n; i++)
-        if (T->ev[i].kind == SIM_EV_CANCEL) {
-            ASSERT_EQ_INT(1, T->ev[i].a);      /* cancel() returned True */
-            ASSERT_EQ_INT(1, T->ev[i].b);      /* by cancelling the waiter */
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, T);
+    for (size_t i = 0; i < T->n; i++) {
+        const sim_event *e = sim_trace_at(&C, i);
+        if (e->kind == SIM_EV_CANCEL) {
+            ASSERT_EQ_INT(1, e->a);      /* cancel() returned True */
+            ASSERT_EQ_INT(1, e->b);      /* by cancelling the waiter */
             cancels++;
         }
+    }
     ASSERT_EQ_INT(N, cancels);
     ASSERT_EQ_INT(SIM_TASK_CANCELLED, sim_outcome_get(S)->tasks[N].state);
     sim_free(S);
