@@ -486,3 +486,68 @@ TEST_IMPL(model_navigation)
     sim_trace_free(&b.T);
     return 0;
 }
+
+/* Task 0's events far apart, with loop iterations between them: a trace
+ * longer than the blocks the look back reads, so the walks cross blocks.
+ * Returns the frames of task 0's events in *at (4 of them). */
+static void trace_far_apart(tb *b, uint32_t at[4])
+{
+    static const int gaps[4] = {0, 200, 130, 64};
+    static const int kinds[4] = {SIM_EV_TASK_NEW, SIM_EV_READY_PUSH, SIM_EV_READY_POP,
+                                 SIM_EV_STEP_BEGIN};
+    sim_trace_init(&b->T);
+    b->t = 0;
+    b->loop = 1;
+    int iter = 0;
+    for (int k = 0; k < 4; k++) {
+        for (int i = 0; i < gaps[k]; i++)
+            E(b, SIM_EV_ITER, -1, -1, ++iter, 0, 0);
+        at[k] = (uint32_t)b->T.n;
+        E(b, kinds[k], 0, 7, k == 0 ? S(b, "Task-1") : 1, k == 0 ? S(b, "c1") : SIM_H_STEP, 0);
+    }
+    for (int i = 0; i < 70; i++)
+        E(b, SIM_EV_ITER, -1, -1, ++iter, 0, 0);
+}
+
+/* The previous event of task 0 before f, read one event at a time going
+ * back: what cs_model_prev_of_task must find. */
+static uint32_t prev_of_task0_slow(const cs_model *M, uint32_t f)
+{
+    for (uint32_t e = f; e-- > 0;)
+        if (sim_trace_event(M->trace, e).task == 0)
+            return e;
+    return f;
+}
+
+static int is_iter(const cs_model *M, const sim_event *e, void *arg)
+{
+    (void)M;
+    ++*(int *)arg;
+    return e->kind == SIM_EV_ITER;
+}
+
+TEST_IMPL(model_navigation_far_back)
+{
+    tb b;
+    uint32_t at[4];
+    trace_far_apart(&b, at);
+    cs_model M;
+    ASSERT_EQ_INT(0, cs_model_init(&M, &b.T, NULL, 0));
+    ASSERT_EQ_INT(at[1], cs_model_prev_of_task(&M, at[2], 0));
+    ASSERT_EQ_INT(at[0], cs_model_prev_of_task(&M, at[1], 0));
+    ASSERT_EQ_INT(at[2], cs_model_next_of_task(&M, at[1], 0));
+    for (uint32_t f = 0; f < M.nframes; f++)
+        ASSERT_EQ_INT(prev_of_task0_slow(&M, f), cs_model_prev_of_task(&M, f, 0));
+    /* latest first, within [lo, f), and only as far back as needed */
+    int calls = 0;
+    ASSERT_EQ_INT(at[3] - 1, cs_model_find_back(&M, at[2], at[3], is_iter, &calls));
+    ASSERT_EQ_INT(1, calls);
+    calls = 0;
+    ASSERT_EQ_INT(UINT32_MAX, cs_model_find_back(&M, at[2], at[2] + 1, is_iter, &calls));
+    ASSERT_EQ_INT(1, calls);
+    ASSERT_EQ_INT(UINT32_MAX, cs_model_find_back(&M, 5, 5, is_iter, &calls));
+    ASSERT_EQ_INT(1, calls);
+    cs_model_free(&M);
+    sim_trace_free(&b.T);
+    return 0;
+}
