@@ -175,7 +175,7 @@ static void print_transcript(const sim_scenario *sc, const sim_outcome *o)
 static void print_trace_stats(const sim_trace *T)
 {
     fprintf(stderr, "trace: %zu events (%zu bytes), %u strings (%zu bytes)\n",
-            T->n, T->n * sizeof(sim_event), (unsigned)T->strings.n, T->strings.len);
+            T->n, sim_trace_bytes(T), (unsigned)T->strings.n, T->strings.len);
 }
 
 struct run_args {

@@ -319,7 +319,7 @@ sim_task *sim_task_new(sim_state *S, sim_loop *loop, sim_coro *co)
     loop->tasks[loop->ntasks++] = t;
     sim_event *e = sim_emit(S, SIM_EV_TASK_NEW, t->index, co->id);
     if (e) {
-        e->a = sim_str_id(S, t->name);
+        e->a = sim_trace_add(&S->trace, t->name, strlen(t->name)); /* new: see sim_trace_add */
         e->b = sim_str_id(S, co->name);
     }
     sim_loop_call_soon(S, loop, SIM_H_STEP)->task = t;

@@ -29,14 +29,14 @@ sim_exc *sim_err(sim_state *S, int type, const char *fmt, ...)
 }
 
 /* The hot path of tracing (tens of millions of calls in a big run): the
- * record is appended in place while the array has room (sim_trace_push
- * grows it) and written whole in one go. */
+ * record is staged whole in one go; the caller fills in the kind's fields,
+ * and the trace codes it when the next event comes. */
 sim_event *sim_emit(sim_state *S, int kind, int task, int coro)
 {
     if (!S->opt.trace)
         return NULL;
     sim_trace *T = &S->trace;
-    sim_event *e = T->n < T->cap ? &T->ev[T->n++] : sim_trace_push(T);
+    sim_event *e = sim_trace_push(T);
     const sim_loop *L = S->running;
     *e = (sim_event){.t = S->clock, .kind = (uint16_t)kind, .task = task, .coro = coro,
                      .line = S->line, .loop = L ? (uint16_t)L->id : 0,
@@ -68,9 +68,10 @@ int32_t sim_str_id(sim_state *S, const char *s)
     return S->opt.trace ? str_id_cached(S, s) : 0;
 }
 
-/* repr of an int without printf: the digits, then intern. An item put in
- * a queue is got back soon after, so recent ints are cached by value: the
- * hash table, large and cold, is probed once per number. */
+/* repr of an int without printf: the digits, then a new string id. An
+ * item put in a queue is got back soon after, so recent ints are cached by
+ * value, and the string table's hash is not probed at all (an int that
+ * comes back after leaving the cache gets a second id for its text). */
 static int32_t int_repr_id(sim_state *S, int64_t i)
 {
     unsigned slot = (unsigned)((uint64_t)i & (SIM_INTCACHE - 1));
@@ -84,7 +85,7 @@ static int32_t int_repr_id(sim_state *S, int64_t i)
     if (i < 0)
         *--p = '-';
     S->int_key[slot] = i;
-    S->int_id[slot] = sim_trace_intern(&S->trace, p, (size_t)(tmp + sizeof tmp - p));
+    S->int_id[slot] = sim_trace_add(&S->trace, p, (size_t)(tmp + sizeof tmp - p));
     return S->int_id[slot];
 }
 

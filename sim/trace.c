@@ -1,18 +1,23 @@
 /*
- * trace.c -- the event trace store: a growable array of fixed-size records
- * and an interning string table (see trace.h).
+ * trace.c -- the event trace store: events coded compactly in chunks, with
+ * checkpoints for random access, and an interning string table (trace.h).
  *
- * Cost: an event is one 48-byte append; interning a string is one hash and,
+ * Cost: an event is coded once when the next is appended (about 8 bytes
+ * on the window scenario, against 48 for the record); reading event i is
+ * O(1) in a walk and at most SIM_TRACE_MARK - 1 decodes after a jump; interning a string is one hash and,
  * the first time, one copy into a shared buffer; a probe compares the
  * stored hash before the bytes. Growth doubles, so the
  * amortised cost of both is O(1).
  */
+#define _DEFAULT_SOURCE         /* madvise, MADV_HUGEPAGE */
 #include "trace.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -47,33 +52,268 @@ void sim_trace_init(sim_trace *T)
 
 void sim_trace_free(sim_trace *T)
 {
-    free(T->ev);
+    for (size_t k = 0; k < T->nchunks; k++)
+        free(T->chunk[k]);
+    free(T->chunk);
+    free(T->chunk_len);
+    free(T->marks);
     free(T->strings.buf);
     free(T->strings.off);
-    free(T->strings.hv);
     free(T->strings.hash);
     memset(T, 0, sizeof *T);
 }
 
+/* ---- the coding of one event --------------------------------------------
+ *
+ * Two header bytes: the kind in bits 0-5, then one bit per field that is
+ * present: t, iter, loop, line, task, coro when they differ from the event
+ * before (the context), x, a, b, c when they are not zero. Then the fields
+ * present, in that order: t and x as the 8 bytes of the double, iter, line,
+ * task and coro as the zigzag varint of the difference from the context,
+ * loop as a varint, a, b and c as zigzag varints. A cancel's b is always
+ * written (one byte), so that sim_trace_set_b can set it in place.
+ */
+enum {
+    F_T = 1 << 6, F_ITER = 1 << 7, F_LOOP = 1 << 8, F_LINE = 1 << 9, F_TASK = 1 << 10,
+    F_CORO = 1 << 11, F_X = 1 << 12, F_A = 1 << 13, F_B = 1 << 14, F_C = 1 << 15,
+    KIND_MASK = 63,
+    CHUNK_BITS = 21,
+    EV_MAX = 64                /* bytes an event can take, at most (56) */
+};
+
+static uint32_t zigzag(uint32_t d) { return (d << 1) ^ (0u - (d >> 31)); }
+static uint32_t unzigzag(uint32_t z) { return (z >> 1) ^ (0u - (z & 1)); }
+
+static uint8_t *put_varint(uint8_t *p, uint32_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+static const uint8_t *get_varint(const uint8_t *p, uint32_t *v)
+{
+    uint32_t r = 0;
+    for (int shift = 0;; shift += 7) {
+        uint8_t byte = *p++;
+        r |= (uint32_t)(byte & 0x7f) << shift;
+        if (!(byte & 0x80))
+            break;
+    }
+    *v = r;
+    return p;
+}
+
+static uint8_t *put_double(uint8_t *p, double d)
+{
+    memcpy(p, &d, sizeof d);
+    return p + sizeof d;
+}
+
+static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
+
+/* The header of e coded against ctx. */
+static unsigned ev_flags(const sim_event *e, const sim_event *ctx)
+{
+    static const double zero = 0;
+    return (unsigned)e->kind | (same_bits(e->t, ctx->t) ? 0 : F_T)
+         | (e->iter != ctx->iter ? F_ITER : 0) | (e->loop != ctx->loop ? F_LOOP : 0)
+         | (e->line != ctx->line ? F_LINE : 0) | (e->task != ctx->task ? F_TASK : 0)
+         | (e->coro != ctx->coro ? F_CORO : 0) | (same_bits(e->x, zero) ? 0 : F_X)
+         | (e->a ? F_A : 0) | (e->b || e->kind == SIM_EV_CANCEL ? F_B : 0) | (e->c ? F_C : 0);
+}
+
+/* The difference v - from, zigzagged (int32 arithmetic, wrapping). */
+static uint32_t delta(int32_t v, int32_t from) { return zigzag((uint32_t)v - (uint32_t)from); }
+
+/* Code e against ctx at p (EV_MAX bytes free); returns the end. */
+static uint8_t *ev_encode(uint8_t *p, const sim_event *e, const sim_event *ctx)
+{
+    unsigned f = ev_flags(e, ctx);
+    *p++ = (uint8_t)f;
+    *p++ = (uint8_t)(f >> 8);
+    if (f & F_T)
+        p = put_double(p, e->t);
+    if (f & F_ITER)
+        p = put_varint(p, zigzag(e->iter - ctx->iter));
+    if (f & F_LOOP)
+        p = put_varint(p, e->loop);
+    if (f & F_LINE)
+        p = put_varint(p, delta(e->line, ctx->line));
+    if (f & F_TASK)
+        p = put_varint(p, delta(e->task, ctx->task));
+    if (f & F_CORO)
+        p = put_varint(p, delta(e->coro, ctx->coro));
+    if (f & F_X)
+        p = put_double(p, e->x);
+    if (f & F_A)
+        p = put_varint(p, zigzag((uint32_t)e->a));
+    if (f & F_B)
+        p = put_varint(p, zigzag((uint32_t)e->b));
+    if (f & F_C)
+        p = put_varint(p, zigzag((uint32_t)e->c));
+    return p;
+}
+
+/* A signed field coded as the zigzag difference from `from`. */
+static const uint8_t *get_delta(const uint8_t *p, int32_t from, int32_t *v)
+{
+    uint32_t z;
+    p = get_varint(p, &z);
+    *v = (int32_t)((uint32_t)from + unzigzag(z));
+    return p;
+}
+
+static const uint8_t *get_signed(const uint8_t *p, int32_t *v)
+{
+    return get_delta(p, 0, v);
+}
+
+/* Decode the event at p against ctx into *e; returns where the next starts. */
+static const uint8_t *ev_decode(const uint8_t *p, const sim_event *ctx, sim_event *e)
+{
+    unsigned f = (unsigned)p[0] | (unsigned)p[1] << 8;
+    uint32_t u;
+    p += 2;
+    *e = *ctx;
+    e->kind = (uint16_t)(f & KIND_MASK);
+    e->x = 0;
+    e->a = e->b = e->c = 0;
+    if (f & F_T) {
+        memcpy(&e->t, p, sizeof e->t);
+        p += sizeof e->t;
+    }
+    if (f & F_ITER) {
+        p = get_varint(p, &u);
+        e->iter = ctx->iter + unzigzag(u);
+    }
+    if (f & F_LOOP) {
+        p = get_varint(p, &u);
+        e->loop = (uint16_t)u;
+    }
+    if (f & F_LINE)
+        p = get_delta(p, ctx->line, &e->line);
+    if (f & F_TASK)
+        p = get_delta(p, ctx->task, &e->task);
+    if (f & F_CORO)
+        p = get_delta(p, ctx->coro, &e->coro);
+    if (f & F_X) {
+        memcpy(&e->x, p, sizeof e->x);
+        p += sizeof e->x;
+    }
+    if (f & F_A)
+        p = get_signed(p, &e->a);
+    if (f & F_B)
+        p = get_signed(p, &e->b);
+    if (f & F_C)
+        p = get_signed(p, &e->c);
+    return p;
+}
+
+/* ---- the store ------------------------------------------------------------
+ *
+ * Chunks of 2 MiB, never moved once allocated (growth copies no event
+ * bytes, and pages the run never reaches are never touched); an event
+ * never straddles two. A checkpoint every SIM_TRACE_MARK events keeps the
+ * offset and the context, so event i is at most SIM_TRACE_MARK - 1
+ * decodes away from one.
+ */
+static void *grow(void *p, size_t *cap, size_t size)
+{
+    *cap = *cap ? *cap * 2 : 64;
+    return xrealloc(p, *cap * size);
+}
+
+/* A chunk: 2 MiB aligned on 2 MiB, so that Linux can back it with one
+ * huge page (one page fault instead of 512). */
+static uint8_t *chunk_alloc(void)
+{
+    size_t size = (size_t)1 << CHUNK_BITS;
+    uint8_t *p = aligned_alloc(size, size);
+    if (!p) {
+        fprintf(stderr, "coroscope: out of memory (%zu bytes)\n", size);
+        abort();
+    }
+#ifdef MADV_HUGEPAGE
+    madvise(p, size, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+/* Make room for one more event at T->end, opening a chunk if needed. */
+static uint8_t *store_room(sim_trace *T)
+{
+    size_t k = (size_t)(T->end >> CHUNK_BITS);
+    uint32_t pos = (uint32_t)(T->end & ((1u << CHUNK_BITS) - 1));
+    if (k < T->nchunks && pos + EV_MAX <= (1u << CHUNK_BITS))
+        return T->chunk[k] + pos;
+    if (k < T->nchunks)
+        k++;
+    if (T->nchunks == T->capchunks) {
+        size_t cap = T->capchunks;
+        T->chunk = grow(T->chunk, &cap, sizeof *T->chunk);
+        T->chunk_len = xrealloc(T->chunk_len, cap * sizeof *T->chunk_len);
+        T->capchunks = cap;
+    }
+    T->chunk[T->nchunks] = chunk_alloc();
+    T->chunk_len[T->nchunks++] = 0;
+    T->end = (uint64_t)k << CHUNK_BITS;
+    return T->chunk[k];
+}
+
+/* Code e, event number idx, at the end of the store. */
+static void store_event(sim_trace *T, const sim_event *e, size_t idx)
+{
+    uint8_t *p = store_room(T);
+    if (idx % SIM_TRACE_MARK == 0) {
+        if (T->nmarks == T->capmarks)
+            T->marks = grow(T->marks, &T->capmarks, sizeof *T->marks);
+        T->marks[T->nmarks++] = (sim_trace_mark){.off = T->end, .prev = T->last};
+    }
+    uint8_t *q = ev_encode(p, e, &T->last);
+    size_t k = (size_t)(T->end >> CHUNK_BITS);
+    T->end += (uint64_t)(q - p);
+    T->chunk_len[k] = (uint32_t)(T->end & ((1u << CHUNK_BITS) - 1));
+    if (!T->chunk_len[k])
+        T->chunk_len[k] = 1u << CHUNK_BITS;
+    T->last = *e;
+}
+
 sim_event *sim_trace_push(sim_trace *T)
 {
-    if (T->n == T->cap) {
-        T->cap = T->cap ? T->cap * 2 : 4096;
-        T->ev = xrealloc(T->ev, T->cap * sizeof *T->ev);
+    if (T->has_staged)
+        store_event(T, &T->staged, T->n - 1);
+    T->has_staged = 1;
+    T->n++;
+    memset(&T->staged, 0, sizeof T->staged);
+    return &T->staged;
+}
+
+/* The bytes of the stored event at *off (moved on to the next chunk when
+ * the chunk ends there). */
+static const uint8_t *store_at(const sim_trace *T, uint64_t *off)
+{
+    size_t k = (size_t)(*off >> CHUNK_BITS);
+    uint32_t pos = (uint32_t)(*off & ((1u << CHUNK_BITS) - 1));
+    if (pos >= T->chunk_len[k]) {
+        k++;
+        pos = 0;
+        *off = (uint64_t)k << CHUNK_BITS;
     }
-    sim_event *e = &T->ev[T->n++];
-    memset(e, 0, sizeof *e);
-    return e;
+    return T->chunk[k] + pos;
 }
 
-sim_event sim_trace_event(const sim_trace *T, size_t i)
+/* Decode the stored event at C->next into C->ev (its context is C->ev). */
+static void cursor_step(sim_trace_cursor *C)
 {
-    return T->ev[i];
-}
-
-void sim_trace_set_b(sim_trace *T, size_t i, int32_t b)
-{
-    T->ev[i].b = b;
+    const uint8_t *p = store_at(C->T, &C->next);
+    sim_event ctx = C->ev;
+    const uint8_t *q = ev_decode(p, &ctx, &C->ev);
+    C->next += (uint64_t)(q - p);
+    C->i++;
 }
 
 void sim_trace_cursor_init(sim_trace_cursor *C, const sim_trace *T)
@@ -85,31 +325,98 @@ void sim_trace_cursor_init(sim_trace_cursor *C, const sim_trace *T)
 
 const sim_event *sim_trace_at(sim_trace_cursor *C, size_t i)
 {
-    C->ev = C->T->ev[i];
-    C->i = i;
+    const sim_trace *T = C->T;
+    if (T->has_staged && i == T->n - 1) {
+        C->ev = T->staged;           /* not cached: it may still be filled in */
+        C->i = SIZE_MAX;
+        return &C->ev;
+    }
+    if (C->i == i)
+        return &C->ev;
+    if (C->i == SIZE_MAX || i < C->i || i - C->i > i % SIM_TRACE_MARK) {
+        const sim_trace_mark *m = &T->marks[i / SIM_TRACE_MARK];
+        C->next = m->off;
+        C->ev = m->prev;
+        C->i = i - i % SIM_TRACE_MARK - 1;
+    }
+    while (C->i != i)
+        cursor_step(C);
     return &C->ev;
 }
 
-/* Double the hash table and re-insert every string id. */
+size_t sim_trace_bytes(const sim_trace *T)
+{
+    size_t used = 0;
+    for (size_t k = 0; k < T->nchunks; k++)
+        used += T->chunk_len[k];
+    return used + T->nmarks * sizeof *T->marks + (T->has_staged ? sizeof T->staged : 0);
+}
+
+sim_event sim_trace_event(const sim_trace *T, size_t i)
+{
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, T);
+    return *sim_trace_at(&C, i);
+}
+
+/* Skip the fields before b of the event at p (its header says which). */
+static uint8_t *skip_to_b(uint8_t *p)
+{
+    unsigned f = (unsigned)p[0] | (unsigned)p[1] << 8;
+    uint32_t u;
+    p += 2;
+    if (f & F_T)
+        p += sizeof(double);
+    for (unsigned bit = F_ITER; bit <= F_CORO; bit <<= 1)
+        if (f & bit)
+            p = (uint8_t *)get_varint(p, &u);
+    if (f & F_X)
+        p += sizeof(double);
+    if (f & F_A)
+        p = (uint8_t *)get_varint(p, &u);
+    return p;
+}
+
+void sim_trace_set_b(sim_trace *T, size_t i, int32_t b)
+{
+    if (T->has_staged && i == T->n - 1) {
+        T->staged.b = b;
+        return;
+    }
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, T);
+    if (i % SIM_TRACE_MARK)
+        sim_trace_at(&C, i - 1);
+    else
+        C.next = T->marks[i / SIM_TRACE_MARK].off;
+    uint64_t off = C.next;
+    uint8_t *p = (uint8_t *)store_at(T, &off);
+    assert(((p[0] | p[1] << 8) & F_B) && b >= 0 && b < 64);
+    *skip_to_b(p) = (uint8_t)zigzag((uint32_t)b);
+}
+
+/* Double the hash table and re-insert every string from the old one. */
 static void strtab_rehash(sim_strtab *st)
 {
     uint32_t cap = st->hcap ? st->hcap * 2 : 1024;
-    uint32_t *h = calloc(cap, sizeof *h);
+    sim_strslot *h = calloc(cap, sizeof *h);
     if (!h)
         abort();
-    for (uint32_t id = 0; id < st->n; id++) {
-        uint32_t i = st->hv[id] & (cap - 1);
-        while (h[i])
+    for (uint32_t k = 0; k < st->hcap; k++) {
+        if (!st->hash[k].id1)
+            continue;
+        uint32_t i = st->hash[k].h & (cap - 1);
+        while (h[i].id1)
             i = (i + 1) & (cap - 1);
-        h[i] = id + 1;
+        h[i] = st->hash[k];
     }
     free(st->hash);
     st->hash = h;
     st->hcap = cap;
 }
 
-/* Append s, of hash h, as a new string id (no lookup). */
-static int32_t strtab_add(sim_strtab *st, const char *s, size_t len, uint32_t h)
+/* Append s as a new string id (no lookup). */
+static int32_t strtab_add(sim_strtab *st, const char *s, size_t len)
 {
     if (st->len + len + 1 > st->cap) {
         while (st->len + len + 1 > st->cap)
@@ -119,14 +426,17 @@ static int32_t strtab_add(sim_strtab *st, const char *s, size_t len, uint32_t h)
     if (st->n == st->capn) {
         st->capn = st->capn ? st->capn * 2 : 1024;
         st->off = xrealloc(st->off, st->capn * sizeof *st->off);
-        st->hv = xrealloc(st->hv, st->capn * sizeof *st->hv);
     }
-    st->hv[st->n] = h;
     memcpy(st->buf + st->len, s, len);
     st->buf[st->len + len] = 0;
     st->off[st->n] = (uint32_t)st->len;
     st->len += len + 1;
     return (int32_t)st->n++;
+}
+
+int32_t sim_trace_add(sim_trace *T, const char *s, size_t len)
+{
+    return strtab_add(&T->strings, s, len);
 }
 
 int32_t sim_trace_intern(sim_trace *T, const char *s, size_t len)
@@ -135,15 +445,15 @@ int32_t sim_trace_intern(sim_trace *T, const char *s, size_t len)
     if ((st->n + 1) * 2 > st->hcap)
         strtab_rehash(st);
     uint32_t h = hash_bytes(s, len), i = h & (st->hcap - 1);
-    while (st->hash[i]) {
-        uint32_t id = st->hash[i] - 1;
-        const char *t = st->buf + st->off[id];
-        if (st->hv[id] == h && strncmp(t, s, len) == 0 && t[len] == 0)
-            return (int32_t)id;
-        i = (i + 1) & (st->hcap - 1);
+    for (; st->hash[i].id1; i = (i + 1) & (st->hcap - 1)) {
+        if (st->hash[i].h != h)
+            continue;
+        const char *t = st->buf + st->off[st->hash[i].id1 - 1];
+        if (strncmp(t, s, len) == 0 && t[len] == 0)
+            return (int32_t)st->hash[i].id1 - 1;
     }
-    int32_t id = strtab_add(st, s, len, h);
-    st->hash[i] = (uint32_t)id + 1;
+    int32_t id = strtab_add(st, s, len);
+    st->hash[i] = (sim_strslot){.id1 = (uint32_t)id + 1, .h = h};
     return id;
 }
 

@@ -1,6 +1,6 @@
 /*
  * trace.h -- the event trace: every observable thing the simulator does, in
- * order, as fixed-size records with interned strings.
+ * order, compactly coded (about 8 bytes an event) with interned strings.
  *
  * The GUI replays it frame by frame and must be able to rebuild the visible
  * state (stacks, ready queue, timers, queue contents, task states) at any
@@ -94,21 +94,46 @@ typedef struct sim_event {
     int32_t a, b, c;
 } sim_event;                   /* 48 bytes */
 
-/* Interned strings: one char buffer plus an open-addressing hash. */
+/* Interned strings: one char buffer plus an open-addressing hash whose
+ * slots keep each string's hash beside its id (a probe that meets another
+ * string costs no second cache miss). */
+typedef struct sim_strslot {
+    uint32_t id1;              /* id + 1, 0 for an empty slot */
+    uint32_t h;                /* hash of the string */
+} sim_strslot;
+
 typedef struct sim_strtab {
     char *buf;
     size_t len, cap;
     uint32_t *off;             /* offset of string id */
-    uint32_t *hv;              /* hash of string id */
     uint32_t n, capn;
-    uint32_t *hash;            /* slots: id + 1, 0 empty */
+    sim_strslot *hash;
     uint32_t hcap;
 } sim_strtab;
 
+/* One checkpoint: where event k * SIM_TRACE_MARK starts and the event
+ * before it (the context its fields are coded against). */
+typedef struct sim_trace_mark {
+    uint64_t off;
+    sim_event prev;
+} sim_trace_mark;
+
+enum { SIM_TRACE_MARK = 64 };
+
+/* The store (trace.c): events coded one after another in chunks of
+ * bytes, each as a kind and the fields that differ from the event
+ * before; the last event appended is kept whole until the next append. */
 typedef struct sim_trace {
-    sim_event *ev;             /* private to trace.c: read with sim_trace_event
-                                  or a cursor */
-    size_t n, cap;             /* n: events recorded (public) */
+    size_t n;                  /* events recorded, the staged one included */
+    uint8_t **chunk;           /* chunk k holds offsets [k << 21, (k + 1) << 21) */
+    uint32_t *chunk_len;       /* bytes used in each chunk */
+    size_t nchunks, capchunks;
+    sim_trace_mark *marks;     /* one per SIM_TRACE_MARK events */
+    size_t nmarks, capmarks;
+    uint64_t end;              /* offset where the next event goes */
+    sim_event last;            /* the last event stored: the coding context */
+    sim_event staged;          /* event n - 1 while has_staged */
+    int has_staged;
     sim_strtab strings;
 } sim_trace;
 
@@ -133,6 +158,9 @@ sim_event sim_trace_event(const sim_trace *T, size_t i);
 /* Set b of the recorded event i (SIM_EV_CANCEL's b, known only once the
  * cancel has run), 0 <= b <= 63. */
 void sim_trace_set_b(sim_trace *T, size_t i, int32_t b);
+/* Bytes the events take in memory: their coding and the checkpoints (the
+ * record of a reader, sim_event, is 48). */
+size_t sim_trace_bytes(const sim_trace *T);
 /* A cursor on T (borrowed: T outlives it and is not appended to meanwhile). */
 void sim_trace_cursor_init(sim_trace_cursor *C, const sim_trace *T);
 /* Event i (i < T->n) as read by C: the pointer is C's and valid until the
@@ -141,6 +169,12 @@ void sim_trace_cursor_init(sim_trace_cursor *C, const sim_trace *T);
 const sim_event *sim_trace_at(sim_trace_cursor *C, size_t i);
 /* Intern s[0..len); returns its id. */
 int32_t sim_trace_intern(sim_trace *T, const char *s, size_t len);
+/* Add s[0..len) as a new id without looking for an equal string: for a
+ * string the caller knows to be new or caches itself (a task's name, an
+ * int's repr), it saves the probe of a table far bigger than the caches
+ * (one miss, 150 ns, per string at a million tasks). An equal string
+ * interned later gets another id: ids are names for text, not identities. */
+int32_t sim_trace_add(sim_trace *T, const char *s, size_t len);
 const char *sim_trace_str(const sim_trace *T, int32_t id);
 /* Name of an event kind as written in JSON Lines ("ready_push", ...). */
 const char *sim_evkind_name(int kind);

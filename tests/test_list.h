@@ -4,3 +4,4 @@
 #include "list_loader.h"
 #include "list_runtime.h"
 #include "list_trace.h"
+#include "list_trace_store.h"
