@@ -22,36 +22,38 @@ const char *sim_end_status_name(int status)
     return status >= 0 && status < 4 ? names[status] : "?";
 }
 
-/* A JSON string literal (UTF-8 passes through; controls are escaped).
- * Runs of bytes that need no escape are copied at once. */
+/* A JSON string literal (UTF-8 passes through; controls are escaped),
+ * written in place: one reserve for the worst case (every byte \u00XX). */
 static void json_str(sim_buf *b, const char *s)
 {
     if (!s) {
         sim_buf_put(b, "null", 4);
         return;
     }
-    sim_buf_putc(b, '"');
-    for (;;) {
-        const char *run = s;
-        while ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
-            s++;
-        sim_buf_put(b, run, (size_t)(s - run));
+    static const char hex[] = "0123456789abcdef";
+    size_t n = strlen(s);
+    char *start = sim_buf_reserve(b, 6 * n + 2), *p = start;
+    *p++ = '"';
+    for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if (!c)
-            break;
-        if (c == '"' || c == '\\') {
-            char esc[2] = {'\\', (char)c};
-            sim_buf_put(b, esc, 2);
-        } else if (c == '\n') {
-            sim_buf_put(b, "\\n", 2);
-        } else if (c == '\t') {
-            sim_buf_put(b, "\\t", 2);
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *p++ = (char)c;
+        } else if (c == '"' || c == '\\') {
+            *p++ = '\\';
+            *p++ = (char)c;
+        } else if (c == '\n' || c == '\t') {
+            *p++ = '\\';
+            *p++ = c == '\n' ? 'n' : 't';
         } else {
-            sim_buf_printf(b, "\\u%04x", c);
+            memcpy(p, "\\u00", 4);
+            p[4] = hex[c >> 4];
+            p[5] = hex[c & 15];
+            p += 6;
         }
-        s++;
     }
-    sim_buf_putc(b, '"');
+    *p++ = '"';
+    b->len += (size_t)(p - start);
+    b->p[b->len] = 0;
 }
 
 static void json_num(sim_buf *b, double d)

@@ -45,7 +45,6 @@ struct sim_coro {
     const char *name;          /* function name */
     sim_frame *frame;          /* its own frame (NULL once closed) */
     sim_frame *top;            /* innermost frame while it drives a stack */
-    sim_coro *next_unstarted;  /* list of coroutines never started */
 };
 
 /* Library coroutines a task or an await can run. */
@@ -206,7 +205,6 @@ struct sim_state {
     sim_task *cur_task;        /* task whose step is running, or NULL */
     sim_exc *escaped;          /* KeyboardInterrupt/SystemExit leaving a task */
     int line;                  /* line of the statement being executed */
-    sim_coro *unstarted, *unstarted_tail;   /* never-started list */
     sim_coro **coros;          /* every coroutine object, creation order */
     size_t ncoro_list, capcoros;
     sim_task **tasks;

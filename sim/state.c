@@ -10,9 +10,6 @@
  */
 #include "runtime.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,22 +229,33 @@ sim_state *sim_new(const sim_scenario *sc, const sim_options *opt)
     return S;
 }
 
-/* Warnings as they stand at the end (format section 6). */
+/* Append warning w to o->warnings (cap: its capacity, grown by doubling). */
+static void warning_add(sim_state *S, sim_outcome *o, size_t *cap, sim_warning w)
+{
+    if ((size_t)o->nwarnings == *cap) {
+        sim_warning *old = o->warnings;
+        *cap = *cap ? *cap * 2 : 16;
+        o->warnings = sim_arena_alloc(&S->arena, *cap * sizeof *o->warnings);
+        if (o->nwarnings)
+            memcpy(o->warnings, old, (size_t)o->nwarnings * sizeof *o->warnings);
+    }
+    o->warnings[o->nwarnings++] = w;
+}
+
+/* Warnings as they stand at the end (format section 6): one pass over the
+ * tasks and one over the coroutines (at a million tasks each pass is a
+ * cache miss an object, so there is no counting pass first). */
 static void outcome_warnings(sim_state *S, sim_outcome *o)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < S->ntasks; i++)
-        n += S->tasks[i]->fut.state == SIM_TASK_FAILED && S->tasks[i]->fut.log_traceback;
-    for (size_t i = 0; i < S->ncoro_list; i++)
-        n += S->coros[i]->state == CORO_CREATED && !S->coros[i]->generator;
-    o->warnings = sim_arena_zalloc(&S->arena, (n + 1) * sizeof *o->warnings);
+    size_t cap = 0;
     for (size_t i = 0; i < S->ntasks; i++)
         if (S->tasks[i]->fut.state == SIM_TASK_FAILED && S->tasks[i]->fut.log_traceback)
-            o->warnings[o->nwarnings++] = (sim_warning){SIM_WARN_NEVER_RETRIEVED, (int)i, NULL};
+            warning_add(S, o, &cap, (sim_warning){SIM_WARN_NEVER_RETRIEVED, (int)i, NULL});
     for (size_t i = 0; i < S->ncoro_list; i++)
         if (S->coros[i]->state == CORO_CREATED && !S->coros[i]->generator)
-            o->warnings[o->nwarnings++] =
-                (sim_warning){SIM_WARN_NEVER_AWAITED, -1, S->coros[i]->name};
+            warning_add(S, o, &cap, (sim_warning){SIM_WARN_NEVER_AWAITED, -1, S->coros[i]->name});
+    if (!o->warnings)
+        o->warnings = sim_arena_zalloc(&S->arena, sizeof *o->warnings);
     for (int i = 0; i < o->nwarnings; i++) {
         sim_event *e = sim_emit(S, SIM_EV_WARNING, o->warnings[i].task, -1);
         if (e) {

@@ -287,6 +287,12 @@ static void buf_reserve(sim_buf *b, size_t n)
     b->cap = cap;
 }
 
+char *sim_buf_reserve(sim_buf *b, size_t n)
+{
+    buf_reserve(b, n);
+    return b->p + b->len;
+}
+
 void sim_buf_put(sim_buf *b, const char *s, size_t n)
 {
     buf_reserve(b, n);

@@ -147,6 +147,10 @@ typedef struct sim_buf {
     size_t len, cap;
 } sim_buf;
 void sim_buf_put(sim_buf *b, const char *s, size_t n);
+/* Room for n more bytes: returns where they go (b->p + b->len); the
+ * caller writes at most n, then adds what it wrote to b->len and keeps
+ * the NUL after the contents (b->p[b->len] = 0). */
+char *sim_buf_reserve(sim_buf *b, size_t n);
 void sim_buf_puts(sim_buf *b, const char *s);
 void sim_buf_putc(sim_buf *b, char c);
 void sim_buf_printf(sim_buf *b, const char *fmt, ...);
