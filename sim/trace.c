@@ -65,18 +65,23 @@ void sim_trace_free(sim_trace *T)
 
 /* ---- the coding of one event --------------------------------------------
  *
- * Two header bytes: the kind in bits 0-5, then one bit per field that is
- * present: t, iter, loop, line, task, coro when they differ from the event
- * before (the context), x, a, b, c when they are not zero. Then the fields
- * present, in that order: t and x as the 8 bytes of the double, iter, line,
- * task and coro as the zigzag varint of the difference from the context,
- * loop as a varint, a, b and c as zigzag varints. A cancel's b is always
- * written (one byte), so that sim_trace_set_b can set it in place.
+ * A header byte: the kind in bits 0-5 and, in bit 6, "the same fields as
+ * the last event of this kind in this block"; without that bit a second
+ * byte says which fields follow: CLOCK (t, iter and loop, when any of them
+ * differs from the event before), LINE, TASK, CORO (when they differ), X,
+ * A, B, C (when not zero). Then the fields, in that order: t and x as the
+ * 8 bytes of the double, iter and line as the zigzag varint of the
+ * difference from the event before, loop as a varint, task and coro as 0
+ * for -1, else 1 + the zigzag difference from the last task (coroutine)
+ * other than -1 (a run alternates between a task's events and the loop's
+ * own, task -1: coded against the event before, each switch would take 3
+ * bytes), a, b and c as zigzag varints. A cancel's b is always written
+ * (one byte), so that sim_trace_set_b can set it in place.
  */
 enum {
-    F_T = 1 << 6, F_ITER = 1 << 7, F_LOOP = 1 << 8, F_LINE = 1 << 9, F_TASK = 1 << 10,
-    F_CORO = 1 << 11, F_X = 1 << 12, F_A = 1 << 13, F_B = 1 << 14, F_C = 1 << 15,
-    KIND_MASK = 63,
+    F_CLOCK = 1, F_LINE = 2, F_TASK = 4, F_CORO = 8, F_X = 16, F_A = 32, F_B = 64, F_C = 128,
+    H_SAME = 64, KIND_MASK = 63,
+    KNOWN = 0x100,             /* kfields[kind]: set once the kind was seen */
     CHUNK_BITS = 21,
     EV_MAX = 64                /* bytes an event can take, at most (56) */
 };
@@ -84,7 +89,7 @@ enum {
 static uint32_t zigzag(uint32_t d) { return (d << 1) ^ (0u - (d >> 31)); }
 static uint32_t unzigzag(uint32_t z) { return (z >> 1) ^ (0u - (z & 1)); }
 
-static uint8_t *put_varint(uint8_t *p, uint32_t v)
+static uint8_t *put_varint(uint8_t *p, uint64_t v)
 {
     while (v >= 0x80) {
         *p++ = (uint8_t)(v | 0x80);
@@ -94,12 +99,12 @@ static uint8_t *put_varint(uint8_t *p, uint32_t v)
     return p;
 }
 
-static const uint8_t *get_varint(const uint8_t *p, uint32_t *v)
+static const uint8_t *get_varint(const uint8_t *p, uint64_t *v)
 {
-    uint32_t r = 0;
+    uint64_t r = 0;
     for (int shift = 0;; shift += 7) {
         uint8_t byte = *p++;
-        r |= (uint32_t)(byte & 0x7f) << shift;
+        r |= (uint64_t)(byte & 0x7f) << shift;
         if (!(byte & 0x80))
             break;
     }
@@ -113,40 +118,72 @@ static uint8_t *put_double(uint8_t *p, double d)
     return p + sizeof d;
 }
 
+static const uint8_t *get_double(const uint8_t *p, double *d)
+{
+    memcpy(d, p, sizeof *d);
+    return p + sizeof *d;
+}
+
 static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
 
-/* The header of e coded against ctx. */
-static unsigned ev_flags(const sim_event *e, const sim_event *ctx)
+/* The fields of e that are written, coded after prev. */
+static unsigned ev_fields(const sim_event *e, const sim_event *prev)
 {
     static const double zero = 0;
-    return (unsigned)e->kind | (same_bits(e->t, ctx->t) ? 0 : F_T)
-         | (e->iter != ctx->iter ? F_ITER : 0) | (e->loop != ctx->loop ? F_LOOP : 0)
-         | (e->line != ctx->line ? F_LINE : 0) | (e->task != ctx->task ? F_TASK : 0)
-         | (e->coro != ctx->coro ? F_CORO : 0) | (same_bits(e->x, zero) ? 0 : F_X)
-         | (e->a ? F_A : 0) | (e->b || e->kind == SIM_EV_CANCEL ? F_B : 0) | (e->c ? F_C : 0);
+    int clock = !same_bits(e->t, prev->t) || e->iter != prev->iter || e->loop != prev->loop;
+    return (clock ? F_CLOCK : 0) | (e->line != prev->line ? F_LINE : 0)
+         | (e->task != prev->task ? F_TASK : 0) | (e->coro != prev->coro ? F_CORO : 0)
+         | (same_bits(e->x, zero) ? 0 : F_X) | (e->a ? F_A : 0)
+         | (e->b || e->kind == SIM_EV_CANCEL ? F_B : 0) | (e->c ? F_C : 0);
 }
 
 /* The difference v - from, zigzagged (int32 arithmetic, wrapping). */
 static uint32_t delta(int32_t v, int32_t from) { return zigzag((uint32_t)v - (uint32_t)from); }
 
-/* Code e against ctx at p (EV_MAX bytes free); returns the end. */
-static uint8_t *ev_encode(uint8_t *p, const sim_event *e, const sim_event *ctx)
+/* A task or coroutine id: 0 for -1, else 1 + its difference from real. */
+static uint64_t real_code(int32_t v, int32_t real)
 {
-    unsigned f = ev_flags(e, ctx);
-    *p++ = (uint8_t)f;
-    *p++ = (uint8_t)(f >> 8);
-    if (f & F_T)
+    return v == -1 ? 0 : (uint64_t)delta(v, real) + 1;
+}
+
+static int32_t real_decode(uint64_t u, int32_t real)
+{
+    return u == 0 ? -1 : (int32_t)((uint32_t)real + unzigzag((uint32_t)(u - 1)));
+}
+
+/* After event e (of fields f): what the next event is coded against. */
+static void ctx_advance(sim_trace_ctx *c, const sim_event *e, unsigned f)
+{
+    if (e->task != -1)
+        c->rtask = e->task;
+    if (e->coro != -1)
+        c->rcoro = e->coro;
+    c->kfields[e->kind] = (uint16_t)(KNOWN | f);
+}
+
+/* Code e against c at p (EV_MAX bytes free), c moves on past e; returns
+ * the end. */
+static uint8_t *ev_encode(uint8_t *p, const sim_event *e, sim_trace_ctx *c)
+{
+    const sim_event *prev = &c->ev;
+    unsigned f = ev_fields(e, prev);
+    if (c->kfields[e->kind] == (KNOWN | f)) {
+        *p++ = (uint8_t)(e->kind | H_SAME);
+    } else {
+        *p++ = (uint8_t)e->kind;
+        *p++ = (uint8_t)f;
+    }
+    if (f & F_CLOCK) {
         p = put_double(p, e->t);
-    if (f & F_ITER)
-        p = put_varint(p, zigzag(e->iter - ctx->iter));
-    if (f & F_LOOP)
+        p = put_varint(p, zigzag(e->iter - prev->iter));
         p = put_varint(p, e->loop);
+    }
     if (f & F_LINE)
-        p = put_varint(p, delta(e->line, ctx->line));
+        p = put_varint(p, delta(e->line, prev->line));
     if (f & F_TASK)
-        p = put_varint(p, delta(e->task, ctx->task));
+        p = put_varint(p, real_code(e->task, c->rtask));
     if (f & F_CORO)
-        p = put_varint(p, delta(e->coro, ctx->coro));
+        p = put_varint(p, real_code(e->coro, c->rcoro));
     if (f & F_X)
         p = put_double(p, e->x);
     if (f & F_A)
@@ -155,61 +192,71 @@ static uint8_t *ev_encode(uint8_t *p, const sim_event *e, const sim_event *ctx)
         p = put_varint(p, zigzag((uint32_t)e->b));
     if (f & F_C)
         p = put_varint(p, zigzag((uint32_t)e->c));
+    c->ev = *e;
+    ctx_advance(c, e, f);
     return p;
 }
 
-/* A signed field coded as the zigzag difference from `from`. */
-static const uint8_t *get_delta(const uint8_t *p, int32_t from, int32_t *v)
+/* The fields of the event whose header is at p, and where they start. */
+static const uint8_t *ev_header(const uint8_t *p, const sim_trace_ctx *c, unsigned *f)
 {
-    uint32_t z;
-    p = get_varint(p, &z);
-    *v = (int32_t)((uint32_t)from + unzigzag(z));
-    return p;
+    if (p[0] & H_SAME) {
+        *f = c->kfields[p[0] & KIND_MASK] & 0xff;
+        return p + 1;
+    }
+    *f = p[1];
+    return p + 2;
 }
 
+/* A zigzag varint field. */
 static const uint8_t *get_signed(const uint8_t *p, int32_t *v)
 {
-    return get_delta(p, 0, v);
+    uint64_t u;
+    p = get_varint(p, &u);
+    *v = (int32_t)unzigzag((uint32_t)u);
+    return p;
 }
 
-/* Decode the event at p against ctx into *e; returns where the next starts. */
-static const uint8_t *ev_decode(const uint8_t *p, const sim_event *ctx, sim_event *e)
+/* Decode the event at p into c->ev (c is the context before it, and
+ * moves on past it); returns where the next starts. */
+static const uint8_t *ev_decode(const uint8_t *p, sim_trace_ctx *c)
 {
-    unsigned f = (unsigned)p[0] | (unsigned)p[1] << 8;
-    uint32_t u;
-    p += 2;
-    *e = *ctx;
-    e->kind = (uint16_t)(f & KIND_MASK);
+    sim_event *e = &c->ev;
+    uint16_t kind = (uint16_t)(p[0] & KIND_MASK);
+    unsigned f;
+    uint64_t u;
+    p = ev_header(p, c, &f);
+    e->kind = kind;
     e->x = 0;
     e->a = e->b = e->c = 0;
-    if (f & F_T) {
-        memcpy(&e->t, p, sizeof e->t);
-        p += sizeof e->t;
-    }
-    if (f & F_ITER) {
+    if (f & F_CLOCK) {
+        p = get_double(p, &e->t);
         p = get_varint(p, &u);
-        e->iter = ctx->iter + unzigzag(u);
-    }
-    if (f & F_LOOP) {
+        e->iter += unzigzag((uint32_t)u);
         p = get_varint(p, &u);
         e->loop = (uint16_t)u;
     }
-    if (f & F_LINE)
-        p = get_delta(p, ctx->line, &e->line);
-    if (f & F_TASK)
-        p = get_delta(p, ctx->task, &e->task);
-    if (f & F_CORO)
-        p = get_delta(p, ctx->coro, &e->coro);
-    if (f & F_X) {
-        memcpy(&e->x, p, sizeof e->x);
-        p += sizeof e->x;
+    if (f & F_LINE) {
+        p = get_varint(p, &u);
+        e->line = (int32_t)((uint32_t)e->line + unzigzag((uint32_t)u));
     }
+    if (f & F_TASK) {
+        p = get_varint(p, &u);
+        e->task = real_decode(u, c->rtask);
+    }
+    if (f & F_CORO) {
+        p = get_varint(p, &u);
+        e->coro = real_decode(u, c->rcoro);
+    }
+    if (f & F_X)
+        p = get_double(p, &e->x);
     if (f & F_A)
         p = get_signed(p, &e->a);
     if (f & F_B)
         p = get_signed(p, &e->b);
     if (f & F_C)
         p = get_signed(p, &e->c);
+    ctx_advance(c, e, f);
     return p;
 }
 
@@ -219,7 +266,8 @@ static const uint8_t *ev_decode(const uint8_t *p, const sim_event *ctx, sim_even
  * bytes, and pages the run never reaches are never touched); an event
  * never straddles two. A checkpoint every SIM_TRACE_MARK events keeps the
  * offset and the context, so event i is at most SIM_TRACE_MARK - 1
- * decodes away from one.
+ * decodes (about 10 ns each) away from one; the field sets of the kinds
+ * start afresh in every block, so a checkpoint need not keep them.
  */
 static void *grow(void *p, size_t *cap, size_t size)
 {
@@ -264,22 +312,46 @@ static uint8_t *store_room(sim_trace *T)
     return T->chunk[k];
 }
 
+/* A checkpoint for the event about to be stored at T->end; its block
+ * starts with no field sets known. */
+static void mark_add(sim_trace *T)
+{
+    if (T->nmarks == T->capmarks)
+        T->marks = grow(T->marks, &T->capmarks, sizeof *T->marks);
+    const sim_trace_ctx *c = &T->ctx;
+    T->marks[T->nmarks++] = (sim_trace_mark){
+        .off = T->end, .t = c->ev.t, .iter = c->ev.iter, .line = c->ev.line,
+        .task = c->ev.task, .coro = c->ev.coro, .rtask = c->rtask, .rcoro = c->rcoro,
+        .loop = c->ev.loop};
+    memset(T->ctx.kfields, 0, sizeof T->ctx.kfields);
+}
+
+/* The context at checkpoint m. */
+static void ctx_from_mark(sim_trace_ctx *c, const sim_trace_mark *m)
+{
+    memset(c, 0, sizeof *c);
+    c->ev.t = m->t;
+    c->ev.iter = m->iter;
+    c->ev.loop = m->loop;
+    c->ev.line = m->line;
+    c->ev.task = m->task;
+    c->ev.coro = m->coro;
+    c->rtask = m->rtask;
+    c->rcoro = m->rcoro;
+}
+
 /* Code e, event number idx, at the end of the store. */
 static void store_event(sim_trace *T, const sim_event *e, size_t idx)
 {
     uint8_t *p = store_room(T);
-    if (idx % SIM_TRACE_MARK == 0) {
-        if (T->nmarks == T->capmarks)
-            T->marks = grow(T->marks, &T->capmarks, sizeof *T->marks);
-        T->marks[T->nmarks++] = (sim_trace_mark){.off = T->end, .prev = T->last};
-    }
-    uint8_t *q = ev_encode(p, e, &T->last);
+    if (idx % SIM_TRACE_MARK == 0)
+        mark_add(T);
+    uint8_t *q = ev_encode(p, e, &T->ctx);
     size_t k = (size_t)(T->end >> CHUNK_BITS);
     T->end += (uint64_t)(q - p);
     T->chunk_len[k] = (uint32_t)(T->end & ((1u << CHUNK_BITS) - 1));
     if (!T->chunk_len[k])
         T->chunk_len[k] = 1u << CHUNK_BITS;
-    T->last = *e;
 }
 
 sim_event *sim_trace_push(sim_trace *T)
@@ -306,14 +378,24 @@ static const uint8_t *store_at(const sim_trace *T, uint64_t *off)
     return T->chunk[k] + pos;
 }
 
-/* Decode the stored event at C->next into C->ev (its context is C->ev). */
+/* Decode the stored event at C->next, the one after C->i. */
 static void cursor_step(sim_trace_cursor *C)
 {
     const uint8_t *p = store_at(C->T, &C->next);
-    sim_event ctx = C->ev;
-    const uint8_t *q = ev_decode(p, &ctx, &C->ev);
-    C->next += (uint64_t)(q - p);
     C->i++;
+    if (C->i % SIM_TRACE_MARK == 0)          /* a new block: as the writer did */
+        memset(C->ctx.kfields, 0, sizeof C->ctx.kfields);
+    const uint8_t *q = ev_decode(p, &C->ctx);
+    C->next += (uint64_t)(q - p);
+}
+
+/* Put C just before the block of event i. */
+static void cursor_seek_block(sim_trace_cursor *C, size_t i)
+{
+    const sim_trace_mark *m = &C->T->marks[i / SIM_TRACE_MARK];
+    ctx_from_mark(&C->ctx, m);
+    C->next = m->off;
+    C->i = i - i % SIM_TRACE_MARK - 1;      /* SIZE_MAX for block 0: steps to 0 */
 }
 
 void sim_trace_cursor_init(sim_trace_cursor *C, const sim_trace *T)
@@ -327,21 +409,17 @@ const sim_event *sim_trace_at(sim_trace_cursor *C, size_t i)
 {
     const sim_trace *T = C->T;
     if (T->has_staged && i == T->n - 1) {
-        C->ev = T->staged;           /* not cached: it may still be filled in */
+        C->ctx.ev = T->staged;       /* not kept: it may still be filled in */
         C->i = SIZE_MAX;
-        return &C->ev;
+        return &C->ctx.ev;
     }
     if (C->i == i)
-        return &C->ev;
-    if (C->i == SIZE_MAX || i < C->i || i - C->i > i % SIM_TRACE_MARK) {
-        const sim_trace_mark *m = &T->marks[i / SIM_TRACE_MARK];
-        C->next = m->off;
-        C->ev = m->prev;
-        C->i = i - i % SIM_TRACE_MARK - 1;
-    }
+        return &C->ctx.ev;
+    if (C->i == SIZE_MAX || i < C->i || i - C->i > i % SIM_TRACE_MARK)
+        cursor_seek_block(C, i);
     while (C->i != i)
         cursor_step(C);
-    return &C->ev;
+    return &C->ctx.ev;
 }
 
 size_t sim_trace_bytes(const sim_trace *T)
@@ -359,15 +437,16 @@ sim_event sim_trace_event(const sim_trace *T, size_t i)
     return *sim_trace_at(&C, i);
 }
 
-/* Skip the fields before b of the event at p (its header says which). */
-static uint8_t *skip_to_b(uint8_t *p)
+/* Skip the fields before b of an event of fields f (p: after the header). */
+static uint8_t *skip_to_b(uint8_t *p, unsigned f)
 {
-    unsigned f = (unsigned)p[0] | (unsigned)p[1] << 8;
-    uint32_t u;
-    p += 2;
-    if (f & F_T)
+    uint64_t u;
+    if (f & F_CLOCK) {
         p += sizeof(double);
-    for (unsigned bit = F_ITER; bit <= F_CORO; bit <<= 1)
+        p = (uint8_t *)get_varint(p, &u);
+        p = (uint8_t *)get_varint(p, &u);
+    }
+    for (unsigned bit = F_LINE; bit <= F_CORO; bit <<= 1)
         if (f & bit)
             p = (uint8_t *)get_varint(p, &u);
     if (f & F_X)
@@ -386,13 +465,15 @@ void sim_trace_set_b(sim_trace *T, size_t i, int32_t b)
     sim_trace_cursor C;
     sim_trace_cursor_init(&C, T);
     if (i % SIM_TRACE_MARK)
-        sim_trace_at(&C, i - 1);
+        sim_trace_at(&C, i - 1);     /* C's context is the one event i was coded in */
     else
-        C.next = T->marks[i / SIM_TRACE_MARK].off;
+        cursor_seek_block(&C, i);
     uint64_t off = C.next;
     uint8_t *p = (uint8_t *)store_at(T, &off);
-    assert(((p[0] | p[1] << 8) & F_B) && b >= 0 && b < 64);
-    *skip_to_b(p) = (uint8_t)zigzag((uint32_t)b);
+    unsigned f;
+    uint8_t *q = (uint8_t *)ev_header(p, &C.ctx, &f);
+    assert((f & F_B) && b >= 0 && b < 64);
+    *skip_to_b(q, f) = (uint8_t)zigzag((uint32_t)b);
 }
 
 /* Double the hash table and re-insert every string from the old one. */

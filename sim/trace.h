@@ -1,6 +1,6 @@
 /*
  * trace.h -- the event trace: every observable thing the simulator does, in
- * order, compactly coded (about 8 bytes an event) with interned strings.
+ * order, compactly coded (about 5 bytes an event) with interned strings.
  *
  * The GUI replays it frame by frame and must be able to rebuild the visible
  * state (stacks, ready queue, timers, queue contents, task states) at any
@@ -111,18 +111,31 @@ typedef struct sim_strtab {
     uint32_t hcap;
 } sim_strtab;
 
-/* One checkpoint: where event k * SIM_TRACE_MARK starts and the event
- * before it (the context its fields are coded against). */
+/* The context an event is coded against: the event before it (its t,
+ * iter, loop, line, task and coro), the last task and coroutine other than
+ * -1, and the field set each kind used last in the current block of
+ * SIM_TRACE_MARK events (0: none yet). Kept by the writer and by readers. */
+typedef struct sim_trace_ctx {
+    sim_event ev;
+    int32_t rtask, rcoro;
+    uint16_t kfields[64];
+} sim_trace_ctx;
+
+/* One checkpoint: where event k * SIM_TRACE_MARK starts and its context
+ * (the field sets start empty in every block). */
 typedef struct sim_trace_mark {
     uint64_t off;
-    sim_event prev;
+    double t;
+    uint32_t iter;
+    int32_t line, task, coro, rtask, rcoro;
+    uint16_t loop;
 } sim_trace_mark;
 
-enum { SIM_TRACE_MARK = 64 };
+enum { SIM_TRACE_MARK = 128 };
 
 /* The store (trace.c): events coded one after another in chunks of
- * bytes, each as a kind and the fields that differ from the event
- * before; the last event appended is kept whole until the next append. */
+ * bytes, each as a kind and the fields that differ from the context; the
+ * last event appended is kept whole until the next append. */
 typedef struct sim_trace {
     size_t n;                  /* events recorded, the staged one included */
     uint8_t **chunk;           /* chunk k holds offsets [k << 21, (k + 1) << 21) */
@@ -131,7 +144,7 @@ typedef struct sim_trace {
     sim_trace_mark *marks;     /* one per SIM_TRACE_MARK events */
     size_t nmarks, capmarks;
     uint64_t end;              /* offset where the next event goes */
-    sim_event last;            /* the last event stored: the coding context */
+    sim_trace_ctx ctx;         /* the writer's context */
     sim_event staged;          /* event n - 1 while has_staged */
     int has_staged;
     sim_strtab strings;
@@ -143,7 +156,7 @@ typedef struct sim_trace_cursor {
     const sim_trace *T;
     size_t i;                  /* index of ev; SIZE_MAX before the first read */
     uint64_t next;             /* where event i + 1 starts (trace.c) */
-    sim_event ev;
+    sim_trace_ctx ctx;         /* ctx.ev is event i, what sim_trace_at returns */
 } sim_trace_cursor;
 
 /* Empty trace; string id 0 is "". */

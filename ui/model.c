@@ -233,7 +233,7 @@ sim_event cs_model_event(const cs_model *M, uint32_t f)
 
 /* Frames are read in blocks that start at multiples of this, the trace's
  * checkpoint spacing: a cursor reads forwards from there cheaply. */
-#define BACK_BLOCK 64u
+#define BACK_BLOCK ((uint32_t)SIM_TRACE_MARK)
 
 /* Each block below f is copied forwards into a buffer, then tested from
  * its last event down, so pred sees the events latest first. */
