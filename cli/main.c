@@ -132,6 +132,17 @@ static int write_trace(const char *path, const sim_trace *T)
     return out_close(&o);
 }
 
+static void put_out(void *o, const char *s, size_t n) { out_put(o, s, n); }
+
+/* The outcome, written as it is formatted (see sim_outcome_write_json_to). */
+static int write_outcome(const char *path, const sim_outcome *oc)
+{
+    cli_out o;
+    out_open(&o, path);
+    sim_outcome_write_json_to(oc, put_out, &o);
+    return out_close(&o);
+}
+
 sim_scenario *cli_load(const char *path)
 {
     sim_diags d = {0};
@@ -222,12 +233,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 static int write_outputs(const struct run_args *a, const sim_scenario *sc, sim_state *S)
 {
     int rc = 0;
-    if (a->outcome) {
-        sim_buf b = {0};
-        sim_outcome_write_json(sim_outcome_get(S), &b);
-        rc |= cli_write_file(a->outcome, b.p, b.len);
-        sim_buf_free(&b);
-    }
+    if (a->outcome)
+        rc |= write_outcome(a->outcome, sim_outcome_get(S));
     if (a->trace)
         rc |= write_trace(a->trace, sim_trace_get(S));
     if (a->chrome) {

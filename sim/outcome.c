@@ -68,8 +68,30 @@ static const char *task_name(const sim_outcome *o, int i)
     return i >= 0 && i < o->ntasks ? o->tasks[i].name : NULL;
 }
 
-static void write_prints(const sim_outcome *o, sim_buf *b)
+/* Where the outcome's text goes: appended to b, or (put set) handed to
+ * put a slice at a time, b being only the slice (the outcome of a
+ * million tasks is 80 MB of text: built whole, it cost a 128 MiB buffer
+ * and its copies as it grew). */
+typedef struct out_w {
+    sim_buf *b;
+    sim_put_fn put;
+    void *ctx;
+} out_w;
+
+enum { OUT_SLICE = 1 << 16 };
+
+/* Hand the slice to put once it holds at least n bytes. */
+static void out_w_flush(out_w *w, size_t n)
 {
+    if (w->put && w->b->len >= n) {
+        w->put(w->ctx, w->b->p, w->b->len);
+        w->b->len = 0;
+    }
+}
+
+static void write_prints(const sim_outcome *o, out_w *w)
+{
+    sim_buf *b = w->b;
     sim_buf_puts(b, "  \"prints\": [");
     for (int i = 0; i < o->nprints; i++) {
         sim_buf_puts(b, i ? ",\n    {\"t\": " : "\n    {\"t\": ");
@@ -79,12 +101,14 @@ static void write_prints(const sim_outcome *o, sim_buf *b)
         sim_buf_puts(b, ", \"text\": ");
         json_str(b, o->prints[i].text);
         sim_buf_putc(b, '}');
+        out_w_flush(w, OUT_SLICE);
     }
     sim_buf_puts(b, o->nprints ? "\n  ],\n" : "],\n");
 }
 
-static void write_tasks(const sim_outcome *o, sim_buf *b)
+static void write_tasks(const sim_outcome *o, out_w *w)
 {
+    sim_buf *b = w->b;
     sim_buf_puts(b, "  \"tasks\": [");
     for (int i = 0; i < o->ntasks; i++) {
         const sim_task_info *t = &o->tasks[i];
@@ -104,36 +128,40 @@ static void write_tasks(const sim_outcome *o, sim_buf *b)
             json_str(b, t->exception);
         }
         sim_buf_putc(b, '}');
+        out_w_flush(w, OUT_SLICE);
     }
     sim_buf_puts(b, o->ntasks ? "\n  ],\n" : "],\n");
 }
 
-static void write_warnings(const sim_outcome *o, sim_buf *b)
+static void write_warnings(const sim_outcome *o, out_w *w)
 {
+    sim_buf *b = w->b;
     sim_buf_puts(b, "  \"warnings\": [");
     for (int i = 0; i < o->nwarnings; i++) {
-        const sim_warning *w = &o->warnings[i];
+        const sim_warning *wn = &o->warnings[i];
         sim_buf_puts(b, i ? ",\n    " : "\n    ");
-        if (w->kind == SIM_WARN_NEVER_RETRIEVED) {
+        if (wn->kind == SIM_WARN_NEVER_RETRIEVED) {
             sim_buf_puts(b, "{\"kind\": \"exception_never_retrieved\", \"task\": ");
-            json_str(b, task_name(o, w->task));
+            json_str(b, task_name(o, wn->task));
         } else {
             sim_buf_puts(b, "{\"kind\": \"coroutine_never_awaited\", \"coro\": ");
-            json_str(b, w->coro);
+            json_str(b, wn->coro);
         }
         sim_buf_putc(b, '}');
+        out_w_flush(w, OUT_SLICE);
     }
     sim_buf_puts(b, o->nwarnings ? "\n  ],\n" : "],\n");
 }
 
-void sim_outcome_write_json(const sim_outcome *o, sim_buf *b)
+static void outcome_write(const sim_outcome *o, out_w *w)
 {
+    sim_buf *b = w->b;
     sim_buf_puts(b, "{\n  \"format\": \"coroscope-outcome/1\",\n  \"scenario\": ");
     json_str(b, o->scenario);
     sim_buf_puts(b, ",\n");
-    write_prints(o, b);
-    write_tasks(o, b);
-    write_warnings(o, b);
+    write_prints(o, w);
+    write_tasks(o, w);
+    write_warnings(o, w);
     sim_buf_puts(b, "  \"interrupts\": [");
     for (int i = 0; i < o->ninterrupts; i++) {
         if (i)
@@ -145,6 +173,21 @@ void sim_outcome_write_json(const sim_outcome *o, sim_buf *b)
     sim_buf_puts(b, ", \"error\": ");
     json_str(b, o->error);
     sim_buf_puts(b, "}\n}\n");
+    out_w_flush(w, 1);
+}
+
+void sim_outcome_write_json(const sim_outcome *o, sim_buf *out)
+{
+    out_w w = {.b = out};
+    outcome_write(o, &w);
+}
+
+void sim_outcome_write_json_to(const sim_outcome *o, sim_put_fn put, void *ctx)
+{
+    sim_buf b = {0};
+    out_w w = {.b = &b, .put = put, .ctx = ctx};
+    outcome_write(o, &w);
+    sim_buf_free(&b);
 }
 
 /* The writer's memory of the last number it formatted: t is the same for

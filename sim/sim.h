@@ -78,6 +78,11 @@ void sim_free(sim_state *S);
 
 /* Append the outcome as coroscope-outcome/1 JSON (pretty, one key a line). */
 void sim_outcome_write_json(const sim_outcome *o, sim_buf *out);
+/* Where a writer hands its text, a slice at a time (ctx is the caller's). */
+typedef void (*sim_put_fn)(void *ctx, const char *s, size_t n);
+/* The same text handed to put in slices of about 64 KiB: a big outcome
+ * never sits in memory whole. */
+void sim_outcome_write_json_to(const sim_outcome *o, sim_put_fn put, void *ctx);
 /* Append one JSON Lines record per event of T. */
 void sim_trace_write_jsonl(const sim_trace *T, sim_buf *out);
 /* The same for events [from, to) of T only (to <= T->n): a writer can
