@@ -113,6 +113,30 @@ def outcome_to_stdout_is_pure_json():
 
 
 @test
+def outcome_strings_escaped_at_any_length():
+    """Quotes, backslashes, tabs, newlines, control bytes and UTF-8, in
+    strings shorter and much longer than the writer's first reserve, come
+    back from the outcome file exactly as the scenario has them."""
+    text = ('quotes "" and \\ back\\slashes, a\ttab, a\nnewline, \u0001\u001f, '
+            + '"' * 90 + '\u0002' * 40 + ' é ü 日本 end')
+    name = 'esc "q" \\ \t x'
+    scenario = {"format": "coroscope-scenario/1", "name": name,
+                "coroutines": {"w": {"params": [], "body": [
+                    {"print": text}, {"return": '="x" * 300'}]}},
+                "main": [{"asyncio_run": {"call": "w", "args": []}}]}
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "esc.json")
+        with open(src, "w", encoding="utf-8") as f:
+            json.dump(scenario, f, ensure_ascii=False)
+        p = run("run", src, "--outcome", "-", "--quiet")
+        expect(p.returncode == 0, p.stderr)
+        o = json.loads(p.stdout)
+        expect(o["scenario"] == name, o["scenario"])
+        expect(o["prints"][0]["text"] == text, o["prints"][0]["text"])
+        expect(o["tasks"][0]["result"] == repr("x" * 300), o["tasks"][0]["result"][:40])
+
+
+@test
 def unwritable_output_leaves_nothing():
     with tempfile.TemporaryDirectory() as d:
         target = os.path.join(d, "missing-dir", "o.json")
