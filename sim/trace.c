@@ -299,7 +299,9 @@ static uint8_t *store_room(sim_trace *T)
     if (k < T->nchunks && pos + EV_MAX <= (1u << CHUNK_BITS))
         return T->chunk[k] + pos;
     if (k < T->nchunks)
-        k++;
+        T->chunk_len[k++] = pos;     /* closed: its length is final */
+    else if (k > 0)
+        T->chunk_len[k - 1] = 1u << CHUNK_BITS;     /* filled to its very end */
     if (T->nchunks == T->capchunks) {
         size_t cap = T->capchunks;
         T->chunk = grow(T->chunk, &cap, sizeof *T->chunk);
@@ -347,11 +349,15 @@ static void store_event(sim_trace *T, const sim_event *e, size_t idx)
     if (idx % SIM_TRACE_MARK == 0)
         mark_add(T);
     uint8_t *q = ev_encode(p, e, &T->ctx);
-    size_t k = (size_t)(T->end >> CHUNK_BITS);
     T->end += (uint64_t)(q - p);
-    T->chunk_len[k] = (uint32_t)(T->end & ((1u << CHUNK_BITS) - 1));
-    if (!T->chunk_len[k])
-        T->chunk_len[k] = 1u << CHUNK_BITS;
+}
+
+/* Bytes used in chunk k: the last one is still being filled. */
+static uint32_t chunk_used(const sim_trace *T, size_t k)
+{
+    if (k + 1 < T->nchunks)
+        return T->chunk_len[k];
+    return (uint32_t)(T->end - ((uint64_t)k << CHUNK_BITS));
 }
 
 sim_event *sim_trace_push(sim_trace *T)
@@ -370,7 +376,7 @@ static const uint8_t *store_at(const sim_trace *T, uint64_t *off)
 {
     size_t k = (size_t)(*off >> CHUNK_BITS);
     uint32_t pos = (uint32_t)(*off & ((1u << CHUNK_BITS) - 1));
-    if (pos >= T->chunk_len[k]) {
+    if (pos >= chunk_used(T, k)) {
         k++;
         pos = 0;
         *off = (uint64_t)k << CHUNK_BITS;
@@ -426,7 +432,7 @@ size_t sim_trace_bytes(const sim_trace *T)
 {
     size_t used = 0;
     for (size_t k = 0; k < T->nchunks; k++)
-        used += T->chunk_len[k];
+        used += chunk_used(T, k);
     return used + T->nmarks * sizeof *T->marks + (T->has_staged ? sizeof T->staged : 0);
 }
 

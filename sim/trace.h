@@ -139,7 +139,7 @@ enum { SIM_TRACE_MARK = 128 };
 typedef struct sim_trace {
     size_t n;                  /* events recorded, the staged one included */
     uint8_t **chunk;           /* chunk k holds offsets [k << 21, (k + 1) << 21) */
-    uint32_t *chunk_len;       /* bytes used in each chunk */
+    uint32_t *chunk_len;       /* bytes used in each chunk but the last */
     size_t nchunks, capchunks;
     sim_trace_mark *marks;     /* one per SIM_TRACE_MARK events */
     size_t nmarks, capmarks;
