@@ -251,6 +251,8 @@ static void sleep_step(sim_state *S, sim_frame *f, int in, sim_value v, sim_act 
         sim_handle_cancel(S, f->timer, f->timer_gen);
         act->kind = in == IN_VALUE ? ACT_RETURN : ACT_RAISE;
         act->v = f->lstate == 1 ? sim_none() : v;
+        if (in == IN_VALUE && f->lstate == 2 && f->timer->gen != f->timer_gen)
+            sim_future_release(S, f->fut);  /* fired, resolved, awaited: unreferenced */
         return;
     }
     sim_value le;

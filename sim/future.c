@@ -26,7 +26,13 @@ sim_exc *sim_cancelled_error(sim_state *S)
 
 sim_future *sim_future_new(sim_state *S, sim_loop *loop, int what)
 {
-    sim_future *f = sim_arena_zalloc(&S->arena, sizeof *f);
+    sim_future *f = S->fut_free;
+    if (f) {
+        S->fut_free = f->next_free;
+        memset(f, 0, sizeof *f);
+    } else {
+        f = sim_arena_zalloc(&S->arena, sizeof *f);
+    }
     f->hdr.kind = SIM_OBJ_FUTURE;
     f->hdr.label = "Future pending";
     f->fkind = FUT_PLAIN;
@@ -35,6 +41,14 @@ sim_future *sim_future_new(sim_state *S, sim_loop *loop, int what)
     f->loop = loop;
     f->result = sim_none();
     return f;
+}
+
+void sim_future_release(sim_state *S, sim_future *f)
+{
+    if (f->escaped || f->fkind != FUT_PLAIN || f->cbs)
+        return;
+    f->next_free = S->fut_free;
+    S->fut_free = f;
 }
 
 /* Future.__schedule_callbacks: queue every callback, in registration

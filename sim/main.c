@@ -68,6 +68,8 @@ static sim_resume main_send1(sim_state *S, sim_coro *co, sim_value v, sim_value 
     int line = S->line;             /* main's statement: the next send's line too */
     sim_resume r = sim_coro_resume(S, co, v, NULL, out, e);
     S->line = line;
+    if (r == RES_YIELD && out->type == SIM_OBJ && out->u.o->kind == SIM_OBJ_FUTURE)
+        ((sim_future *)out->u.o)->escaped = 1;     /* main may keep it: never reused */
     if (r == RES_RETURN) {
         *e = out->type == SIM_NONE ? sim_exc_new(&S->arena, SIM_EXC_STOPITERATION, NULL)
                                    : sim_exc_with_arg(&S->arena, SIM_EXC_STOPITERATION, *out);

@@ -112,13 +112,18 @@ struct sim_future {
     uint8_t log_traceback;     /* exception not retrieved yet */
     uint8_t blocking;          /* _asyncio_future_blocking */
     uint8_t what;              /* SIM_FUT_* for the trace */
+    uint8_t escaped;           /* its object reached main as a send's value */
     int32_t id;
     int32_t waiter;            /* queue waiter futures: the waiting task, -1
                                   main (fits the padding before loop) */
     sim_loop *loop;
     sim_value result;
     sim_exc *exc;
-    sim_callback *cbs, *cbs_tail;
+    sim_callback *cbs;
+    union {
+        sim_callback *cbs_tail;
+        sim_future *next_free;     /* in sim_state's free list (cbs NULL) */
+    };
 };
 
 typedef struct sim_gather {
@@ -212,6 +217,7 @@ struct sim_state {
     sim_frame *frame_free[3];  /* pools: up to 4, 16, 64 locals */
     sim_handle *handle_free;
     sim_callback *cb_free;
+    sim_future *fut_free;      /* sleep futures done with (sim_future_release) */
     /* outcome being built */
     sim_print *prints;
     size_t nprints, capprints;
@@ -294,6 +300,12 @@ int sim_main_run(sim_state *S, sim_exc **exc);
 
 /* ---- future.c ---------------------------------------------------------- */
 sim_future *sim_future_new(sim_state *S, sim_loop *loop, int what);
+/* Give f back for reuse by sim_future_new: the caller holds the last
+ * reference (a sleep's future once the sleep returned: its timer and the
+ * wake-up that resumed the task are gone, the task no longer waits on it).
+ * A future whose object main received from a send is kept (it may be in
+ * a variable). */
+void sim_future_release(sim_state *S, sim_future *f);
 void sim_future_set_result(sim_state *S, sim_future *f, sim_value v);
 void sim_future_set_exception(sim_state *S, sim_future *f, sim_exc *e);
 /* Future.cancel(): 1 when it was pending and is now cancelled. Tasks and
