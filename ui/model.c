@@ -32,38 +32,22 @@ const char *cs_model_str(const cs_model *M, int32_t id)
 
 /* ---- building ------------------------------------------------------------ */
 
-/* Number the root coroutines in order of first appearance (main is 0),
- * count the tasks and find the queues. */
-static int scan(cs_model *M)
+/* Grow a table of int32 indexed from 0 so that index i exists; new slots
+ * are -1. 0, or -1 when out of memory. */
+static int table_reach(int32_t **t, uint32_t *n, uint32_t i)
 {
-    sim_trace_cursor C;
-    sim_trace_cursor_init(&C, M->trace);
-    int32_t maxid = -1, maxq = -1;
-    for (uint32_t e = 0; e < M->nframes; e++) {
-        const sim_event *ev = sim_trace_at(&C, e);
-        if (ev->coro > maxid)
-            maxid = ev->coro;
-        if (ev->kind == SIM_EV_TASK_NEW)
-            M->ntasks++;
-        if (ev->kind >= SIM_EV_QUEUE_PUT && ev->kind <= SIM_EV_QUEUE_UNWAIT && ev->a > maxq)
-            maxq = ev->a;
-    }
-    M->ncoro_ids = (uint32_t)(maxid + 2);
-    M->coro_of = malloc(M->ncoro_ids * sizeof *M->coro_of);
-    if (!M->coro_of)
+    if (i < *n)
+        return 0;
+    uint32_t cap = *n ? *n : 64;
+    while (cap <= i)
+        cap *= 2;
+    int32_t *p = realloc(*t, cap * sizeof *p);
+    if (!p)
         return -1;
-    for (uint32_t i = 0; i < M->ncoro_ids; i++)
-        M->coro_of[i] = -1;
-    M->coro_of[0] = 0;
-    M->ncoros = 1;
-    for (uint32_t e = 0; e < M->nframes; e++) {
-        int32_t coro = sim_trace_at(&C, e)->coro;
-        if (coro >= 0 && M->coro_of[coro + 1] < 0)
-            M->coro_of[coro + 1] = (int32_t)M->ncoros++;
-    }
-    M->nqueues = (uint32_t)(maxq + 1);
-    if (M->sc && (uint32_t)M->sc->nqueues > M->nqueues)
-        M->nqueues = (uint32_t)M->sc->nqueues;
+    for (uint32_t k = *n; k < cap; k++)
+        p[k] = -1;
+    *t = p;
+    *n = cap;
     return 0;
 }
 
@@ -73,29 +57,42 @@ static int is_handle_event(int kind)
            || kind == SIM_EV_TIMER_PUSH || kind == SIM_EV_TIMER_POP;
 }
 
-/* Which task each handle belongs to: some events name it (a step popped
- * off the ready queue does), others do not (the push of a wakeup). */
-static int scan_handles(cs_model *M)
+/* One walk of the trace (decoding is the cost: one pass, not four):
+ * number the root coroutines in order of first appearance (main is 0),
+ * count the tasks, find the queues, and note which task each handle
+ * belongs to (some events name it, as a step popped off the ready queue
+ * does; others do not, as the push of a wakeup). */
+static int scan(cs_model *M)
 {
     sim_trace_cursor C;
     sim_trace_cursor_init(&C, M->trace);
-    int32_t maxh = -1;
-    for (uint32_t e = 0; e < M->nframes; e++) {
-        const sim_event *ev = sim_trace_at(&C, e);
-        if (is_handle_event(ev->kind) && ev->a > maxh)
-            maxh = ev->a;
-    }
-    M->nhandle_ids = (uint32_t)(maxh + 1);
-    M->handle_task = malloc((M->nhandle_ids ? M->nhandle_ids : 1) * sizeof *M->handle_task);
-    if (!M->handle_task)
+    int32_t maxq = -1;
+    if (table_reach(&M->coro_of, &M->ncoro_ids, 0) < 0)
         return -1;
-    for (uint32_t i = 0; i < M->nhandle_ids; i++)
-        M->handle_task[i] = -1;
+    M->coro_of[0] = 0;
+    M->ncoros = 1;
     for (uint32_t e = 0; e < M->nframes; e++) {
         const sim_event *ev = sim_trace_at(&C, e);
-        if (is_handle_event(ev->kind) && ev->a >= 0 && ev->task >= 0)
-            M->handle_task[ev->a] = ev->task;
+        if (ev->coro >= 0) {
+            if (table_reach(&M->coro_of, &M->ncoro_ids, (uint32_t)ev->coro + 1) < 0)
+                return -1;
+            if (M->coro_of[ev->coro + 1] < 0)
+                M->coro_of[ev->coro + 1] = (int32_t)M->ncoros++;
+        }
+        if (ev->kind == SIM_EV_TASK_NEW)
+            M->ntasks++;
+        if (ev->kind >= SIM_EV_QUEUE_PUT && ev->kind <= SIM_EV_QUEUE_UNWAIT && ev->a > maxq)
+            maxq = ev->a;
+        if (is_handle_event(ev->kind) && ev->a >= 0) {
+            if (table_reach(&M->handle_task, &M->nhandle_ids, (uint32_t)ev->a) < 0)
+                return -1;
+            if (ev->task >= 0)
+                M->handle_task[ev->a] = ev->task;
+        }
     }
+    M->nqueues = (uint32_t)(maxq + 1);
+    if (M->sc && (uint32_t)M->sc->nqueues > M->nqueues)
+        M->nqueues = (uint32_t)M->sc->nqueues;
     return 0;
 }
 
@@ -167,7 +164,7 @@ int cs_model_init(cs_model *M, const sim_trace *T, const sim_scenario *sc,
     M->t_end = last.kind == SIM_EV_BLOCK ? last.t + last.x : last.t;
     M->every = every ? every : auto_every(M->nframes);
     M->cps = calloc(M->nframes / M->every + 2, sizeof *M->cps);
-    if (!M->cps || scan(M) || scan_handles(M) || queue_facts(M) || alloc_static(M)
+    if (!M->cps || scan(M) || queue_facts(M) || alloc_static(M)
         || cs_state_init(M, &M->st) || cs_model_build(M)) {
         cs_model_free(M);
         return -1;
