@@ -39,7 +39,7 @@ void sim_arena_free(sim_arena *A)
 }
 
 /* A chunk of total bytes (header included). Once the arena holds 8 MiB
- * (a big run: 1,000,000 tasks take 400 MiB) its chunks are 2 MiB, aligned
+ * (a big run: 1,000,000 jobs take 250 MiB) its chunks are 2 MiB, aligned
  * on 2 MiB and offered to Linux as a huge page: one page fault and one
  * zeroing per 2 MiB instead of 512 (a 1,000,000-job run without trace went
  * from 1.07-1.17 s to 0.92 s). Small runs keep 64 KiB chunks. */
