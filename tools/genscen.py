@@ -1,0 +1,342 @@
+"""Seeded random generator of small, tricky coroscope scenarios.
+
+    python3 tools/genscen.py --seed S --count N --out DIR [--prefix P]
+
+Writes N scenario files DIR/P-S-K.json (K = 0 .. N-1), each valid per the
+scenario format (coroscope-scenario/1), meant to be run through the
+differential tester:
+
+    python3 tests/difftest/difftest.py DIR --corosim BUILD/corosim -j 2
+
+The same seed always writes the same files. Scenarios aim at combinations
+where a simulator of asyncio is easy to get wrong:
+
+- cancellation landing while a task waits on a queue put/get, on a gather,
+  on another task, or inside try/finally with awaits in the finally;
+- nested gathers with return_exceptions mixing failures and cancellations;
+- tasks created from inside tasks and awaited twice;
+- run_until_complete / run_forever / stop_loop sequences across new_loop,
+  and asyncio_run;
+- coroutines driven by hand (send, drive with each policy and a seed) that
+  await sleeps, queues and awaitables;
+- exceptions raised in except and finally clauses; repeat/break with awaits;
+- delays of 0, 1e-9 and 1e9, equal timer deadlines, queues of maxsize 1;
+- max_steps and max_time limits hit in the middle of a run.
+
+Coroutine k only calls or spawns coroutines with a larger index, so no
+scenario recurses without end; loops without end are cut by max_steps.
+"""
+import argparse
+import json
+import os
+import random
+
+DELAYS = [0, 0, 0, 1e-9, 0.1, 0.5, 1, 1, 1, 2, 2, 3, 0.3, 1e9]
+EXC_TYPES = ["ValueError", "KeyError", "ZeroDivisionError", "RuntimeError",
+             "Boom", "CancelledError", "StopIteration"]
+CATCH_TYPES = ["Exception", "ValueError", "CancelledError", "BaseException",
+               ["ValueError", "KeyError"], "LookupError", "ArithmeticError"]
+QUEUES = ["q", "r"]
+
+
+class Gen:
+    """State of one scenario being generated: the random source, the
+    coroutine and awaitable names, and a counter for unique labels."""
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.ncoros = rng.randint(1, 4)
+        self.coros = [f"c{i}" for i in range(self.ncoros)]
+        self.awaitables = ["pause", "ask"]
+        self.label = 0
+        self.steps_budget = 0
+
+    def pick(self, seq):
+        return self.rng.choice(seq)
+
+    def chance(self, p):
+        return self.rng.random() < p
+
+    def text(self, prefix):
+        """A print statement with a unique label and the clock."""
+        self.label += 1
+        extra = self.pick(["", " {now}", " {task_name}", " {now} {task_name}"])
+        return {"print": f"{prefix}{self.label}{extra}"}
+
+    def delay(self):
+        return self.pick(DELAYS)
+
+    # ---- targets ---------------------------------------------------------
+
+    def call_after(self, k):
+        """A call of a coroutine with an index above k, or None."""
+        later = self.coros[k + 1:]
+        if not later:
+            return None
+        return {"call": self.pick(later), "args": [self.rng.randint(0, 3)]}
+
+    def target(self, k, tasks, depth):
+        """An awaitable target for coroutine k (k = -1 for main)."""
+        choices = ["sleep", "queue_get", "queue_put", "awaitable"]
+        call = self.call_after(k)
+        if call:
+            choices += ["call", "call"]
+        if tasks:
+            choices += ["task", "task", "task"]
+        if depth < 2:
+            choices += ["gather", "gather"]
+        kind = self.pick(choices)
+        if kind == "sleep":
+            return {"sleep": self.delay()}
+        if kind == "queue_get":
+            return {"queue_get": self.pick(QUEUES)}
+        if kind == "queue_put":
+            return {"queue_put": self.pick(QUEUES), "value": self.rng.randint(0, 9)}
+        if kind == "awaitable":
+            if self.chance(0.5):
+                return {"awaitable": "pause", "args": []}
+            return {"awaitable": "ask", "args": [self.rng.randint(0, 9)]}
+        if kind == "call":
+            return call
+        if kind == "task":
+            return {"task": self.pick(tasks)}
+        parts = [self.target(k, tasks, depth + 1)
+                 for _ in range(self.rng.randint(0, 3))]
+        return {"gather": parts, "return_exceptions": self.chance(0.5)}
+
+    # ---- coroutine bodies ------------------------------------------------
+
+    def body(self, k, depth, tasks, in_loop=False, in_except=False):
+        """A list of statements for coroutine k; tasks are the task
+        variable names in scope (globals from main and locals)."""
+        out = []
+        for _ in range(self.rng.randint(1, 4 if depth == 0 else 3)):
+            out.append(self.stmt(k, depth, tasks, in_loop, in_except))
+        return out
+
+    def stmt(self, k, depth, tasks, in_loop, in_except):
+        """One statement of coroutine k."""
+        r = self.rng
+        kinds = ["print", "sleep", "sleep", "await", "await", "await",
+                 "raise", "cancel", "put_nowait", "get_nowait", "block"]
+        if depth < 2:
+            kinds += ["try", "try", "try", "repeat", "if"]
+        if self.call_after(k):
+            kinds += ["create_task", "create_task"]
+        if in_loop:
+            kinds += ["break"]
+        if in_except:
+            kinds += ["reraise", "reraise"]
+        kinds += ["return"] if r.random() < 0.3 else []
+        kinds += ["stop"] if r.random() < 0.1 else []
+        kind = self.pick(kinds)
+        if kind == "print":
+            return self.text(f"c{k}.")
+        if kind == "sleep":
+            return {"sleep": self.delay()}
+        if kind == "block":
+            return {"block": self.pick([0, 0.5, 1, 1e-9])}
+        if kind == "await":
+            st = {"await": self.target(k, tasks, 0)}
+            if self.chance(0.5):
+                st["as"] = "v"
+                return {"try": [st, {"print": f"c{k} got {{v}}"}],
+                        "except": [{"type": "BaseException", "as": "e",
+                                    "body": [{"print": f"c{k} await: {{[e]}}"},
+                                             {"raise": None}]}]}
+            return st
+        if kind == "raise":
+            return {"raise": self.pick(EXC_TYPES), "message": self.pick(["", "m"])}
+        if kind == "reraise":
+            return {"raise": None}
+        if kind == "cancel":
+            if tasks:
+                return {"cancel": self.pick(tasks)}
+            return {"sleep": 0}
+        if kind == "put_nowait":
+            return {"queue_put_nowait": self.pick(QUEUES), "value": r.randint(0, 9)}
+        if kind == "get_nowait":
+            return {"queue_get_nowait": self.pick(QUEUES), "as": "g"}
+        if kind == "break":
+            return {"break": True}
+        if kind == "return":
+            return {"return": self.pick([1, "=now", "='x'", None, "=[1, now]"])}
+        if kind == "stop":
+            return {"stop_loop": True}
+        if kind == "create_task":
+            name = f"s{k}_{self.label}"
+            self.label += 1
+            st = {"create_task": self.call_after(k), "as": name}
+            tasks.append(name)
+            return st
+        if kind == "repeat":
+            n = self.pick([2, 3, None])
+            body = self.body(k, depth + 1, tasks, True, in_except)
+            if n is None:
+                body.append({"if": "=i >= 2", "then": [{"break": True}]})
+            return {"repeat": n, "var": "i", "body": body}
+        if kind == "if":
+            return {"if": self.pick(["=now > 0.5", "=task_name == 'Task-2'",
+                                     "=True", "=False"]),
+                    "then": self.body(k, depth + 1, tasks, in_loop, in_except),
+                    "else": self.body(k, depth + 1, tasks, in_loop, in_except)}
+        return self.try_stmt(k, depth, tasks, in_loop, in_except)
+
+    def try_stmt(self, k, depth, tasks, in_loop, in_except):
+        """try with except clauses and/or a finally that may await."""
+        st = {"try": self.body(k, depth + 1, tasks, in_loop, in_except)}
+        if self.chance(0.8):
+            clauses = []
+            n = self.rng.randint(1, 2)
+            for j in range(n):
+                c = {"body": self.body(k, depth + 1, tasks, in_loop, True)}
+                bare = j == n - 1 and self.chance(0.15)
+                if not bare:
+                    c["type"] = self.pick(CATCH_TYPES)
+                if not bare and self.chance(0.6):
+                    c["as"] = "e"
+                    c["body"].insert(0, {"print": f"c{k} caught {{[e]}}"})
+                clauses.append(c)
+            st["except"] = clauses
+        if "except" not in st or self.chance(0.5):
+            st["finally"] = [self.text(f"c{k} fin")] + \
+                self.body(k, depth + 1, tasks, in_loop, in_except)
+        return st
+
+    # ---- main --------------------------------------------------------------
+
+    def main(self):
+        """main: create tasks, run the loop in several ways, cancel, drive."""
+        r = self.rng
+        out = []
+        gtasks = []
+        for i in range(self.nmain):
+            name = f"t{i}"
+            out.append({"create_task": {"call": self.pick(self.coros),
+                                        "args": [i]}, "as": name})
+            gtasks.append(name)
+        for _ in range(r.randint(1, 5)):
+            out += self.main_stmt(gtasks)
+        return out
+
+    def guarded(self, stmts):
+        """stmts in a try that prints what escaped them."""
+        return [{"try": stmts,
+                 "except": [{"type": "BaseException", "as": "e",
+                             "body": [{"print": "main caught {[e]}"}]}]}]
+
+    def main_stmt(self, gtasks):
+        """A few main statements."""
+        r = self.rng
+        kind = self.pick(["ruc", "ruc", "ruc", "forever", "cancel", "stop",
+                          "new_loop", "result", "exception", "run", "send",
+                          "drive", "put_nowait", "get_nowait", "create",
+                          "block"])
+        if kind == "ruc":
+            st = {"run_until_complete": self.target(-1, gtasks, 0), "as": "x"}
+            return self.guarded([st, {"print": "main ruc {x} {now}"}])
+        if kind == "forever":
+            return [{"run_forever": True}, {"print": "main forever back {now}"}]
+        if kind == "cancel":
+            if gtasks:
+                return [{"cancel": self.pick(gtasks)}]
+            return []
+        if kind == "stop":
+            return [{"stop_loop": True}]
+        if kind == "new_loop":
+            return [{"new_loop": True}]
+        if kind in ("result", "exception"):
+            if not gtasks:
+                return []
+            verb = "task_result" if kind == "result" else "task_exception"
+            return self.guarded([{verb: self.pick(gtasks), "as": "x"},
+                                 {"print": f"main {kind} {{[x]}}"}])
+        if kind == "run":
+            st = {"asyncio_run": {"call": self.pick(self.coros),
+                                  "args": [r.randint(0, 3)]}, "as": "x"}
+            return self.guarded([st, {"print": "main run {x} {now}"}])
+        if kind == "send":
+            self.label += 1
+            c = f"h{self.label}"
+            out = [{"coroutine": {"call": self.pick(self.coros),
+                                  "args": [r.randint(0, 3)]}, "as": c}]
+            sends = [{"send": c, "value": self.pick([None, None, 5]), "as": "y"},
+                     {"print": "main sent, got {y}"}]
+            for _ in range(r.randint(1, 3)):
+                out += self.guarded(list(sends))
+            return out
+        if kind == "drive":
+            names = []
+            out = []
+            for _ in range(r.randint(1, 3)):
+                self.label += 1
+                c = f"h{self.label}"
+                names.append(c)
+                out.append({"coroutine": {"call": self.pick(self.coros),
+                                          "args": [r.randint(0, 3)]}, "as": c})
+            st = {"drive": names, "policy": self.pick(["in_order", "round_robin",
+                                                       "random"]), "as": "x"}
+            if st["policy"] == "random":
+                st["seed"] = self.pick([0, 1, 7, 42, -3, "abc", 2.5])
+            return out + self.guarded([st, {"print": "main drive {x}"}])
+        if kind == "put_nowait":
+            return self.guarded([{"queue_put_nowait": self.pick(QUEUES),
+                                  "value": r.randint(0, 9)}])
+        if kind == "get_nowait":
+            return self.guarded([{"queue_get_nowait": self.pick(QUEUES), "as": "x"},
+                                 {"print": "main got {x}"}])
+        if kind == "block":
+            return [{"block": self.pick([0, 1, 1e-9])}]
+        name = f"t{len(gtasks)}"
+        gtasks.append(name)
+        return [{"create_task": {"call": self.pick(self.coros),
+                                 "args": [len(gtasks)]}, "as": name}]
+
+    def scenario(self, name):
+        """The whole scenario."""
+        r = self.rng
+        self.nmain = r.randint(0, 3)
+        main_tasks = [f"t{i}" for i in range(self.nmain)]
+        coros = {}
+        for k, c in enumerate(self.coros):
+            # Globals t0..t3 may be undefined when read: a NameError is
+            # an outcome too, but keep most references to defined ones.
+            tasks = list(main_tasks[:r.randint(0, self.nmain)])
+            coros[c] = {"params": ["n"], "body": self.body(k, 0, tasks)}
+        awaitables = {
+            "pause": {"params": [], "body": [{"yield": None}]},
+            "ask": {"params": ["a"], "body": [{"yield": None, "as": "b"},
+                                              {"return": "=[a, b]"}]},
+        }
+        queues = {"q": {"maxsize": 1}, "r": {"maxsize": self.pick([0, 1, 2])}}
+        sc = {"format": "coroscope-scenario/1", "name": name,
+              "title": "generated", "coroutines": coros,
+              "awaitables": awaitables, "queues": queues, "main": self.main()}
+        if self.chance(0.3):
+            sc["limits"] = {"max_steps": r.randint(5, 300)}
+        elif self.chance(0.15):
+            sc["limits"] = {"max_time": self.pick([0.5, 1, 2.5, 3])}
+        else:
+            sc["limits"] = {"max_steps": 20000}
+        return sc
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--count", type=int, required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--prefix", default="gen")
+    a = p.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    for k in range(a.count):
+        rng = random.Random(f"{a.seed}-{k}")
+        name = f"{a.prefix}-{a.seed}-{k}"
+        sc = Gen(rng).scenario(name)
+        with open(os.path.join(a.out, name + ".json"), "w", encoding="utf-8") as f:
+            json.dump(sc, f, indent=1)
+            f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
