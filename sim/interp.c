@@ -223,7 +223,7 @@ static int block_end(sim_state *S, sim_frame *f, sim_act *act)
     sim_blk *k = &f->blk[f->nblk - 1];
     if (k->kind == BLK_BODY)
         return do_return(S, f, sim_none(), act);
-    if (k->kind == BLK_REPEAT && (k->count < 0 || ++k->iter < k->count)) {
+    if (k->kind == BLK_REPEAT && (++k->iter < k->count || k->count < 0)) {
         k->pc = 0;
         sim_frame_assign(S, f, &k->owner->as, sim_int(k->iter));
         return 0;
