@@ -247,12 +247,17 @@ static int block_end(sim_state *S, sim_frame *f, sim_act *act)
 
 /* ---- statements -------------------------------------------------------- */
 
-/* The exception a bare `raise` re-raises: the innermost being handled. */
+/* The exception a bare `raise` re-raises: the innermost being handled,
+ * which is also the one a finally clause runs for (CPython enters a
+ * finally reached by an exception as a handler of it). */
 static sim_exc *handled_exception(sim_state *S, sim_frame *f)
 {
-    for (int i = f->nblk - 1; i >= 0; i--)
-        if (f->blk[i].kind == BLK_EXCEPT)
-            return f->blk[i].exc;
+    for (int i = f->nblk - 1; i >= 0; i--) {
+        const sim_blk *k = &f->blk[i];
+        if (k->kind == BLK_EXCEPT ||
+            (k->kind == BLK_FINALLY && k->pending == PEND_RAISE))
+            return k->exc;
+    }
     return sim_err(S, SIM_EXC_RUNTIMEERROR, "No active exception to reraise");
 }
 
