@@ -49,7 +49,9 @@ class Gen:
         self.coros = [f"c{i}" for i in range(self.ncoros)]
         self.awaitables = ["pause", "ask"]
         self.label = 0
-        self.steps_budget = 0
+        # A calm scenario raises seldom and runs main as a fixed sequence
+        # of short runs and cancels, so that the cancels land mid-wait.
+        self.calm = rng.random() < 0.5
 
     def pick(self, seq):
         return self.rng.choice(seq)
@@ -118,7 +120,9 @@ class Gen:
         """One statement of coroutine k."""
         r = self.rng
         kinds = ["print", "sleep", "sleep", "await", "await", "await",
-                 "raise", "cancel", "put_nowait", "get_nowait", "block"]
+                 "cancel", "put_nowait", "get_nowait", "block"]
+        if not self.calm or r.random() < 0.2:
+            kinds += ["raise"]
         if depth < 2:
             kinds += ["try", "try", "try", "repeat", "if"]
         if self.call_after(k):
@@ -133,6 +137,8 @@ class Gen:
         if kind == "print":
             return self.text(f"c{k}.")
         if kind == "sleep":
+            if self.calm and self.chance(0.3):
+                return {"sleep": self.pick(["=n * 0.5", "=0.1 * n", "=n"])}
             return {"sleep": self.delay()}
         if kind == "block":
             return {"block": self.pick([0, 0.5, 1, 1e-9])}
@@ -215,8 +221,37 @@ class Gen:
             out.append({"create_task": {"call": self.pick(self.coros),
                                         "args": [i]}, "as": name})
             gtasks.append(name)
+        if self.calm:
+            return out + self.calm_main(gtasks)
         for _ in range(r.randint(1, 5)):
             out += self.main_stmt(gtasks)
+        return out
+
+    def calm_main(self, gtasks):
+        """Short runs of the loop with cancels between them, then the
+        tasks' results read back."""
+        r = self.rng
+        out = []
+        for _ in range(r.randint(1, 4)):
+            d = self.pick([0, 0.5, 1, 1.5, 2, 1e-9])
+            out += self.guarded([{"run_until_complete": {"sleep": d}}])
+            for _ in range(r.randint(0, 2)):
+                if gtasks:
+                    out.append({"cancel": self.pick(gtasks)})
+            if self.chance(0.2):
+                out += self.main_stmt(gtasks)
+        if gtasks and self.chance(0.5):
+            out += self.guarded([{"run_until_complete": {
+                "gather": [{"task": t} for t in gtasks],
+                "return_exceptions": self.chance(0.7)}, "as": "x"},
+                {"print": "main all {x}"}])
+        elif self.chance(0.5):
+            out += [{"stop_loop": True}] if self.chance(0.3) else []
+            out += [{"run_forever": True}, {"print": "main forever back {now}"}]
+        for t in gtasks:
+            verb = self.pick(["task_result", "task_exception"])
+            out += self.guarded([{verb: t, "as": "x"},
+                                 {"print": f"main {t} {{[x]}}"}])
         return out
 
     def guarded(self, stmts):
