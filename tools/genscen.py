@@ -133,6 +133,7 @@ class Gen:
             kinds += ["reraise", "reraise"]
         kinds += ["return"] if r.random() < 0.3 else []
         kinds += ["stop"] if r.random() < 0.1 else []
+        kinds += ["never"] if self.call_after(k) and r.random() < 0.1 else []
         kind = self.pick(kinds)
         if kind == "print":
             return self.text(f"c{k}.")
@@ -169,6 +170,8 @@ class Gen:
             return {"return": self.pick([1, "=now", "='x'", None, "=[1, now]"])}
         if kind == "stop":
             return {"stop_loop": True}
+        if kind == "never":
+            return self.call_after(k)
         if kind == "create_task":
             name = f"s{k}_{self.label}"
             self.label += 1
@@ -266,7 +269,26 @@ class Gen:
         kind = self.pick(["ruc", "ruc", "ruc", "forever", "cancel", "stop",
                           "new_loop", "result", "exception", "run", "send",
                           "drive", "put_nowait", "get_nowait", "create",
-                          "block"])
+                          "block", "half", "half", "call"])
+        if kind == "call":
+            return [{"call": self.pick(self.coros), "args": [r.randint(0, 3)]}]
+        if kind == "half":
+            # Sent by hand first, then handed to the loop (or twice to it).
+            self.label += 1
+            c = f"h{self.label}"
+            out = [{"coroutine": {"call": self.pick(self.coros),
+                                  "args": [r.randint(0, 3)]}, "as": c}]
+            for _ in range(r.randint(0, 2)):
+                out += self.guarded([{"send": c, "value": None, "as": "y"},
+                                     {"print": "main sent, got {y}"}])
+            for _ in range(r.randint(1, 2)):
+                tgt = {"task": c}
+                if self.chance(0.4):
+                    tgt = {"gather": [{"task": c}, {"task": c}],
+                           "return_exceptions": self.chance(0.5)}
+                out += self.guarded([{"run_until_complete": tgt, "as": "x"},
+                                     {"print": "main half {x} {now}"}])
+            return out
         if kind == "ruc":
             st = {"run_until_complete": self.target(-1, gtasks, 0), "as": "x"}
             return self.guarded([st, {"print": "main ruc {x} {now}"}])
