@@ -211,9 +211,13 @@ int sim_future_cancel(sim_state *S, sim_future *f)
 }
 
 /* Future._make_cancelled_error: the CancelledError that escaped the task
- * the first time, a fresh one afterwards. */
+ * the first time, a fresh one afterwards. A future that is not cancelled
+ * (gather asks its last child, whatever became of it) keeps its exception
+ * and gives a fresh one. */
 static sim_exc *make_cancelled_error(sim_state *S, sim_future *f)
 {
+    if (f->state != SIM_TASK_CANCELLED)
+        return sim_cancelled_error(S);
     sim_exc *e = f->exc;
     f->exc = NULL;
     return e ? e : sim_cancelled_error(S);
@@ -571,8 +575,9 @@ void sim_gather_done_cb(sim_state *S, sim_gather *g, sim_future *child)
     if (g->nfinished < g->nfuts)
         return;
     v = gather_results(S, g);
+    /* CPython's `for fut in children` has rebound fut to the last child */
     if (g->cancel_requested)
-        sim_future_set_exception(S, outer, make_cancelled_error(S, child));
+        sim_future_set_exception(S, outer, make_cancelled_error(S, g->children[g->n - 1]));
     else
         sim_future_set_result(S, outer, v);
 }
