@@ -350,9 +350,115 @@ class Gen:
         return [{"create_task": {"call": self.pick(self.coros),
                                  "args": [len(gtasks)]}, "as": name}]
 
+    # ---- focused templates -------------------------------------------------
+
+    def probe_target(self, others):
+        """What a probed worker waits on when the cancel lands."""
+        kind = self.pick(["get", "put", "gather", "task", "sleep", "nested"])
+        if kind == "get":
+            return {"queue_get": "r"}
+        if kind == "put":
+            return {"queue_put": "q", "value": "=n"}
+        if kind == "task" and others:
+            return {"task": self.pick(others)}
+        if kind in ("gather", "nested"):
+            parts = [{"sleep": self.pick([0, 1, 2, "=n"])},
+                     {"call": "leaf", "args": [self.rng.randint(0, 3)]}]
+            if kind == "nested":
+                parts.append({"gather": [{"call": "leaf", "args": [5]},
+                                         {"queue_get": "r"}],
+                              "return_exceptions": self.chance(0.5)})
+            if others and self.chance(0.5):
+                parts.append({"task": self.pick(others)})
+            self.rng.shuffle(parts)
+            return {"gather": parts, "return_exceptions": self.chance(0.5)}
+        return {"sleep": self.pick([1, 2, "=n", 1e9])}
+
+    def probe_handler(self):
+        """What a probed worker does with its CancelledError."""
+        body = [{"print": "w{n} cancelled {now}"}]
+        if self.chance(0.4):
+            body.append({"sleep": self.pick([0, 0.5, 1])})
+        body.append(self.pick([{"raise": None}, {"raise": None},
+                               {"return": "='swallowed'"},
+                               {"raise": "ValueError", "message": "=n"},
+                               {"print": "w{n} goes on"}]))
+        return body
+
+    def probe_finally(self):
+        """A finally clause that awaits (where a second cancel can land)."""
+        body = [{"print": "w{n} finally {now}"}]
+        body.append(self.pick([{"sleep": self.pick([0, 0.5, 1])},
+                               {"await": {"queue_put": "q", "value": "=n"}},
+                               {"await": {"call": "leaf", "args": ["=n"]}},
+                               {"queue_put_nowait": "r", "value": "=n"}]))
+        body.append({"print": "w{n} finally done {now}"})
+        if self.chance(0.2):
+            body.append(self.pick([{"return": "='from finally'"},
+                                   {"raise": "KeyError", "message": "f"}]))
+        return body
+
+    def probe_scenario(self):
+        """Workers that wait on queues, gathers, tasks and sleeps, cancelled
+        by main (once, twice, again during their finally clause)."""
+        r = self.rng
+        n = r.randint(2, 4)
+        names = [f"t{i}" for i in range(n)]
+        workers = {}
+        for i in range(n):
+            try_st = {"try": [{"print": "w{n} waits {now}"},
+                              {"await": self.probe_target(names[:i]), "as": "v"},
+                              {"print": "w{n} got {v} {now}"}]}
+            if self.chance(0.8):
+                try_st["except"] = [{"type": self.pick(["CancelledError",
+                                                        "BaseException"]),
+                                     "body": self.probe_handler()}]
+            if "except" not in try_st or self.chance(0.6):
+                try_st["finally"] = self.probe_finally()
+            body = [try_st, {"return": "=n"}]
+            if self.chance(0.3):
+                body = [{"repeat": 2, "var": "i", "body": [try_st]},
+                        {"return": "=n"}]
+            workers[f"w{i}"] = {"params": ["n"], "body": body}
+        workers["leaf"] = {"params": ["n"], "body": [
+            {"sleep": self.pick([0, 1, "=n * 0.5"])},
+            {"if": "=n == 2", "then": [{"raise": "ZeroDivisionError", "message": "leaf"}]},
+            {"return": "=n * 10"}]}
+        main = []
+        if self.chance(0.6):
+            main.append({"queue_put_nowait": "q", "value": "full"})
+        for i in range(n):
+            main.append({"create_task": {"call": f"w{i}", "args": [i]},
+                         "as": names[i]})
+        for _ in range(r.randint(1, 3)):
+            d = self.pick([0, 0, 0.5, 1, 1.5, 2])
+            main += self.guarded([{"run_until_complete": {"sleep": d}}])
+            for _ in range(r.randint(1, 3)):
+                main += self.pick([
+                    [{"cancel": self.pick(names)}], [{"cancel": self.pick(names)}],
+                    self.guarded([{"queue_put_nowait": "r", "value": "item"}]),
+                    self.guarded([{"queue_get_nowait": "q", "as": "x"}])])
+        main += self.guarded([{"run_until_complete": {
+            "gather": [{"task": t} for t in names],
+            "return_exceptions": self.chance(0.8)}, "as": "x"},
+            {"print": "main all {x} {now}"}])
+        for t in names:
+            main += self.guarded([{self.pick(["task_result", "task_exception"]): t,
+                                   "as": "x"}, {"print": f"main {t} {{[x]}}"}])
+        return workers, main
+
     def scenario(self, name):
         """The whole scenario."""
         r = self.rng
+        if self.chance(0.35):
+            coros, main = self.probe_scenario()
+            sc = {"format": "coroscope-scenario/1", "name": name,
+                  "title": "generated (cancel probe)", "coroutines": coros,
+                  "queues": {"q": {"maxsize": 1}, "r": {"maxsize": 0}},
+                  "main": main, "limits": {"max_steps": 20000}}
+            if self.chance(0.2):
+                sc["limits"] = {"max_steps": r.randint(10, 120)}
+            return sc
         self.nmain = r.randint(0, 3)
         main_tasks = [f"t{i}" for i in range(self.nmain)]
         coros = {}
