@@ -273,6 +273,11 @@ void sim_future_add_callback(sim_state *S, sim_future *f, int kind, void *obj)
     cb->kind = (uint8_t)kind;
     cb->obj = obj;
     cb->next = NULL;
+    /* A second waiter (a task that sent into another task's coroutine got
+     * the future yielded again) still refers to it after the first one's
+     * sleep returns: never reuse it. */
+    if (f->cbs)
+        f->escaped = 1;
     if (f->cbs_tail)
         f->cbs_tail->next = cb;
     else

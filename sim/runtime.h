@@ -112,7 +112,8 @@ struct sim_future {
     uint8_t log_traceback;     /* exception not retrieved yet */
     uint8_t blocking;          /* _asyncio_future_blocking */
     uint8_t what;              /* SIM_FUT_* for the trace */
-    uint8_t escaped;           /* its object reached main as a send's value */
+    uint8_t escaped;           /* its object reached main as a send's value,
+                                  or a second waiter: never reused */
     int32_t id;
     int32_t waiter;            /* queue waiter futures: the waiting task, -1
                                   main (fits the padding before loop) */
