@@ -492,8 +492,10 @@ static int resume_check(sim_state *S, sim_coro *co, sim_value value, sim_exc *ex
         return -1;
     }
     if (co->state == CORO_CLOSED) {
-        *eout = exc ? exc : co->generator ? sim_exc_new(&S->arena, SIM_EXC_STOPITERATION, NULL)
-              : sim_err(S, SIM_EXC_RUNTIMEERROR, "cannot reuse already awaited coroutine");
+        /* an exhausted generator re-raises what is thrown in; a coroutine
+         * refuses a throw as it refuses a send */
+        *eout = !co->generator ? sim_err(S, SIM_EXC_RUNTIMEERROR, "cannot reuse already awaited coroutine")
+              : exc ? exc : sim_exc_new(&S->arena, SIM_EXC_STOPITERATION, NULL);
         return -1;
     }
     if (co->state == CORO_CREATED && exc) {
