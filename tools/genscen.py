@@ -282,7 +282,9 @@ class Gen:
             for _ in range(r.randint(0, 2)):
                 out += self.guarded([{"send": c, "value": None, "as": "y"},
                                      {"print": "main sent, got {y}"}])
-            for _ in range(r.randint(1, 2)):
+            if self.chance(0.5):
+                out.append({"stop_loop": True})   # the task starts, then waits
+            for _ in range(r.randint(1, 3)):
                 tgt = {"task": c}
                 if self.chance(0.4):
                     tgt = {"gather": [{"task": c}, {"task": c}],
