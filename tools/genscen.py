@@ -23,8 +23,19 @@ where a simulator of asyncio is easy to get wrong:
 - delays of 0, 1e-9 and 1e9, equal timer deadlines, queues of maxsize 1;
 - max_steps and max_time limits hit in the middle of a run.
 
+Three shapes are mixed: free scenarios (random bodies, random main
+statements), calm ones (few raises, main as short runs with cancels between
+them, then every task's result or exception read back) and cancel probes
+(workers waiting on a queue, a nested gather, another task or a sleep,
+cancelled once, twice or during a finally clause that awaits).
+
 Coroutine k only calls or spawns coroutines with a larger index, so no
 scenario recurses without end; loops without end are cut by max_steps.
+
+Expect some differences that are not divergences: the reprs of tasks and
+queues inside exception messages (CPython's carry a source path, an
+address and callbacks; the format leaves them unspecified), and which of
+CPython's RecursionError messages a cancel cycle ends with.
 """
 import argparse
 import json
