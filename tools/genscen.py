@@ -23,11 +23,13 @@ where a simulator of asyncio is easy to get wrong:
 - delays of 0, 1e-9 and 1e9, equal timer deadlines, queues of maxsize 1;
 - max_steps and max_time limits hit in the middle of a run.
 
-Three shapes are mixed: free scenarios (random bodies, random main
+Four shapes are mixed: free scenarios (random bodies, random main
 statements), calm ones (few raises, main as short runs with cancels between
 them, then every task's result or exception read back) and cancel probes
 (workers waiting on a queue, a nested gather, another task or a sleep,
-cancelled once, twice or during a finally clause that awaits).
+cancelled once, twice or during a finally clause that awaits), and loop
+sequences (run_until_complete, run_forever, stop_loop, new_loop and
+asyncio_run in a random order over tasks of several loops).
 
 Coroutine k only calls or spawns coroutines with a larger index, so no
 scenario recurses without end; loops without end are cut by max_steps.
@@ -460,9 +462,72 @@ class Gen:
                                    "as": "x"}, {"print": f"main {t} {{[x]}}"}])
         return workers, main
 
+    def loops_scenario(self):
+        """run_until_complete, run_forever, stop_loop, new_loop and
+        asyncio_run in a random order, over tasks of several loops."""
+        r = self.rng
+        coros = {
+            "worker": {"params": ["n"], "body": [
+                {"try": [{"print": "w{n} starts {now}"}, {"sleep": "=n * 0.5"},
+                         {"print": "w{n} ends {now}"}],
+                 "finally": [{"print": "w{n} finally {now}"},
+                             {"sleep": self.pick([0, 0.5])}]},
+                {"return": "=n"}]},
+            "stopper": {"params": ["n"], "body": [
+                {"sleep": "=n"}, {"print": "stopper {now}"}, {"stop_loop": True},
+                {"sleep": self.pick([0, 1])}, {"print": "stopper after {now}"}]},
+            "spawner": {"params": ["n"], "body": [
+                {"create_task": {"call": "worker", "args": ["=n"]}, "as": "a"},
+                {"create_task": {"call": "worker", "args": ["=n + 1"]}, "as": "b"},
+                {"sleep": self.pick([0, 0.5, 1])},
+                {"if": "=n == 2", "then": [{"stop_loop": True}]},
+                {"return": "=n"}]},
+        }
+        main, tasks = [], []
+        for k in range(r.randint(3, 7)):
+            move = self.pick(["task", "task", "ruc", "ruc_task", "forever",
+                              "stop", "new_loop", "run", "gather"])
+            if move == "task" or (move in ("ruc_task", "gather") and not tasks):
+                t = f"t{k}"
+                tasks.append(t)
+                main.append({"create_task": {"call": self.pick(
+                    ["worker", "worker", "stopper", "spawner"]),
+                    "args": [r.randint(0, 3)]}, "as": t})
+            elif move == "ruc":
+                main += self.guarded([{"run_until_complete": {
+                    self.pick(["sleep", "sleep"]): self.pick([0, 0.5, 1, 2])}}])
+            elif move == "ruc_task":
+                main += self.guarded([{"run_until_complete": {"task": self.pick(tasks)},
+                                       "as": "x"}, {"print": "main ruc {x} {now}"}])
+            elif move == "gather":
+                main += self.guarded([{"run_until_complete": {
+                    "gather": [{"task": t} for t in tasks],
+                    "return_exceptions": self.chance(0.7)}, "as": "x"},
+                    {"print": "main all {x} {now}"}])
+            elif move == "forever":
+                main += self.guarded([{"run_forever": True},
+                                      {"print": "main forever back {now}"}])
+            elif move == "stop":
+                main.append({"stop_loop": True})
+            elif move == "new_loop":
+                main.append({"new_loop": True})
+            else:
+                main += self.guarded([{"asyncio_run": {"call": self.pick(
+                    ["spawner", "worker", "stopper"]), "args": [r.randint(0, 3)]},
+                    "as": "x"}, {"print": "main run {x} {now}"}])
+        for t in tasks:
+            main += self.guarded([{"task_result": t, "as": "x"},
+                                  {"print": f"main {t} {{[x]}}"}])
+        return coros, main
+
     def scenario(self, name):
         """The whole scenario."""
         r = self.rng
+        if self.chance(0.2):
+            coros, main = self.loops_scenario()
+            return {"format": "coroscope-scenario/1", "name": name,
+                    "title": "generated (loops)", "coroutines": coros,
+                    "main": main, "limits": {"max_steps": 20000}}
         if self.chance(0.35):
             coros, main = self.probe_scenario()
             sc = {"format": "coroscope-scenario/1", "name": name,
