@@ -200,6 +200,8 @@ static void handle_run(sim_state *S, sim_handle *h)
         sim_gather_done_cb(S, h->gather, h->fut);
         break;
     case SIM_H_RUC_CB:                   /* _run_until_complete_cb */
+        if (h->fut->state != SIM_TASK_CANCELLED)
+            h->fut->log_traceback = 0;    /* it calls fut.exception() */
         if (h->fut->state != SIM_TASK_FAILED ||
             !(sim_exctypes_is(&S->sc->types, h->fut->exc->type, SIM_EXC_KEYBOARDINTERRUPT) ||
               sim_exctypes_is(&S->sc->types, h->fut->exc->type, SIM_EXC_SYSTEMEXIT)))
