@@ -45,7 +45,7 @@ sim_future *sim_future_new(sim_state *S, sim_loop *loop, int what)
 
 void sim_future_release(sim_state *S, sim_future *f)
 {
-    if (f->escaped || f->fkind != FUT_PLAIN || f->cbs)
+    if (f->escaped || f->fkind != FUT_PLAIN || f->cbs || S->waking != f)
         return;
     f->next_free = S->fut_free;
     S->fut_free = f;
@@ -465,10 +465,12 @@ void sim_task_wakeup(sim_state *S, sim_task *t, sim_future *fut)
 {
     sim_value v;
     sim_exc *e = NULL;
+    S->waking = fut;                 /* see sim_future_release */
     if (sim_future_result(S, fut, &v, &e) < 0)
         sim_task_step(S, t, e);
     else
         sim_task_step(S, t, NULL);
+    S->waking = NULL;
 }
 
 /* A set of pointers (open addressing, arena-owned): which futures a

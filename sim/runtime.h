@@ -219,6 +219,7 @@ struct sim_state {
     sim_handle *handle_free;
     sim_callback *cb_free;
     sim_future *fut_free;      /* sleep futures done with (sim_future_release) */
+    sim_future *waking;        /* the future whose wakeup runs the step now */
     /* outcome being built */
     sim_print *prints;
     size_t nprints, capprints;
@@ -302,10 +303,12 @@ int sim_main_run(sim_state *S, sim_exc **exc);
 /* ---- future.c ---------------------------------------------------------- */
 sim_future *sim_future_new(sim_state *S, sim_loop *loop, int what);
 /* Give f back for reuse by sim_future_new: the caller holds the last
- * reference (a sleep's future once the sleep returned: its timer and the
- * wake-up that resumed the task are gone, the task no longer waits on it).
- * A future whose object main received from a send is kept (it may be in
- * a variable). */
+ * reference (a sleep's future once the sleep returned: its timer is gone,
+ * the task no longer waits on it, and its one wakeup is the handle running
+ * this step). Kept instead when that is not sure: a step not started by
+ * f's own wakeup (main sent into the coroutine, or another task did, while
+ * the wakeup is still queued), a future with a second waiter, one whose
+ * object main received from a send (it may be in a variable). */
 void sim_future_release(sim_state *S, sim_future *f);
 void sim_future_set_result(sim_state *S, sim_future *f, sim_value v);
 void sim_future_set_exception(sim_state *S, sim_future *f, sim_exc *e);
