@@ -796,7 +796,11 @@ class Translator:
         body += ["", "# main: a fresh event loop is current, as in a notebook",
                  f"{aio}.set_event_loop({aio}.new_event_loop())"]
         scope = Scope(MAIN, self.main_globals, self.main_globals)
-        body += self.block(self.sc["main"], scope, 0, "main")
+        # SystemExit escaping main never reaches sys.excepthook: caught here
+        body.append("try:")
+        body += self.block(self.sc["main"], scope, 1, "main")
+        body += ["except SystemExit as _main_exit:",
+                 f"    {self.alias['vclock']}.uncaught_exit(_main_exit)"]
         body.append(f"{self.alias['vclock']}.finish()")
         return "\n".join(self.header() + body) + "\n"
 

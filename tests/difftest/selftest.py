@@ -96,10 +96,11 @@ def check_outcomes():
              "007-asyncio-run", "008-queue", "009-cancel"]
     paths = [os.path.join(CONFORMANCE, f + ".json") for f in files]
     paths += [os.path.join(CASES, f + ".json")
-              for f in ("limit-steps", "limit-time", "names")]
+              for f in ("limit-steps", "limit-time", "names", "system-exit")]
     rc, out = run([DIFFTEST, "--cpython-only"] + paths)
     expect_equal("cpython-only exit", rc, 0)
-    o = dict(zip(files + ["limit-steps", "limit-time", "names"], json_stream(out)))
+    o = dict(zip(files + ["limit-steps", "limit-time", "names", "system-exit"],
+                 json_stream(out)))
 
     ties = o["001-sleep-ties"]
     expect_equal("timer ties fire in scheduling order",
@@ -167,6 +168,9 @@ def check_outcomes():
         "[1, 3, 'x'] 42 1 False 3 True",
         "name 'undefined_name' is not defined"])
     expect_equal("new exception type", o["names"]["end"]["error"], "Oops: the end")
+    expect_equal("SystemExit escaping main", (texts(o["system-exit"]),
+                                              o["system-exit"]["end"]),
+                 (["before"], {"status": "uncaught", "t": 0.0, "error": "SystemExit: bye"}))
 
 
 # ---- the comparison pipeline -----------------------------------------------

@@ -346,6 +346,11 @@ def _uncaught(exc_type, exc, tb):
     _end("uncaught", describe(exc))
 
 
+def uncaught_exit(exc):
+    """A SystemExit escaped main (Python exits without sys.excepthook)."""
+    _end("uncaught", describe(exc))
+
+
 # ---- installation -----------------------------------------------------------
 
 def _silence():
