@@ -47,7 +47,7 @@ import random
 DELAYS = [0, 0, 0, 1e-9, 0.1, 0.5, 1, 1, 1, 2, 2, 3, 0.3, 1e9]
 EXC_TYPES = ["ValueError", "KeyError", "ZeroDivisionError", "RuntimeError",
              "Boom", "CancelledError", "StopIteration", "KeyboardInterrupt",
-             "GeneratorExit", "TimeoutError", "BaseException"]
+             "GeneratorExit", "TimeoutError", "BaseException", "SystemExit"]
 CATCH_TYPES = ["Exception", "ValueError", "CancelledError", "BaseException",
                ["ValueError", "KeyError"], "LookupError", "ArithmeticError"]
 QUEUES = ["q", "r"]
