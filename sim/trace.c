@@ -534,7 +534,7 @@ int32_t sim_trace_add(sim_trace *T, const char *s, size_t len)
 int32_t sim_trace_intern(sim_trace *T, const char *s, size_t len)
 {
     sim_strtab *st = &T->strings;
-    if ((st->n + 1) * 2 > st->hcap)
+    if ((st->nhashed + 1) * 2 > st->hcap)   /* strings added unhashed do not count */
         strtab_rehash(st);
     uint32_t h = hash_bytes(s, len), i = h & (st->hcap - 1);
     for (; st->hash[i].id1; i = (i + 1) & (st->hcap - 1)) {
@@ -546,6 +546,7 @@ int32_t sim_trace_intern(sim_trace *T, const char *s, size_t len)
     }
     int32_t id = strtab_add(st, s, len);
     st->hash[i] = (sim_strslot){.id1 = (uint32_t)id + 1, .h = h};
+    st->nhashed++;
     return id;
 }
 

@@ -109,6 +109,7 @@ typedef struct sim_strtab {
     uint32_t n, capn;
     sim_strslot *hash;
     uint32_t hcap;
+    uint32_t nhashed;          /* strings in hash (sim_trace_add's are not) */
 } sim_strtab;
 
 /* The context an event is coded against: the event before it (its t,
