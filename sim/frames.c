@@ -494,8 +494,10 @@ static int resume_check(sim_state *S, sim_coro *co, sim_value value, sim_exc *ex
     if (co->state == CORO_CLOSED) {
         /* an exhausted generator re-raises what is thrown in; a coroutine
          * refuses a throw as it refuses a send */
-        *eout = !co->generator ? sim_err(S, SIM_EXC_RUNTIMEERROR, "cannot reuse already awaited coroutine")
-              : exc ? exc : sim_exc_new(&S->arena, SIM_EXC_STOPITERATION, NULL);
+        *eout = !co->generator
+                    ? sim_err(S, SIM_EXC_RUNTIMEERROR, "cannot reuse already awaited coroutine")
+              : exc ? exc
+                    : sim_exc_new(&S->arena, SIM_EXC_STOPITERATION, NULL);
         return -1;
     }
     if (co->state == CORO_CREATED && exc) {
