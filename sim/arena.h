@@ -4,8 +4,7 @@
  *
  * Nothing allocated from an arena is freed on its own; sim_arena_free()
  * releases every chunk at once. Cost: one pointer bump per allocation, a
- * malloc per 64 KiB chunk (2 MiB huge-page chunks past 8 MiB; or per
- * oversized request).
+ * malloc per 64 KiB chunk (or per oversized request).
  */
 #ifndef SIM_ARENA_H
 #define SIM_ARENA_H
