@@ -608,10 +608,10 @@ static sim_expr *parse_unary(parser *p)
         (a->k.type == SIM_FLOAT || a->k.type == SIM_INT || a->k.type == SIM_BIG)) {
         if (a->k.type == SIM_FLOAT)
             a->k.u.f = -a->k.u.f;
-        else if (a->k.type == SIM_BIG)
-            a->k = sim_bigint_neg(p->A, a->k);   /* -9223372036854775808 fits again */
+        else if (a->k.type == SIM_BIG || a->k.u.i == INT64_MIN)
+            a->k = sim_bigint_neg(p->A, a->k);   /* -2**63 is an int, -(-2**63) not */
         else
-            a->k.u.i = -a->k.u.i;   /* int literals are >= 0 and <= INT64_MAX */
+            a->k.u.i = -a->k.u.i;
         a->col = (uint16_t)(col > 65535 ? 65535 : col);
         return a;
     }
