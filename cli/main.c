@@ -153,23 +153,33 @@ sim_scenario *cli_load(const char *path)
     return sc;
 }
 
-/* The readable transcript: prints with time and task, then the ending. */
+/* The interrupts and shutdown errors that came after exactly nprints
+ * prints, from *ki and *ks on (both lists are in order). */
+static void print_notices(const sim_outcome *o, int nprints, int *ki, int *ks)
+{
+    for (; *ki < o->ninterrupts && o->interrupt_prints[*ki] <= nprints; ++*ki)
+        printf("# interrupted (Ctrl-C) at t=%.3f: the loop had nothing left to do\n",
+               o->interrupts[*ki]);
+    for (; *ks < o->nshutdown_errors && o->shutdown_prints[*ks] <= nprints; ++*ks) {
+        const sim_task_info *t = &o->tasks[o->shutdown_errors[*ks]];
+        printf("# asyncio.run() shutdown: unhandled exception in %s (%s)\n", t->name,
+               t->exception ? t->exception : "?");
+    }
+}
+
+/* The readable transcript: prints with time and task, an interrupt or a
+ * shutdown error where it happened among them, then the ending. */
 static void print_transcript(const sim_scenario *sc, const sim_outcome *o)
 {
+    int ki = 0, ks = 0;
     printf("# %s%s%s\n", sc->name, sc->title ? ": " : "", sc->title ? sc->title : "");
     for (int i = 0; i < o->nprints; i++) {
         const sim_print *p = &o->prints[i];
         const char *who = p->task >= 0 ? o->tasks[p->task].name : "main";
+        print_notices(o, i, &ki, &ks);
         printf("%10.3f  %-9s %s\n", p->t, who, p->text);
     }
-    for (int i = 0; i < o->ninterrupts; i++)
-        printf("# interrupted (Ctrl-C) at t=%.3f: the loop had nothing left to do\n",
-               o->interrupts[i]);
-    for (int i = 0; i < o->nshutdown_errors; i++) {
-        const sim_task_info *t = &o->tasks[o->shutdown_errors[i]];
-        printf("# asyncio.run() shutdown: unhandled exception in %s (%s)\n", t->name,
-               t->exception ? t->exception : "?");
-    }
+    print_notices(o, o->nprints, &ki, &ks);
     for (int i = 0; i < o->nwarnings; i++) {
         const sim_warning *w = &o->warnings[i];
         if (w->kind == SIM_WARN_NEVER_RETRIEVED)

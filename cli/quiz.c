@@ -244,6 +244,9 @@ static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o
     for (size_t i = 0; i < T->n; i++) {
         const sim_event *e = sim_trace_at(&C, i);
         quiz_follow(&W, i, e);
+        if (e->kind == SIM_EV_INTERRUPT)
+            sim_buf_printf(b, "\nAt t=%g the loop has nothing left to do and would wait "
+                           "forever: the run is interrupted (Ctrl-C).\n\n", e->t);
         if (e->kind != SIM_EV_PRINT)
             continue;
         sim_buf_printf(b, "%d. t=%g, %s: ", ++n, e->t, quiz_task(&W, e->task));
@@ -257,9 +260,6 @@ static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o
         W.prints_in_step++;
     }
     free(W.co);
-    for (int i = 0; i < o->ninterrupts; i++)
-        sim_buf_printf(b, "\nAt t=%g the loop has nothing left to do and would wait forever: "
-                       "the run is interrupted (Ctrl-C).\n", o->interrupts[i]);
     sim_buf_printf(b, "\nThe scenario ends (%s) at t=%g%s%s.\n", sim_end_status_name(o->status),
                    o->t, o->error ? ": " : "", o->error ? o->error : "");
 }

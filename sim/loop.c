@@ -297,8 +297,13 @@ static int loop_run_once(sim_state *S, sim_loop *L)
 /* Record an interrupt: the course presses Ctrl-C when the loop idles. */
 static void loop_interrupt(sim_state *S)
 {
-    if (S->ninterrupts == S->capinterrupts)
-        S->interrupts = grow(S->interrupts, &S->capinterrupts, sizeof *S->interrupts);
+    if (S->ninterrupts == S->capinterrupts) {
+        size_t cap = S->capinterrupts;
+        S->interrupts = grow(S->interrupts, &cap, sizeof *S->interrupts);
+        S->interrupt_prints = grow(S->interrupt_prints, &S->capinterrupts,
+                                   sizeof *S->interrupt_prints);
+    }
+    S->interrupt_prints[S->ninterrupts] = (int)S->nprints;
     S->interrupts[S->ninterrupts++] = S->clock;
     sim_emit(S, SIM_EV_INTERRUPT, -1, -1);
 }
@@ -378,9 +383,13 @@ void sim_loop_close(sim_state *S, sim_loop *L)
 static void log_shutdown_error(sim_state *S, sim_task *t)
 {
     t->fut.log_traceback = 0;
-    if (S->nshutdown_errors == S->capshutdown_errors)
-        S->shutdown_errors = grow(S->shutdown_errors, &S->capshutdown_errors,
-                                  sizeof *S->shutdown_errors);
+    if (S->nshutdown_errors == S->capshutdown_errors) {
+        size_t cap = S->capshutdown_errors;
+        S->shutdown_errors = grow(S->shutdown_errors, &cap, sizeof *S->shutdown_errors);
+        S->shutdown_prints = grow(S->shutdown_prints, &S->capshutdown_errors,
+                                  sizeof *S->shutdown_prints);
+    }
+    S->shutdown_prints[S->nshutdown_errors] = (int)S->nprints;
     S->shutdown_errors[S->nshutdown_errors++] = t->index;
     sim_event *e = sim_emit(S, SIM_EV_WARNING, t->index, -1);
     if (e) {

@@ -224,8 +224,10 @@ struct sim_state {
     sim_print *prints;
     size_t nprints, capprints;
     double *interrupts;
+    int *interrupt_prints;     /* prints made before each interrupt */
     size_t ninterrupts, capinterrupts;
     int *shutdown_errors;      /* tasks asyncio.run's teardown logged */
+    int *shutdown_prints;      /* prints made before each */
     size_t nshutdown_errors, capshutdown_errors;
     sim_outcome outcome;
     int ended;

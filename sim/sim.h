@@ -61,6 +61,10 @@ typedef struct sim_outcome {
      * logged as "unhandled exception during asyncio.run() shutdown" */
     int nshutdown_errors;
     int *shutdown_errors;      /* task indices */
+    /* not part of it either: how many prints came before each interrupt
+     * and each shutdown error (a transcript shows them in order) */
+    int *interrupt_prints;     /* ninterrupts entries */
+    int *shutdown_prints;      /* nshutdown_errors entries */
 } sim_outcome;
 
 /* A new run of sc (borrowed). Never NULL (aborts on OOM). */

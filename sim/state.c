@@ -317,8 +317,10 @@ int sim_run(sim_state *S)
     o->prints = S->prints;
     o->nprints = (int)S->nprints;
     o->interrupts = S->interrupts;
+    o->interrupt_prints = S->interrupt_prints;
     o->ninterrupts = (int)S->ninterrupts;
     o->shutdown_errors = S->shutdown_errors;
+    o->shutdown_prints = S->shutdown_prints;
     o->nshutdown_errors = (int)S->nshutdown_errors;
     outcome_tasks(S, o);
     outcome_warnings(S, o);
@@ -355,7 +357,9 @@ void sim_free(sim_state *S)
     free(S->tasks);
     free(S->prints);
     free(S->interrupts);
+    free(S->interrupt_prints);
     free(S->shutdown_errors);
+    free(S->shutdown_prints);
     sim_buf_free(&S->tmp);
     sim_trace_free(&S->trace);
     sim_arena_free(&S->arena);

@@ -73,6 +73,31 @@ def shutdown_error_reported():
 
 
 @test
+def transcript_notices_in_order():
+    """An interrupt and a shutdown error are shown where they happened among
+    the prints, not after all of them."""
+    with tempfile.TemporaryDirectory() as d:
+        sc = os.path.join(d, "s.json")
+        with open(sc, "w") as f:
+            json.dump({"format": "coroscope-scenario/1", "name": "s",
+                       "coroutines": {"nap": {"params": ["d"], "body": [
+                           {"sleep": "=d"}, {"print": "napped {d}"}]}},
+                       "main": [{"create_task": {"call": "nap", "args": [1]}},
+                                {"run_forever": True},
+                                {"print": "back in main"},
+                                {"run_until_complete": {"call": "nap", "args": [2]}}]}, f)
+        lines = run("run", sc).stdout.splitlines()
+    want = ["napped 1", "# interrupted (Ctrl-C) at t=1.000", "back in main", "napped 2",
+            "# end: completed at t=3.000"]
+    got = [next((i for i, l in enumerate(lines) if w in l), -1) for w in want]
+    expect(-1 not in got and got == sorted(got), "\n".join(lines))
+    sc = os.path.join(ROOT, "tests", "conformance", "397-asyncio-run-shutdown-logs-error.json")
+    lines = run("run", sc).stdout.splitlines()
+    expect(lines[3].startswith("# asyncio.run() shutdown: unhandled exception in Task-2")
+           and lines[4].endswith("main      after asyncio.run"), "\n".join(lines))
+
+
+@test
 def loop_end_events_carry_mains_line():
     """After a loop run, the events main's statement causes (run_end, the
     interrupt) carry that statement's line, not the last task's."""
