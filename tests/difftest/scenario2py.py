@@ -71,7 +71,7 @@ DRIVE_POLICIES = ("in_order", "round_robin", "random")
 # names the program itself uses; renamed when the scenario uses them too
 HELPERS = ("asyncio", "random", "time", "vclock", "step", "track",
            "clock_now", "current_task_name", "drive_in_order",
-           "drive_round_robin", "drive_random")
+           "drive_round_robin", "drive_random", "module_globals")
 
 # builtins the program calls by name: a scenario may not rebind them
 RESERVED = {"print", "range", "str", "format", "self"}
@@ -144,10 +144,6 @@ class Scope:
     def loop(self):
         """The same scope, inside a repeat."""
         return Scope(self.kind, self.local, self.globals, True)
-
-    def shadows(self, name):
-        """True when the scenario binds `name` (so it is not the builtin)."""
-        return name in self.local or name in self.globals
 
 
 def verb_of(stmt, where):
@@ -429,16 +425,27 @@ class Translator:
                 raise ScenarioError(f"expression {text!r}: slices not allowed")
         return self.rewrite_builtins(text, scope)
 
+    def builtin_read(self, name, scope, call):
+        """Python source reading the builtin `now` or `task_name`: a local
+        of a coroutine is a plain variable (Python's rule), a global that
+        main binds shadows the builtin only once it is bound, as a global
+        shadows a builtin in Python."""
+        if scope.kind != MAIN and name in scope.local:
+            return name
+        if name in scope.globals:
+            return f"({name} if {name!r} in {self.alias['module_globals']} else {call})"
+        return call
+
     def rewrite_builtins(self, text, scope):
         """Replace the names `now` / `task_name` by calls, unless bound."""
         calls = {"now": self.alias["clock_now"] + "()",
                  "task_name": self.alias["current_task_name"] + "()"}
         out, last, prev = [], 0, None
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-            if tok.type == tokenize.NAME and tok.string in calls \
-                    and prev != "." and not scope.shadows(tok.string):
+            if tok.type == tokenize.NAME and tok.string in calls and prev != ".":
                 start, end = tok.start[1], tok.end[1]
-                out.append(text[last:start] + calls[tok.string])
+                out.append(text[last:start]
+                           + self.builtin_read(tok.string, scope, calls[tok.string]))
                 last = end
             if tok.type not in (tokenize.NEWLINE, tokenize.ENDMARKER):
                 prev = tok.string
@@ -765,6 +772,7 @@ class Translator:
         imports = ", ".join(n if a[n] == n else f"{n} as {a[n]}" for n in
                             ("step", "track", "clock_now", "current_task_name"))
         lines.append(f"from vclock import {imports}")
+        lines.append(f"{a['module_globals']} = globals()")
         limits = sc.get("limits", {})
         lines += ["", f"{a['vclock']}.install({sc['name']!r}, "
                   f"max_steps={limits.get('max_steps', 10_000_000)!r}, "
