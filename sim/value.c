@@ -5,6 +5,7 @@
  */
 #include "value.h"
 #include "bigint.h"
+#include "unicode.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -426,48 +427,6 @@ void sim_float_repr(double d, char out[32])
 
 /* ---- str() and repr() -------------------------------------------------- */
 
-/* Decode the UTF-8 sequence at s[0..n); returns its length and the code
- * point, or length 1 and -1 for a byte that starts no valid sequence. */
-static int utf8_decode(const unsigned char *s, size_t n, int32_t *cp)
-{
-    int len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
-    static const int32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-    *cp = -1;
-    if (s[0] >= 0x80 && (len == 1 || s[0] > 0xF4 || (size_t)len > n))
-        return 1;
-    int32_t c = len == 1 ? s[0] : s[0] & (0x3F >> (len - 1));
-    for (int i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 1;
-        c = c << 6 | (s[i] & 0x3F);
-    }
-    if (c < min[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 1;
-    *cp = c;
-    return len;
-}
-
-/* Non-ASCII code points str.isprintable() rejects (Unicode 14, CPython
- * 3.11): categories Cc, Cf, Cs, Co, Zl, Zp and Zs. Unassigned code points
- * (Cn) are not listed and print as they are. */
-static int unicode_printable(int32_t cp)
-{
-    static const int32_t ranges[][2] = {
-        {0x80, 0xA0}, {0xAD, 0xAD}, {0x600, 0x605}, {0x61C, 0x61C},
-        {0x6DD, 0x6DD}, {0x70F, 0x70F}, {0x890, 0x891}, {0x8E2, 0x8E2},
-        {0x1680, 0x1680}, {0x180E, 0x180E}, {0x2000, 0x200F}, {0x2028, 0x202F},
-        {0x205F, 0x2064}, {0x2066, 0x206F}, {0x3000, 0x3000}, {0xD800, 0xF8FF},
-        {0xFEFF, 0xFEFF}, {0xFFF9, 0xFFFB}, {0x110BD, 0x110BD},
-        {0x110CD, 0x110CD}, {0x13430, 0x13438}, {0x1BCA0, 0x1BCA3},
-        {0x1D173, 0x1D17A}, {0xE0001, 0xE0001}, {0xE0020, 0xE007F},
-        {0xF0000, 0xFFFFD}, {0x100000, 0x10FFFD},
-    };
-    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
-        if (cp >= ranges[i][0] && cp <= ranges[i][1])
-            return 0;
-    return 1;
-}
-
 /* One character of a str repr: backslash escapes for the quote, the
  * backslash, \t \n \r, \xNN for other controls, \x \u \U for non-printable
  * non-ASCII code points, the UTF-8 bytes as they are otherwise. */
@@ -479,9 +438,9 @@ static void repr_char(sim_buf *b, const char *s, int len, int32_t cp, char quote
         sim_buf_printf(b, "\\%c", (char)cp);
     else if (cp == '\t' || cp == '\n' || cp == '\r')
         sim_buf_puts(b, cp == '\t' ? "\\t" : cp == '\n' ? "\\n" : "\\r");
-    else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0x100 && !unicode_printable(cp)))
+    else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0x100 && !sim_unicode_printable(cp)))
         sim_buf_printf(b, "\\x%02x", (unsigned)cp);
-    else if (cp >= 0x80 && !unicode_printable(cp))
+    else if (cp >= 0x80 && !sim_unicode_printable(cp))
         sim_buf_printf(b, cp < 0x10000 ? "\\u%04x" : "\\U%08x", (unsigned)cp);
     else
         sim_buf_put(b, s, (size_t)len);
@@ -496,7 +455,7 @@ static void str_repr(sim_buf *b, const sim_str *s)
     sim_buf_putc(b, quote);
     for (size_t i = 0; i < s->len;) {
         int32_t cp;
-        int len = utf8_decode((const unsigned char *)d + i, s->len - i, &cp);
+        int len = sim_unicode_decode((const unsigned char *)d + i, s->len - i, &cp);
         repr_char(b, d + i, len, cp, quote);
         i += (size_t)len;
     }
@@ -1118,7 +1077,7 @@ static void fmt_text(fmt_state *st, fmt_spec *sp, sim_value v)
         sim_value_repr(&t, st->T, v);
     for (size_t i = 0, k = 0; i < t.len; k++) {
         int32_t cp;
-        int len = utf8_decode((const unsigned char *)t.p + i, t.len - i, &cp);
+        int len = sim_unicode_decode((const unsigned char *)t.p + i, t.len - i, &cp);
         if (sp->prec >= 0 && k >= (size_t)sp->prec)
             break;
         if (sp->conv == 'a' && cp >= 0x80)
@@ -1137,7 +1096,7 @@ static int fmt_convert(fmt_state *st, fmt_spec *sp, size_t convpos)
     sim_value v;
     if (!strchr("sradiuoxXeEfFgGc", sp->conv) || !sp->conv) {
         int32_t ch;
-        utf8_decode((const unsigned char *)st->fmt->data + convpos,
+        sim_unicode_decode((const unsigned char *)st->fmt->data + convpos,
                     st->fmt->len - convpos, &ch);
         return fail(st->A, st->exc, SIM_EXC_VALUEERROR,
                     "unsupported format character '%c' (0x%x) at index %zu",
