@@ -5,6 +5,7 @@
  */
 #include "expr.h"
 #include "bigint.h"
+#include "unicode.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -55,11 +56,20 @@ static const char *const keywords[] = {
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-static int is_ident_start(char c)
+static int is_ident(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || is_digit(c);
 }
-static int is_ident(char c) { return is_ident_start(c) || is_digit(c); }
+
+/* The column shown for byte offset pos of the text: characters before it
+ * (a UTF-8 character is one column, as the loader counts file columns). */
+static size_t ccol(const parser *p, size_t pos)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < pos && i < p->full; i++)
+        n += ((unsigned char)p->s[i] & 0xC0) != 0x80;
+    return n;
+}
 
 /* Record the first error, at column col, and return NULL so that parse
  * functions can end with `return perr(...)`. */
@@ -157,7 +167,7 @@ static int int_literal(parser *p, const char *d, size_t n, int base, size_t col)
         }
         if (v > (INT64_MAX - dig) / base) {
             perr(p, col, "integer literal at column %zu is too large for a base-%d literal",
-                 col, base);
+                 ccol(p, col), base);
             return -1;
         }
         v = v * base + dig;
@@ -207,7 +217,7 @@ static int lex_number(parser *p)
         ok = 0;   /* "1abc", "1.2.3": one bad literal, shown whole */
     p->tok = (token){T_NUM, st, p->pos - st, sim_none()};
     if (!ok) {
-        perr(p, st, "invalid number '%.*s' at column %zu", (int)(p->pos - st), s + st, st);
+        perr(p, st, "invalid number '%.*s' at column %zu", (int)(p->pos - st), s + st, ccol(p, st));
         return -1;
     }
     if (isfloat) {
@@ -219,7 +229,7 @@ static int lex_number(parser *p)
         zeros++;
     if (base == 10 && zeros > 0 && zeros < p->pos - st) {
         perr(p, st, "leading zeros in decimal integer literals are not permitted at column %zu; "
-                    "use an 0o prefix for octal integers", st);
+                    "use an 0o prefix for octal integers", ccol(p, st));
         return -1;
     }
     size_t skip = base == 10 ? 0 : 2;
@@ -256,11 +266,12 @@ static int lex_hex_escape(parser *p, char *out, size_t *n)
     int ndig = kind == 'x' ? 2 : kind == 'u' ? 4 : 8;
     long cp = hex_digits(p, at + 2, ndig);
     if (cp < 0) {
-        perr(p, at, "truncated \\%c%.*s escape at column %zu", kind, ndig, "XXXXXXXX", at);
+        perr(p, at, "truncated \\%c%.*s escape at column %zu", kind, ndig, "XXXXXXXX", ccol(p, at));
         return -1;
     }
     if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        perr(p, at, "escape at column %zu is not a Unicode character the simulator can hold", at);
+        perr(p, at, "escape at column %zu is not a Unicode character the simulator can hold",
+             ccol(p, at));
         return -1;
     }
     utf8_put(out, n, (uint32_t)cp);
@@ -287,7 +298,7 @@ static int lex_escape(parser *p, char *out, size_t *n)
     if (c == 'x' || c == 'u' || c == 'U')
         return lex_hex_escape(p, out, n);
     if (c == 'N') {
-        perr(p, p->pos, "\\N{...} escape at column %zu is not supported", p->pos);
+        perr(p, p->pos, "\\N{...} escape at column %zu is not supported", ccol(p, p->pos));
         return -1;
     }
     if (c < '0' || c > '7') {
@@ -314,7 +325,7 @@ static int lex_string(parser *p)
     for (;;) {
         if (p->pos >= p->end || p->s[p->pos] == '\n' || p->s[p->pos] == '\r' ||
             (p->s[p->pos] == '\\' && p->pos + 1 >= p->end)) {
-            perr(p, st, "unterminated string starting at column %zu", st);
+            perr(p, st, "unterminated string starting at column %zu", ccol(p, st));
             return -1;
         }
         if (p->s[p->pos] == quote)
@@ -348,9 +359,10 @@ static int lex_op(parser *p)
         while (c >= 0xC0 && p->pos + n < p->end && ((unsigned char)s[n] & 0xC0) == 0x80)
             n++;
         if (c < 0x20 || c == 0x7F)
-            perr(p, p->pos, "unexpected character '\\x%02x' at column %zu", c, p->pos);
+            perr(p, p->pos, "unexpected character '\\x%02x' at column %zu", c, ccol(p, p->pos));
         else
-            perr(p, p->pos, "unexpected character '%.*s' at column %zu", (int)n, s, p->pos);
+            perr(p, p->pos, "unexpected character '%.*s' at column %zu", (int)n, s,
+                 ccol(p, p->pos));
         return -1;
     }
     p->tok = (token){T_OP, p->pos, len, sim_none()};
@@ -371,12 +383,11 @@ static int lex(parser *p)
         return lex_number(p);
     if (c == '\'' || c == '"')
         return lex_string(p);
-    if (!is_ident_start(c))
+    size_t st = p->pos, len = sim_unicode_ident_len(p->s + st, p->end - st);
+    if (!len)
         return lex_op(p);
-    size_t st = p->pos;
-    while (p->pos < p->end && is_ident(p->s[p->pos]))
-        p->pos++;
-    p->tok = (token){T_NAME, st, p->pos - st, sim_none()};
+    p->pos += len;
+    p->tok = (token){T_NAME, st, len, sim_none()};
     return 0;
 }
 
@@ -393,7 +404,7 @@ static sim_expr *mknode(parser *p, int kind, int op, size_t col, sim_expr *a, in
     int h = 1 + (b && p->height > ha ? p->height : ha);
     if (h > MAX_HEIGHT)
         return perr(p, col, "expression too complex at column %zu: more than %d levels of operations",
-                    col, MAX_HEIGHT);
+                    ccol(p, col), MAX_HEIGHT);
     sim_expr *e = sim_arena_zalloc(p->A, sizeof *e);
     e->kind = (uint8_t)kind;
     e->op = (uint8_t)op;
@@ -411,7 +422,7 @@ static int deeper(parser *p)
     if (++p->nest <= MAX_NEST)
         return 0;
     perr(p, p->tok.pos, "expression nested too deeply at column %zu (more than %d levels)",
-         p->tok.pos, MAX_NEST);
+         ccol(p, p->tok.pos), MAX_NEST);
     return -1;
 }
 
@@ -420,7 +431,7 @@ static void *expect_close(parser *p, const char *close, const char *open, size_t
 {
     char buf[48];
     return perr(p, p->tok.pos, "unexpected %s at column %zu: expected %s to close '%s' at column %zu",
-                tok_desc(p, buf), p->tok.pos, close, open, col);
+                tok_desc(p, buf), ccol(p, p->tok.pos), close, open, ccol(p, col));
 }
 
 /* A constant atom: the current token's value or v. */
@@ -468,12 +479,12 @@ static sim_expr *name_atom(parser *p)
         return const_atom(p, t[0] == 'N' ? sim_none() : sim_bool(t[0] == 'T'));
     if (tok_is_keyword(p))
         return perr(p, col, "unexpected keyword '%.*s' at column %zu: expected an operand",
-                    (int)p->tok.len, t, col);
+                    (int)p->tok.len, t, ccol(p, col));
     char *id = sim_arena_strndup(p->A, t, p->tok.len);
     sim_name nm = {NULL, -1, -1};
     int kind = (p->resolve ? p->resolve : default_resolve)(p->ud, id, &nm);
     if (kind != SIM_E_NAME && kind != SIM_E_NOW && kind != SIM_E_TASKNAME)
-        return perr(p, col, "name '%s' at column %zu cannot be used here", id, col);
+        return perr(p, col, "name '%s' at column %zu cannot be used here", id, ccol(p, col));
     sim_expr *e = mknode(p, kind, 0, col, NULL, 0, NULL);
     if (!e || lex(p) < 0)
         return NULL;
@@ -544,7 +555,7 @@ static sim_expr *parse_atom(parser *p)
     default: break;
     }
     return perr(p, p->tok.pos, "unexpected %s at column %zu: expected an operand",
-                tok_desc(p, buf), p->tok.pos);
+                tok_desc(p, buf), ccol(p, p->tok.pos));
 }
 
 /* "." NAME */
@@ -556,7 +567,7 @@ static sim_expr *parse_attr(parser *p, sim_expr *a)
         return NULL;
     if (p->tok.kind != T_NAME || tok_is_keyword(p))
         return perr(p, p->tok.pos, "unexpected %s at column %zu: expected an attribute name after '.'",
-                    tok_desc(p, buf), p->tok.pos);
+                    tok_desc(p, buf), ccol(p, p->tok.pos));
     sim_expr *e = mknode(p, SIM_E_ATTR, 0, col, a, p->height, NULL);
     if (!e)
         return NULL;
@@ -594,7 +605,8 @@ static sim_expr *parse_unary(parser *p)
     if (!tok_is(p, "-")) {
         sim_expr *a = parse_post(p);
         if (a && tok_is(p, "**"))
-            return perr(p, p->tok.pos, "operator '**' at column %zu is not supported", p->tok.pos);
+            return perr(p, p->tok.pos, "operator '**' at column %zu is not supported",
+                        ccol(p, p->tok.pos));
         return a;
     }
     size_t col = p->tok.pos;
@@ -673,7 +685,7 @@ static sim_expr *parse_cmp(parser *p)
     sim_expr *a = parse_sum(p);
     if (a && (tok_is(p, "in") || tok_is(p, "is")))
         return perr(p, p->tok.pos, "operator '%.2s' at column %zu is not supported",
-                    p->s + p->tok.pos, p->tok.pos);
+                    p->s + p->tok.pos, ccol(p, p->tok.pos));
     int op = a ? cmp_op(p) : -1;
     if (op < 0)
         return a;
@@ -684,7 +696,7 @@ static sim_expr *parse_cmp(parser *p)
     sim_expr *b = parse_sum(p);
     if (b && cmp_op(p) >= 0)
         return perr(p, p->tok.pos, "chained comparison at column %zu is not supported: "
-                    "write 'a < b and b < c'", p->tok.pos);
+                    "write 'a < b and b < c'", ccol(p, p->tok.pos));
     return b ? mknode(p, SIM_E_CMP, op, col, a, ha, b) : NULL;
 }
 
@@ -730,7 +742,7 @@ static sim_expr *parse_all(parser *p)
                     "(names, literals, operators, [index] and .value only)", e->name.id);
     if (e && p->tok.kind != T_END)
         return perr(p, p->tok.pos, "unexpected text %s after the expression at column %zu",
-                    tok_desc(p, buf), p->tok.pos);
+                    tok_desc(p, buf), ccol(p, p->tok.pos));
     return e;
 }
 
@@ -811,7 +823,7 @@ static int field_spec(parser *p, size_t at, size_t close, int *prec)
         n = n * 10 + (s[d++] - '0');
     if (s[i] != '.' || d == i + 1 || d + 1 != close || s[d] != 'f' || n > 999) {
         perr(p, at, "unsupported format spec '%.*s' at column %zu: expected ':.Nf' (e.g. ':.2f')",
-             (int)(close - at), s + at, at);
+             (int)(close - at), s + at, ccol(p, at));
         return -1;
     }
     *prec = n;
@@ -839,11 +851,11 @@ static int tmpl_field(parser *p, size_t open, sim_tpart *part, size_t *next)
     if (p->failed)
         return -1;
     if (close >= p->full)
-        perr(p, open, "unclosed '{' at column %zu: expected '}'", open);
+        perr(p, open, "unclosed '{' at column %zu: expected '}'", ccol(p, open));
     else if (s[end] == '!')
-        perr(p, end, "conversion at column %zu is not supported ('!r', '!s', '!a')", end);
+        perr(p, end, "conversion at column %zu is not supported ('!r', '!s', '!a')", ccol(p, end));
     else if (first == end)
-        perr(p, open, "empty expression in '{}' at column %zu", open);
+        perr(p, open, "empty expression in '{}' at column %zu", ccol(p, open));
     if (p->failed)
         return -1;
     p->pos = start;
@@ -884,7 +896,8 @@ static int tmpl_walk(parser *p, sim_tmpl *t)
             sim_buf_putc(&lit, c);
             i += 2;
         } else if (c == '}') {
-            perr(p, i, "single '}' is not allowed at column %zu (write '}}' for a brace)", i);
+            perr(p, i, "single '}' is not allowed at column %zu (write '}}' for a brace)",
+                 ccol(p, i));
             rc = -1;
         } else if (c == '{') {
             tmpl_flush(p, &lit, t);

@@ -34,6 +34,7 @@
 #include "expr.h"
 #include "jsonpos.h"
 #include "sim.h"
+#include "unicode.h"
 
 #if defined(__GNUC__)
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
@@ -205,6 +206,7 @@ typedef struct ld {
     const cJSON **defs;        /* the JSON definition of each function */
     names *locals;             /* the locals of each function */
     names queues, globals;
+    names badnames;            /* definitions refused for their name */
     sim_func *fn;              /* function being converted (&sc->main in main) */
     names *fnlocals;           /* its locals, NULL in main */
     int in_repeat, in_except;  /* nesting inside fn */
@@ -415,15 +417,14 @@ static text64 did_you_mean(const char *s, const char *const *cands, int n)
     return t;
 }
 
-/* 1 when s is an ASCII Python identifier. */
+/* What a name may be, as error messages say it. */
+#define NAME_RULE "letters of any script in NFKC form, digits and _, not starting with a digit"
+
+/* 1 when s is a Python identifier (in its NFKC form: unicode.h). */
 static int is_ident(const char *s)
 {
-    if (!s || !*s || (*s >= '0' && *s <= '9'))
-        return 0;
-    for (const char *p = s; *p; p++)
-        if (!(*p == '_' || (*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')))
-            return 0;
-    return 1;
+    size_t n = s ? strlen(s) : 0;
+    return n && sim_unicode_ident_len(s, n) == n;
 }
 
 static int is_keyword(const char *s)
@@ -658,8 +659,7 @@ static int check_varname(ld *L, const cJSON *v, const char *key)
         return 0;
     }
     if (!is_ident(v->valuestring)) {
-        err(L, v, "'%s' must be a variable name (letters, digits and _, not starting "
-                  "with a digit), got %s", key, got(L, v).s);
+        err(L, v, "'%s' must be a variable name (" NAME_RULE "), got %s", key, got(L, v).s);
         return 0;
     }
     if (is_keyword(v->valuestring)) {
@@ -738,7 +738,10 @@ static int conv_queue(ld *L, const cJSON *v)
     int k = names_find(&L->queues, v->valuestring);
     if (k >= 0)
         return k;
-    if (L->queues.n == 0)
+    if (names_find(&L->badnames, v->valuestring) >= 0)
+        err(L, v, "queue '%s' is not defined: its definition was refused for its name "
+                  "(reported above)", v->valuestring);
+    else if (L->queues.n == 0)
         err(L, v, "queue '%s' is not defined; there are no queues: define it as "
                   "\"queues\": {\"%s\": {\"maxsize\": 0}}", v->valuestring, v->valuestring);
     else
@@ -973,7 +976,10 @@ static int find_func(ld *L, const cJSON *namev, int awaitable)
     const char *kind = awaitable ? "awaitable" : "coroutine";
     const char *const *v = L->funcs.v + (awaitable ? L->ncoro : 0);
     int n = awaitable ? L->funcs.n - L->ncoro : L->ncoro;
-    if (n == 0)
+    if (names_find(&L->badnames, name) >= 0)
+        err(L, namev, "%s '%s' is not defined: its definition was refused for its name "
+                      "(reported above)", kind, name);
+    else if (n == 0)
         err(L, namev, "%s '%s' is not defined; there are no %ss: define it under \"%ss\"",
             kind, name, kind, kind);
     else
@@ -1576,8 +1582,9 @@ static int check_defname(ld *L, const cJSON *m, const char *kind)
 {
     if (is_ident(m->string) && !is_keyword(m->string))
         return 1;
-    errk(L, m, "%s name '%s' is not a valid Python name (letters, digits and _, not "
-               "starting with a digit, not a keyword)", kind, m->string);
+    names_add(&L->badnames, L->A, m->string);
+    errk(L, m, "%s name '%s' is not a valid Python name (" NAME_RULE ", not a keyword)",
+         kind, m->string);
     return 0;
 }
 
@@ -2101,6 +2108,7 @@ static void ld_free(ld *L)
     names_free(&L->funcs);
     names_free(&L->queues);
     names_free(&L->globals);
+    names_free(&L->badnames);
     for (int i = 0; i < L->ndg; i++)
         free(L->dg[i].msg);
     free(L->dg);

@@ -28,6 +28,31 @@ int sim_unicode_printable(int32_t cp) { return !IN(UNI_NOT_PRINTABLE, cp); }
 int sim_unicode_id_start(int32_t cp) { return IN(UNI_ID_START, cp); }
 int sim_unicode_id_continue(int32_t cp) { return IN(UNI_ID_CONTINUE, cp); }
 
+static int ascii_ident(unsigned char c, int first)
+{
+    return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (!first && c >= '0' && c <= '9');
+}
+
+size_t sim_unicode_ident_len(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        const unsigned char *u = (const unsigned char *)s + i;
+        if (u[0] < 0x80) {
+            if (!ascii_ident(u[0], i == 0))
+                break;
+            i++;
+            continue;
+        }
+        int32_t cp;
+        int len = sim_unicode_decode(u, n - i, &cp);
+        if (cp < 0 || !(i == 0 ? sim_unicode_id_start(cp) : sim_unicode_id_continue(cp)))
+            break;
+        i += (size_t)len;
+    }
+    return i;
+}
+
 int sim_unicode_decode(const unsigned char *s, size_t n, int32_t *cp)
 {
     int len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;

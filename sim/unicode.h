@@ -15,6 +15,10 @@ int sim_unicode_printable(int32_t cp);
  * (sim_unicode_id_continue) a Python identifier written in its NFKC form. */
 int sim_unicode_id_start(int32_t cp);
 int sim_unicode_id_continue(int32_t cp);
+/* Bytes of the Python identifier that starts at s[0..n), 0 when none does:
+ * ASCII letters, digits and _, and the non-ASCII characters above, not
+ * starting with a digit (keywords are the caller's). */
+size_t sim_unicode_ident_len(const char *s, size_t n);
 /* Decode the UTF-8 sequence at s[0..n) (n >= 1): returns its length and
  * sets *cp, or returns 1 and sets *cp to -1 for a byte that starts no valid
  * sequence (overlong forms and surrogates are not valid). */

@@ -637,6 +637,30 @@ TEST_IMPL(loader_err_awaitable_called_as_coroutine)
     return 0;
 }
 
+/* Names of any script are Python names when written in NFKC form; a use
+ * of a definition refused for its name says so, not "not defined". */
+TEST_IMPL(loader_names_unicode)
+{
+    sim_diags d = {0};
+    sim_scenario *sc = load(HEAD " `coroutines`: {`t\u00e2che`: {`params`: [`d\u00e9lai`], `body`: []}},\n"
+                            " `main`: [{`set`: `\u4e2d`, `value`: `=1`},\n"
+                            "          {`asyncio_run`: {`call`: `t\u00e2che`, `args`: [`=\u4e2d`]}}]}", &d);
+    print_diags(&d);
+    ASSERT(sc != NULL);
+    sim_scenario_free(sc);
+    sim_diags_free(&d);
+    EXPECT_DIAG(HEAD " `main`: [{`set`: `\ufb01le`, `value`: 1}]}",
+                "t.json:2:19: error: 'set' must be a variable name (letters of any script in NFKC "
+                "form, digits and _, not starting with a digit), got \"\xef\xac\x81le\"");
+    sc = load(HEAD " `coroutines`: {`my-c`: {`params`: [], `body`: []}},\n"
+                   " `main`: [{`asyncio_run`: {`call`: `my-c`}}]}", &d);
+    ASSERT(sc == NULL && d.n == 2);
+    ASSERT_EQ_STR("t.json:3:36: error: coroutine 'my-c' is not defined: its definition was "
+                  "refused for its name (reported above)", d.msg[1]);
+    sim_diags_free(&d);
+    return 0;
+}
+
 TEST_IMPL(loader_err_undefined_queue)
 {
     EXPECT_DIAG(HEAD " `queues`: {`q`: {}}, `main`: [{`queue_put_nowait`: `q2`, `value`: 1}]}",

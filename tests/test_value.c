@@ -535,6 +535,7 @@ static const tcase eval_cases[] = {
     {"u", "UnboundLocalError: cannot access local variable 'u' where it is not associated with a value"},
     {"g", "NameError: name 'g' is not defined"},
     {"nope + 1", "NameError: name 'nope' is not defined"},
+    {"d\xc3\xa9lai_\xe4\xb8\xad", "NameError: name 'd\xc3\xa9lai_\xe4\xb8\xad' is not defined"},
     {"now", "1.5"}, {"task_name", "'Task-1'"}, {"now * 2", "3.0"},
     /* attributes */
     {"e.value", "7"}, {"e.value + 1", "8"},
@@ -686,7 +687,9 @@ static const tcase error_cases[] = {
     {"1 and", "error@5: unexpected end of text at column 5: expected an operand"},
     {"x $ 1", "error@2: unexpected text '$' after the expression at column 2"},
     {"$", "error@0: unexpected '$' at column 0: expected an operand"},
-    {"x + \xc3\xa9", "error@4: unexpected character '\xc3\xa9' at column 4"},
+    {"x + \xe2\x86\x92", "error@4: unexpected character '\xe2\x86\x92' at column 4"},
+    {"\xc3\xa9 + * 2", "error@5: unexpected '*' at column 4: expected an operand"},
+    {"x\xc2\xb2", "error@1: unexpected character '\xc2\xb2' at column 1"},
     {"x\x01", "error@1: unexpected character '\\x01' at column 1"},
     {"012", "error@0: leading zeros in decimal integer literals are not permitted at column 0; "
             "use an 0o prefix for octal integers"},
