@@ -91,7 +91,8 @@ typedef enum sim_tkind {
 typedef struct sim_target {
     uint8_t kind;              /* sim_tkind */
     uint8_t return_exceptions; /* gather */
-    int queue;                 /* SIM_T_QGET / SIM_T_QPUT: queue index */
+    sim_name queue;            /* SIM_T_QGET / SIM_T_QPUT: the variable that
+                                  holds the queue (a queue's own name is a global) */
     int n;                     /* SIM_T_GATHER: item count */
     sim_call call;             /* SIM_T_CALL */
     sim_name name;             /* SIM_T_TASK: the variable holding the task */
@@ -127,7 +128,7 @@ typedef struct sim_stmt {
     sim_name as;               /* "as" / repeat "var" */
     sim_target target;         /* await, run_until_complete */
     sim_call call;             /* create_task, call, coroutine, asyncio_run */
-    int queue;                 /* queue_*_nowait */
+    sim_name queue;            /* queue_*_nowait: the variable holding the queue */
     int exc_type;              /* raise: type id, -1 for a bare re-raise */
     sim_block body;            /* try body, if then, repeat body */
     sim_block orelse;          /* if else */

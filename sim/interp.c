@@ -409,24 +409,45 @@ static int make_gather(sim_state *S, sim_frame *f, const sim_target *tg, sim_val
     return 0;
 }
 
+/* The queue held by the variable a queue statement or target names, or
+ * NULL with Python's AttributeError for the method it calls (attr). */
+static sim_queue *queue_of(sim_state *S, sim_frame *f, const sim_name *n, const char *attr,
+                           sim_exc **e)
+{
+    sim_value v;
+    if (sim_frame_lookup(S, f, n, &v, e) < 0)
+        return NULL;
+    if (v.type == SIM_OBJ && v.u.o->kind == SIM_OBJ_QUEUE)
+        return (sim_queue *)v.u.o;
+    *e = sim_err(S, SIM_EXC_ATTRIBUTEERROR, "'%s' object has no attribute '%s'",
+                 sim_value_typename(&S->sc->types, v), attr);
+    return NULL;
+}
+
+/* The queue of an await target queue_get / queue_put. */
+static sim_queue *target_queue(sim_state *S, sim_frame *f, const sim_target *tg, sim_exc **e)
+{
+    return queue_of(S, f, &tg->queue, tg->kind == SIM_T_QGET ? "get" : "put", e);
+}
+
 /* What a TARGET evaluates to: a coroutine object (call, sleep, queue
  * operation), or a future (a task variable, a gather). */
 int sim_frame_target(sim_state *S, sim_frame *f, const sim_target *tg, sim_value *out,
                         sim_exc **e)
 {
     sim_value v = sim_none();
+    sim_queue *q = NULL;
     switch (tg->kind) {
     case SIM_T_CALL: return sim_frame_call(S, f, &tg->call, out, e);
     case SIM_T_TASK: return sim_frame_lookup(S, f, &tg->name, out, e);
     case SIM_T_GATHER: return make_gather(S, f, tg, out, e);
-    case SIM_T_SLEEP:
-    case SIM_T_QPUT:
-        if (sim_frame_eval(S, f, tg->expr, &v, e) < 0)
-            return -1;
-        break;
+    default: break;
     }
+    if (tg->kind != SIM_T_SLEEP && !(q = target_queue(S, f, tg, e)))
+        return -1;
+    if (tg->expr && sim_frame_eval(S, f, tg->expr, &v, e) < 0)
+        return -1;
     int lib = tg->kind == SIM_T_SLEEP ? LIB_SLEEP : tg->kind == SIM_T_QGET ? LIB_QGET : LIB_QPUT;
-    sim_queue *q = tg->kind == SIM_T_SLEEP ? NULL : S->queues[tg->queue];
     *out = sim_obj_value(&sim_coro_library(S, lib, v, q)->hdr);
     return 0;
 }
@@ -436,10 +457,12 @@ int sim_frame_target(sim_state *S, sim_frame *f, const sim_target *tg, sim_value
 static sim_frame *library_await(sim_state *S, sim_frame *f, const sim_target *tg, sim_exc **e)
 {
     sim_value v = sim_none();
+    sim_queue *q = NULL;
+    if (tg->kind != SIM_T_SLEEP && !(q = target_queue(S, f, tg, e)))
+        return NULL;
     if (tg->expr && sim_frame_eval(S, f, tg->expr, &v, e) < 0)
         return NULL;
     int lib = tg->kind == SIM_T_SLEEP ? LIB_SLEEP : tg->kind == SIM_T_QGET ? LIB_QGET : LIB_QPUT;
-    sim_queue *q = tg->kind == SIM_T_SLEEP ? NULL : S->queues[tg->queue];
     return sim_frame_library(S, lib, v, q);
 }
 
@@ -489,9 +512,12 @@ sim_future *sim_frame_future(sim_state *S, sim_frame *f, const sim_name *n, cons
 
 static int stmt_queue_nowait(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e)
 {
-    sim_queue *q = S->queues[s->queue];
+    int get = s->verb == SIM_S_QGET_NOWAIT;
+    sim_queue *q = queue_of(S, f, &s->queue, get ? "get_nowait" : "put_nowait", e);
     sim_value v;
-    if (s->verb == SIM_S_QGET_NOWAIT) {
+    if (!q)
+        return -1;
+    if (get) {
         if (sim_queue_get_nowait(S, q, &v, e) < 0)
             return -1;
         sim_frame_assign(S, f, &s->as, v);

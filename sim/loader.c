@@ -728,16 +728,19 @@ static sim_name conv_ref(ld *L, const cJSON *v, const char *key, int coro)
     return nm;
 }
 
-/* A queue named by v: its index in sc->queues, or -1 after reporting. */
-static int conv_queue(ld *L, const cJSON *v)
+/* A queue named by v, read as a variable when the statement runs (Python
+ * looks q up for q.put(...): a parameter, a local or a global that main
+ * rebinds is what it finds); a name bound nowhere is reported. */
+static sim_name conv_queue(ld *L, const cJSON *v)
 {
+    sim_name nm = NO_NAME;
     if (!cJSON_IsString(v)) {
         err(L, v, "expected a queue name in a string such as \"q\", got %s", got(L, v).s);
-        return -1;
+        return nm;
     }
-    int k = names_find(&L->queues, v->valuestring);
-    if (k >= 0)
-        return k;
+    resolve(L, v->valuestring, &nm);
+    if (nm.local >= 0 || nm.global >= 0)
+        return nm;
     if (names_find(&L->badnames, v->valuestring) >= 0)
         err(L, v, "queue '%s' is not defined: its definition was refused for its name "
                   "(reported above)", v->valuestring);
@@ -748,7 +751,7 @@ static int conv_queue(ld *L, const cJSON *v)
         err(L, v, "queue '%s' is not defined; defined queues: %s%s", v->valuestring,
             join(L->queues.v, L->queues.n).s,
             did_you_mean(v->valuestring, L->queues.v, L->queues.n).s);
-    return -1;
+    return nm;
 }
 
 /* ==== forms: statement verbs, await targets, calls ===================== */
@@ -1110,7 +1113,7 @@ static text64 target_hint(ld *L, const cJSON *v)
 /* A TARGET (format section 3) into *t; verb names its user for messages. */
 static void conv_target(ld *L, const cJSON *v, sim_target *t, const char *verb)
 {
-    t->queue = -1;
+    t->queue = NO_NAME;
     t->name = NO_NAME;
     t->call.func = -1;
     if (!cJSON_IsObject(v)) {
@@ -1199,7 +1202,7 @@ static void stmt_init(sim_stmt *s)
 {
     memset(s, 0, sizeof *s);
     s->name = s->as = s->target.name = NO_NAME;
-    s->queue = s->target.queue = -1;
+    s->queue = s->target.queue = NO_NAME;
     s->exc_type = -1;
     s->call.func = s->target.call.func = -1;
 }

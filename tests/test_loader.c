@@ -311,7 +311,8 @@ TEST_IMPL(loader_valid_coroutine_statements)
     ASSERT_EQ_INT(SIM_T_SLEEP, s[8].target.items[2].kind);
     ASSERT_EQ_INT(3, s[8].as.local);
     ASSERT_EQ_INT(SIM_T_QGET, s[9].target.kind);
-    ASSERT_EQ_INT(0, s[9].target.queue);
+    ASSERT_EQ_INT(sc->queues[0].global, s[9].target.queue.global);
+    ASSERT_EQ_INT(-1, s[9].target.queue.local);
     ASSERT_EQ_INT(4, s[9].as.local);
     ASSERT_EQ_INT(SIM_T_QPUT, s[10].target.kind);
     ASSERT_EQ_INT(SIM_E_LIST, s[10].target.expr->kind);
@@ -355,7 +356,7 @@ TEST_IMPL(loader_valid_control_flow)
     ASSERT_EQ_INT(7, s[15].as.local);
     ASSERT_EQ_INT(1, s[16].call.func);
     ASSERT_EQ_INT(0, s[16].call.nargs);
-    ASSERT_EQ_INT(0, s[18].queue);
+    ASSERT_EQ_INT(sc->queues[0].global, s[18].queue.global);
     ASSERT_EQ_INT(5, s[18].expr->k.u.i);
     ASSERT_EQ_INT(8, s[19].as.local);
     ASSERT_EQ_INT(SIM_NONE, s[20].expr->k.type);

@@ -537,16 +537,18 @@ class Translator:
             if t.get("return_exceptions"):
                 items.append("return_exceptions=True")
             return f"{aio}.gather({', '.join(items)})"
-        queue = self.queue(t[kind], where)
+        queue = self.queue(t[kind], scope, where)
         if kind == "queue_get":
             return f"{queue}.get()"
         return f"{queue}.put({self.value(t.get('value'), scope)})"
 
-    def queue(self, name, where):
-        """A queue name, checked."""
-        if name not in self.queues:
-            raise ScenarioError(f"{where}: no queue named {name!r}")
-        return name
+    def queue(self, name, scope, where):
+        """The variable a queue statement names: a queue's own name, or any
+        name bound where it runs (Python looks it up for q.put(...))."""
+        if name not in self.queues and name not in scope.local \
+                and name not in scope.globals:
+            raise ScenarioError(f"{where}: no queue or variable named {name!r}")
+        return self.ident(name, "queue")
 
     # ---- statements --------------------------------------------------------
 
@@ -611,9 +613,9 @@ class Translator:
         if verb == "stop_loop":
             return f"{loop}.stop()"
         if verb == "queue_put_nowait":
-            return f"{self.queue(s['queue_put_nowait'], where)}.put_nowait({v(s.get('value'))})"
+            return f"{self.queue(s['queue_put_nowait'], scope, where)}.put_nowait({v(s.get('value'))})"
         if verb == "queue_get_nowait":
-            return self.assign(s, f"{self.queue(s['queue_get_nowait'], where)}.get_nowait()")
+            return self.assign(s, f"{self.queue(s['queue_get_nowait'], scope, where)}.get_nowait()")
         if verb == "run_until_complete":
             target = self.target(s["run_until_complete"], scope, where)
             return self.assign(s, f"{loop}.run_until_complete({target})")
