@@ -79,6 +79,8 @@ typedef enum sim_verb {
 typedef struct sim_call {
     int awaitable;
     int func;                  /* index into sim_scenario.funcs */
+    sim_name var;              /* the variable of the same name, if any (id
+                                  NULL, or no slot: none): it hides the function */
     int nargs;
     sim_expr **args;
 } sim_call;

@@ -343,11 +343,36 @@ static int stmt_block(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e
     return 0;
 }
 
+/* Python looks a callee up like any name: a variable of the function's
+ * name, a local of the caller or a global main has bound, hides the
+ * coroutine function (an unbound local raises UnboundLocalError). Returns 1
+ * with what the variable holds in *v, 0 when the name is the function's,
+ * -1 on an error. */
+static int callee_hidden(sim_state *S, sim_frame *f, const sim_call *c, sim_value *v,
+                         sim_exc **e)
+{
+    const sim_name *n = &c->var;
+    if (!n->id || (n->local < 0 && (n->global < 0 || S->globals[n->global].type == SIM_UNBOUND)))
+        return 0;
+    return sim_frame_lookup(S, f, n, v, e) < 0 ? -1 : 1;
+}
+
+/* The arguments of c, evaluated into args, after the callee's name is
+ * looked up; calling a variable that hides the function is a TypeError. */
 static int eval_args(sim_state *S, sim_frame *f, const sim_call *c, sim_value *args, sim_exc **e)
 {
+    sim_value callee;
+    int hidden = callee_hidden(S, f, c, &callee, e);
+    if (hidden < 0)
+        return -1;
     for (int i = 0; i < c->nargs; i++)
         if (sim_frame_eval(S, f, c->args[i], &args[i], e) < 0)
             return -1;
+    if (hidden) {
+        *e = sim_err(S, SIM_EXC_TYPEERROR, "'%s' object is not callable",
+                     sim_value_typename(&S->sc->types, callee));
+        return -1;
+    }
     return 0;
 }
 

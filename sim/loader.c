@@ -1038,6 +1038,8 @@ static void conv_callee(ld *L, const cJSON *namev, const cJSON *argsv, int await
             awaitable ? "an awaitable" : "a coroutine", got(L, namev).s);
     else
         c->func = find_func(L, namev, awaitable);
+    if (c->func >= 0)
+        resolve(L, namev->valuestring, &c->var);
     if (argsv && !cJSON_IsArray(argsv)) {
         err(L, argsv, "'args' must be a list of values, got %s", got(L, argsv).s);
         return;
