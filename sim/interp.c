@@ -268,10 +268,13 @@ static int stmt_raise(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e
         return -1;
     }
     sim_value msg;
+    if (!s->expr) {
+        *e = sim_exc_new(&S->arena, s->exc_type, NULL);
+        return -1;
+    }
     if (sim_frame_eval(S, f, s->expr, &msg, e) < 0)
         return -1;
-    *e = msg.type == SIM_NONE ? sim_exc_new(&S->arena, s->exc_type, NULL)
-                              : sim_exc_with_arg(&S->arena, s->exc_type, msg);
+    *e = sim_exc_with_arg(&S->arena, s->exc_type, msg);   /* =None is ValueError(None) */
     return -1;
 }
 

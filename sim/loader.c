@@ -1303,7 +1303,7 @@ static void st_raise(ld *L, const cJSON *o, const cJSON *v, sim_stmt *s)
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(o, "message");
     if (!cJSON_IsNull(v)) {
         s->exc_type = conv_exctype(L, v, 1);
-        s->expr = conv_value(L, msg);
+        s->expr = msg && !cJSON_IsNull(msg) ? conv_value(L, msg) : NULL;  /* NULL: no argument */
         return;
     }
     if (!L->in_except)
@@ -1673,8 +1673,8 @@ static void load_queues(ld *L, const cJSON *qs)
                 m->string, got(L, m).s);
         else
             check_keys(L, m, "maxsize", "", "in a queue", NULL, NULL);
-        if (ms && !(int_value(L, ms, &max) && max >= 0))
-            err(L, ms, "'maxsize' must be an integer >= 0 (0 means unbounded), got %s",
+        if (ms && !int_value(L, ms, &max))     /* <= 0 is unbounded, as in CPython */
+            err(L, ms, "'maxsize' must be an integer (0 or less means unbounded), got %s",
                 got(L, ms).s);
         int k = names_add(&L->queues, L->A, m->string);
         sim_queuedef *q = &L->sc->queues[k];

@@ -926,11 +926,18 @@ TEST_IMPL(loader_err_missing_required_modifier)
     return 0;
 }
 
-TEST_IMPL(loader_err_maxsize_negative)
+/* maxsize 0 or less is unbounded (CPython's full() is False then); only
+ * a non-integer is refused. */
+TEST_IMPL(loader_err_maxsize_not_int)
 {
-    EXPECT_DIAG(HEAD " `queues`: {`q`: {`maxsize`: -1}}, `main`: []}",
-                "t.json:2:30: error: 'maxsize' must be an integer >= 0 (0 means unbounded), "
-                "got -1");
+    EXPECT_DIAG(HEAD " `queues`: {`q`: {`maxsize`: 1.5}}, `main`: []}",
+                "t.json:2:30: error: 'maxsize' must be an integer (0 or less means unbounded), "
+                "got 1.5");
+    sim_diags d = {0};
+    sim_scenario *sc = load(HEAD " `queues`: {`q`: {`maxsize`: -1}}, `main`: []}", &d);
+    ASSERT(sc != NULL);
+    ASSERT_EQ_INT(0, (int)sc->queues[0].maxsize);
+    sim_scenario_free(sc);
     return 0;
 }
 
