@@ -81,6 +81,8 @@ typedef struct sim_call {
     int func;                  /* index into sim_scenario.funcs */
     sim_name var;              /* the variable of the same name, if any (id
                                   NULL, or no slot: none): it hides the function */
+    const char *arity_error;   /* Python's TypeError text when the arguments do
+                                  not match the parameters (raised at the call) */
     int nargs;
     sim_expr **args;
 } sim_call;

@@ -361,7 +361,8 @@ static int callee_hidden(sim_state *S, sim_frame *f, const sim_call *c, sim_valu
 }
 
 /* The arguments of c, evaluated into args, after the callee's name is
- * looked up; calling a variable that hides the function is a TypeError. */
+ * looked up; calling a variable that hides the function, or the function
+ * with arguments that do not fit its parameters, is a TypeError. */
 static int eval_args(sim_state *S, sim_frame *f, const sim_call *c, sim_value *args, sim_exc **e)
 {
     sim_value callee;
@@ -374,6 +375,10 @@ static int eval_args(sim_state *S, sim_frame *f, const sim_call *c, sim_value *a
     if (hidden) {
         *e = sim_err(S, SIM_EXC_TYPEERROR, "'%s' object is not callable",
                      sim_value_typename(&S->sc->types, callee));
+        return -1;
+    }
+    if (c->arity_error) {
+        *e = sim_err(S, SIM_EXC_TYPEERROR, "%s", c->arity_error);
         return -1;
     }
     return 0;
@@ -596,9 +601,10 @@ static int stmt_simple(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **
         }
         return 0;
     case SIM_S_CALL:
-        if (s->call.awaitable) {
-            sim_value args[64];
-            return s->call.nargs <= 64 ? eval_args(S, f, &s->call, args, e) : 0;
+        if (s->call.awaitable) {     /* W(args) made and dropped: only its errors show */
+            sim_value args[64], *a = s->call.nargs <= 64 ? args
+                : sim_arena_alloc(&S->arena, (size_t)s->call.nargs * sizeof *a);
+            return eval_args(S, f, &s->call, a, e);
         }
         return sim_frame_call(S, f, &s->call, &v, e);
     case SIM_S_STOP_LOOP: {

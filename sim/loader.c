@@ -995,35 +995,36 @@ static int find_func(ld *L, const cJSON *namev, int awaitable)
  * "c1() takes 1 positional argument but 2 were given", "c1() missing 1
  * required positional argument: 'x'". An awaitable is a class: its
  * __init__ counts self as Python does, and without parameters it has no
- * __init__ ("w1() takes no arguments"). */
-static void check_arity(ld *L, const cJSON *at, const sim_call *c)
+ * __init__ ("w1() takes no arguments"). Python raises it as a TypeError
+ * when the call runs (a call in a branch never taken is no error), so it
+ * is kept on the call for the run. */
+static void check_arity(ld *L, sim_call *c)
 {
     const sim_func *f = &L->sc->funcs[c->func];
     const names *params = &L->locals[c->func];
-    char fname[80];
+    char fname[80], msg[500];
     snprintf(fname, sizeof fname, c->awaitable ? "%.40s.__init__()" : "%.40s()", f->name);
     int self = c->awaitable, takes = f->nparams + self, given = c->nargs + self;
-    if (c->awaitable && f->nparams == 0 && c->nargs > 0) {
-        err(L, at, "%.40s() takes no arguments", f->name);
-        return;
-    }
-    if (c->nargs > f->nparams) {
-        err(L, at, "%s takes %d positional argument%s but %d %s given", fname, takes,
-            takes == 1 ? "" : "s", given, given == 1 ? "was" : "were");
-        return;
-    }
     int miss = f->nparams - c->nargs;
-    if (miss == 0)
+    if (c->awaitable && f->nparams == 0 && c->nargs > 0) {
+        snprintf(msg, sizeof msg, "%.40s() takes no arguments", f->name);
+    } else if (c->nargs > f->nparams) {
+        snprintf(msg, sizeof msg, "%s takes %d positional argument%s but %d %s given", fname,
+                 takes, takes == 1 ? "" : "s", given, given == 1 ? "was" : "were");
+    } else if (miss > 0) {
+        char list[300] = "";
+        size_t len = 0;
+        for (int i = c->nargs; i < f->nparams && len < sizeof list - 50; i++)
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s'%.40s'",
+                                    i == c->nargs ? "" : i + 1 < f->nparams ? ", "
+                                                       : miss == 2 ? " and " : ", and ",
+                                    params->v[i]);
+        snprintf(msg, sizeof msg, "%s missing %d required positional argument%s: %s", fname,
+                 miss, miss == 1 ? "" : "s", list);
+    } else {
         return;
-    char list[300] = "";
-    size_t len = 0;
-    for (int i = c->nargs; i < f->nparams && len < sizeof list - 50; i++)
-        len += (size_t)snprintf(list + len, sizeof list - len, "%s'%.40s'",
-                                i == c->nargs ? "" : i + 1 < f->nparams ? ", "
-                                                   : miss == 2 ? " and " : ", and ",
-                                params->v[i]);
-    err(L, at, "%s missing %d required positional argument%s: %s", fname, miss,
-        miss == 1 ? "" : "s", list);
+    }
+    c->arity_error = sim_arena_strdup(L->A, msg);
 }
 
 /* The callee namev and the arguments argsv (a list of values, or NULL)
@@ -1051,7 +1052,7 @@ static void conv_callee(ld *L, const cJSON *namev, const cJSON *argsv, int await
     if (argsv)
         cJSON_ArrayForEach(a, argsv) c->args[k++] = conv_value(L, a);
     if (c->func >= 0)
-        check_arity(L, argsv ? argsv : namev, c);
+        check_arity(L, c);
 }
 
 /* A CALL object, {"call": NAME, "args": [...]} or {"awaitable": ...},
