@@ -289,6 +289,16 @@ static void sleep_step(sim_state *S, sim_frame *f, int in, sim_value v, sim_act 
     act->child = future_await_frame(S, f->fut);
 }
 
+/* _LoopBoundMixin's error, with the queue's repr as it stands. */
+static sim_exc *bound_elsewhere(sim_state *S, sim_queue *q)
+{
+    sim_buf *b = &S->tmp;
+    b->len = 0;
+    sim_value_repr(b, &S->sc->types, sim_obj_value(&q->hdr));
+    return sim_err(S, SIM_EXC_RUNTIMEERROR, "%.*s is bound to a different event loop",
+                   (int)b->len, b->p);
+}
+
 /* Queue.get / Queue.put: while the queue is empty (full), wait on a new
  * waiter future; on an exception, cancel and withdraw the waiter and pass
  * the wake-up on if the queue can serve someone else. */
@@ -312,8 +322,7 @@ static void queue_step(sim_state *S, sim_frame *f, int in, sim_exc *e, sim_act *
         sim_loop *L = S->running;
         if (!L || (q->loop && q->loop != L)) {
             act->kind = ACT_RAISE;
-            act->e = q->loop ? sim_err(S, SIM_EXC_RUNTIMEERROR,
-                                       "<Queue> is bound to a different event loop")
+            act->e = q->loop ? bound_elsewhere(S, q)
                              : sim_err(S, SIM_EXC_ATTRIBUTEERROR,
                                        "'NoneType' object has no attribute 'create_future'");
             return;

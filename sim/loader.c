@@ -1680,7 +1680,7 @@ static void load_queues(ld *L, const cJSON *qs)
         int k = names_add(&L->queues, L->A, m->string);
         sim_queuedef *q = &L->sc->queues[k];
         q->name = L->queues.v[k];
-        q->maxsize = ms && max > 0 ? max : 0;
+        q->maxsize = ms ? max : 0;
         q->global = names_add(&L->globals, L->A, m->string);
     }
     L->sc->nqueues = L->queues.n;

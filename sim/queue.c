@@ -20,6 +20,19 @@ sim_queue *sim_queue_new(sim_state *S, int index, int64_t maxsize)
     return q;
 }
 
+void sim_queue_view(const sim_object *o, sim_qview *v)
+{
+    const sim_queue *q = (const sim_queue *)o;
+    *v = (sim_qview){.maxsize = q->maxsize, .len = q->len, .ngetters = q->glen,
+                     .nputters = q->plen, .tasks = q->nputs};
+}
+
+sim_value sim_queue_item(const sim_object *o, size_t i)
+{
+    const sim_queue *q = (const sim_queue *)o;
+    return q->items[(q->head + i) % q->cap];
+}
+
 int sim_queue_full(const sim_queue *q)
 {
     return q->maxsize > 0 && (int64_t)q->len >= q->maxsize;
@@ -60,6 +73,7 @@ int sim_queue_put_nowait(sim_state *S, sim_queue *q, sim_value v, sim_exc **exc)
         q->items = ring_grow(q->items, &q->head, q->len, &q->cap, sizeof *q->items);
     q->items[(q->head + q->len) % q->cap] = v;
     q->len++;
+    q->nputs++;
     trace_queue(S, SIM_EV_QUEUE_PUT, q, S->opt.trace ? sim_repr_id(S, v) : 0,
                 (int)q->len, S->cur_task ? S->cur_task->index : -1);
     sim_queue_wakeup_next(S, q, 0);

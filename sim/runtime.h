@@ -181,7 +181,8 @@ struct sim_queue {
     sim_object hdr;            /* SIM_OBJ_QUEUE */
     int index;
     sim_loop *loop;            /* bound on first wait (_LoopBoundMixin) */
-    int64_t maxsize;
+    int64_t maxsize;           /* as given: 0 or less is unbounded */
+    int64_t nputs;             /* items ever put (CPython's _unfinished_tasks) */
     sim_value *items;          /* ring buffer */
     size_t head, len, cap;
     sim_future **getters, **putters;   /* FIFO arrays with a head index */

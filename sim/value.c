@@ -481,6 +481,34 @@ static void list_repr(sim_buf *b, const sim_exctypes *T, const sim_list *l, int 
 
 static void value_str(sim_buf *b, const sim_exctypes *T, sim_value v, int depth);
 
+/* CPython's str() of an asyncio.Queue, "<Queue maxsize=0 _queue=[1]
+ * tasks=1>"; its repr() adds " at 0x..." after the name, an address no
+ * simulator can reproduce, so repr() is the same text. */
+static void queue_repr(sim_buf *b, const sim_exctypes *T, const sim_object *o, int depth)
+{
+    sim_qview q;
+    sim_queue_view(o, &q);
+    sim_buf_printf(b, "<Queue maxsize=%" PRId64, q.maxsize);
+    if (q.len && depth > NEST_MAX) {
+        sim_buf_puts(b, " _queue=[...]");
+    } else if (q.len) {
+        sim_buf_puts(b, " _queue=[");
+        for (size_t i = 0; i < q.len; i++) {
+            if (i)
+                sim_buf_puts(b, ", ");
+            value_repr(b, T, sim_queue_item(o, i), depth + 1);
+        }
+        sim_buf_putc(b, ']');
+    }
+    if (q.ngetters)
+        sim_buf_printf(b, " _getters[%zu]", q.ngetters);
+    if (q.nputters)
+        sim_buf_printf(b, " _putters[%zu]", q.nputters);
+    if (q.tasks)
+        sim_buf_printf(b, " tasks=%" PRId64, q.tasks);
+    sim_buf_putc(b, '>');
+}
+
 /* str(e): '' without args, str(arg) with one, repr(arg) for KeyError. */
 static void exc_str(sim_buf *b, const sim_exctypes *T, const sim_exc *e, int depth)
 {
@@ -511,7 +539,10 @@ static void value_repr(sim_buf *b, const sim_exctypes *T, sim_value v, int depth
         sim_buf_putc(b, ')');
         break;
     case SIM_OBJ:
-        sim_buf_printf(b, "<%s>", v.u.o->label ? v.u.o->label : "object");
+        if (v.u.o->kind == SIM_OBJ_QUEUE)
+            queue_repr(b, T, v.u.o, depth);
+        else
+            sim_buf_printf(b, "<%s>", v.u.o->label ? v.u.o->label : "object");
         break;
     default: sim_buf_puts(b, "<unbound>"); break;
     }

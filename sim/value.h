@@ -161,6 +161,18 @@ void sim_buf_free(sim_buf *b);
 void sim_float_repr(double d, char out[32]);
 /* Append str(v) / repr(v), exactly as CPython 3.11 writes them. */
 void sim_value_str(sim_buf *b, const sim_exctypes *T, sim_value v);
+/* What CPython's Queue._format shows of a queue object (queue.c fills it
+ * in; value.c prints it): maxsize as given, the items, the waiting getters
+ * and putters, and the unfinished tasks (every put: there is no
+ * task_done). */
+typedef struct sim_qview {
+    int64_t maxsize;
+    size_t len, ngetters, nputters;
+    int64_t tasks;
+} sim_qview;
+void sim_queue_view(const sim_object *q, sim_qview *v);
+/* Item i (< len) of queue object q, oldest first. */
+sim_value sim_queue_item(const sim_object *q, size_t i);
 void sim_value_repr(sim_buf *b, const sim_exctypes *T, sim_value v);
 /* 1 when v nests lists deeper than str()/repr() walk (they would write
  * '[...]' there): the caller raises RecursionError, as CPython would. */

@@ -116,7 +116,7 @@ static int queue_facts(cs_model *M)
     for (uint32_t i = 0; i < M->nqueues; i++) {
         int known = M->sc && i < (uint32_t)M->sc->nqueues;
         M->queue_name[i] = known ? M->sc->queues[i].name : "queue";
-        M->queue_max[i] = known ? M->sc->queues[i].maxsize : 0;
+        M->queue_max[i] = known && M->sc->queues[i].maxsize > 0 ? M->sc->queues[i].maxsize : 0;
     }
     return 0;
 }
