@@ -948,7 +948,7 @@ TEST_IMPL(loader_err_maxsize_not_int)
     sim_diags d = {0};
     sim_scenario *sc = load(HEAD " `queues`: {`q`: {`maxsize`: -1}}, `main`: []}", &d);
     ASSERT(sc != NULL);
-    ASSERT_EQ_INT(0, (int)sc->queues[0].maxsize);
+    ASSERT_EQ_INT(-1, (int)sc->queues[0].maxsize);   /* kept as given: str(q) shows it */
     sim_scenario_free(sc);
     return 0;
 }
