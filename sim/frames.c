@@ -157,12 +157,27 @@ static sim_frame *future_await_frame(sim_state *S, sim_future *fut)
     return f;
 }
 
+/* Why `await co` fails on a coroutine that has started (CPython's
+ * GET_AWAITABLE, then SEND): it is done; its frame runs now (a coroutine
+ * awaiting itself or a caller); or it is suspended in an await, its own
+ * or one a task or main drives. An awaited coroutine stays CORO_RUNNING
+ * while the stack it is part of waits, so it runs only if that stack is
+ * the one executing. */
+static sim_exc *await_refused(sim_state *S, const sim_coro *co)
+{
+    if (co->state == CORO_CLOSED)
+        return sim_err(S, SIM_EXC_RUNTIMEERROR, "cannot reuse already awaited coroutine");
+    if (co->state == CORO_RUNNING && co->frame && co->frame->root == S->executing)
+        return sim_err(S, SIM_EXC_VALUEERROR, "coroutine already executing");
+    return sim_err(S, SIM_EXC_RUNTIMEERROR, "coroutine is being awaited already");
+}
+
 sim_frame *sim_await_frame(sim_state *S, sim_value v, sim_exc **exc)
 {
     if (v.type == SIM_OBJ && v.u.o->kind == SIM_OBJ_CORO && !((sim_coro *)v.u.o)->bare) {
         sim_coro *co = (sim_coro *)v.u.o;
         if (co->state != CORO_CREATED) {
-            *exc = sim_err(S, SIM_EXC_RUNTIMEERROR, "cannot reuse already awaited coroutine");
+            *exc = await_refused(S, co);
             return NULL;
         }
         co->state = CORO_RUNNING;
@@ -541,7 +556,10 @@ sim_resume sim_coro_resume(sim_state *S, sim_coro *co, sim_value value, sim_exc 
         trace_frame(S, SIM_EV_FRAME_PUSH, co->frame, 0, 0);
     }
     co->state = CORO_RUNNING;
+    sim_coro *outer = S->executing;
+    S->executing = co;
     sim_resume r = stack_run(S, co, in, value, exc, out, eout);
+    S->executing = outer;
     if (r == RES_YIELD)
         co->state = CORO_SUSPENDED;
     return r;

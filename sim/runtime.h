@@ -221,6 +221,7 @@ struct sim_state {
     sim_callback *cb_free;
     sim_future *fut_free;      /* sleep futures done with (sim_future_release) */
     sim_future *waking;        /* the future whose wakeup runs the step now */
+    sim_coro *executing;       /* root whose stack sim_coro_resume runs now */
     /* outcome being built */
     sim_print *prints;
     size_t nprints, capprints;
