@@ -1635,6 +1635,13 @@ static void declare_kind(ld *L, const cJSON *defs, int kind)
     cJSON_ArrayForEach(m, defs) {
         if (is_comment(m->string) || !check_defname(L, m, word))
             continue;
+        if (names_find(&L->queues, m->string) >= 0) {
+            names_add(&L->badnames, L->A, m->string);
+            errk(L, m, "'%s' is defined both as a queue and as %s; in Python one name holds "
+                       "one object: give them different names", m->string,
+                 kind == SIM_F_COROUTINE ? "a coroutine" : "an awaitable");
+            continue;
+        }
         int k = names_find(&L->funcs, m->string);
         if (k >= 0 && L->sc->funcs[k].kind != kind)
             errk(L, m, "'%s' is defined both as a coroutine and as an awaitable; give them "

@@ -662,6 +662,14 @@ TEST_IMPL(loader_names_unicode)
     return 0;
 }
 
+TEST_IMPL(loader_err_queue_and_coroutine_one_name)
+{
+    EXPECT_DIAG(HEAD " `queues`: {`q`: {}}, `coroutines`: {`q`: {`body`: []}}, `main`: []}",
+                "t.json:2:38: error: 'q' is defined both as a queue and as a coroutine; in "
+                "Python one name holds one object: give them different names");
+    return 0;
+}
+
 TEST_IMPL(loader_err_undefined_queue)
 {
     EXPECT_DIAG(HEAD " `queues`: {`q`: {}}, `main`: [{`queue_put_nowait`: `q2`, `value`: 1}]}",
