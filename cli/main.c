@@ -5,6 +5,7 @@
  * usage (format section 7).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +154,20 @@ sim_scenario *cli_load(const char *path)
     return sc;
 }
 
+/* A printed text after its time and task: a line it holds is aligned
+ * under the first, so that it does not read as a line of its own. */
+static void print_indented(const char *text)
+{
+    for (int first = 1;; first = 0) {
+        const char *nl = strchr(text, '\n');
+        int n = nl ? (int)(nl - text) : (int)strlen(text);
+        printf("%*s%.*s\n", !first && n ? 22 : 0, "", n, text);
+        if (!nl)
+            return;
+        text = nl + 1;
+    }
+}
+
 /* The interrupts and shutdown errors that came after exactly nprints
  * prints, from *ki and *ks on (both lists are in order). */
 static void print_notices(const sim_outcome *o, int nprints, int *ki, int *ks)
@@ -167,6 +182,17 @@ static void print_notices(const sim_outcome *o, int nprints, int *ki, int *ks)
     }
 }
 
+/* After a limit's name, what the limit was and what reached it. */
+static void print_limit(const sim_scenario *sc, const sim_outcome *o)
+{
+    if (o->status != SIM_END_LIMIT || !o->error)
+        return;
+    if (!strcmp(o->error, "max_steps"))
+        printf(" (more than %" PRId64 " statements ran)", sc->limits.max_steps);
+    else if (!strcmp(o->error, "max_time"))
+        printf(" (the clock would have moved past %g s of virtual time)", sc->limits.max_time);
+}
+
 /* The readable transcript: prints with time and task, an interrupt or a
  * shutdown error where it happened among them, then the ending. */
 static void print_transcript(const sim_scenario *sc, const sim_outcome *o)
@@ -177,7 +203,8 @@ static void print_transcript(const sim_scenario *sc, const sim_outcome *o)
         const sim_print *p = &o->prints[i];
         const char *who = p->task >= 0 ? o->tasks[p->task].name : "main";
         print_notices(o, i, &ki, &ks);
-        printf("%10.3f  %-9s %s\n", p->t, who, p->text);
+        printf("%10.3f  %-9s ", p->t, who);
+        print_indented(p->text);
     }
     print_notices(o, o->nprints, &ki, &ks);
     for (int i = 0; i < o->nwarnings; i++) {
@@ -188,8 +215,10 @@ static void print_transcript(const sim_scenario *sc, const sim_outcome *o)
         else
             printf("# warning: coroutine '%s' was never awaited\n", w->coro);
     }
-    printf("# end: %s at t=%.3f%s%s\n", sim_end_status_name(o->status), o->t,
+    printf("# end: %s at t=%.3f%s%s", sim_end_status_name(o->status), o->t,
            o->error ? ": " : "", o->error ? o->error : "");
+    print_limit(sc, o);
+    printf("\n");
 }
 
 /* --trace-stats: the size of the in-memory trace, on standard error. */

@@ -199,6 +199,8 @@ static int lex_number(parser *p)
     if (s[st] == '0' && (pfx == 'x' || pfx == 'o' || pfx == 'b')) {
         base = pfx == 'x' ? 16 : pfx == 'o' ? 8 : 2;
         p->pos += 2;
+        if (p->pos < p->end && s[p->pos] == '_')
+            p->pos++;               /* 0x_ff: one '_' may follow the prefix */
         ok = scan_digits(p, base) > 0;
     } else {
         scan_digits(p, 10);
@@ -730,10 +732,28 @@ static sim_expr *parse_expr(parser *p)
     return e;
 }
 
+/* The error for text left after a whole expression e, naming the Python
+ * forms that end up here: a string prefix (r'..', f'..') and a template's
+ * self-documenting {x=}. */
+static sim_expr *trailing_text(parser *p, const sim_expr *e)
+{
+    char buf[48];
+    size_t at = p->tok.pos;
+    if (e->kind == SIM_E_NAME && p->tok.kind == T_STR && strlen(e->name.id) <= 2 &&
+        strspn(e->name.id, "rRbBfFuU") == strlen(e->name.id))
+        return perr(p, at - strlen(e->name.id), "string prefix '%s' at column %zu is not "
+                    "supported: write a plain string literal", e->name.id,
+                    ccol(p, at - strlen(e->name.id)));
+    if (tok_is(p, "=") && at + 1 == p->end)
+        return perr(p, at, "'=' at column %zu: the self-documenting form {x=} is not "
+                    "supported; write x={x}", ccol(p, at));
+    return perr(p, at, "unexpected text %s after the expression at column %zu",
+                tok_desc(p, buf), ccol(p, at));
+}
+
 /* The text [p->pos, p->end) as one whole expression. */
 static sim_expr *parse_all(parser *p)
 {
-    char buf[48];
     if (lex(p) < 0)
         return NULL;
     sim_expr *e = parse_expr(p);
@@ -741,8 +761,7 @@ static sim_expr *parse_all(parser *p)
         return perr(p, p->tok.pos, "'%s(...)' is a call: scenario expressions have no calls "
                     "(names, literals, operators, [index] and .value only)", e->name.id);
     if (e && p->tok.kind != T_END)
-        return perr(p, p->tok.pos, "unexpected text %s after the expression at column %zu",
-                    tok_desc(p, buf), ccol(p, p->tok.pos));
+        return trailing_text(p, e);
     return e;
 }
 

@@ -180,8 +180,11 @@ static int escape(scan *S)
     long u = hex4(S);
     if (u < 0)
         return -1;
-    if (u == 0)
-        return fail_at(S, at, line, col, "\\u0000 (a NUL character) is not allowed in a string");
+    if (u == 0) {
+        S->err->valid = !S->failed;
+        return fail_at(S, at, line, col, "\\u0000 (a NUL character) in a string is valid JSON, "
+                                         "but scenario strings cannot hold it: remove it");
+    }
     if (u >= 0xDC00 && u <= 0xDFFF)
         return fail_at(S, at, line, col, "unpaired surrogate \\u%04lX in a string", u);
     if (u < 0xD800 || u > 0xDBFF)
@@ -430,6 +433,7 @@ static int value(scan *S, int kline, int kcol)
 int sim_jpos_scan(const char *text, size_t len, sim_jposmap *m, sim_jpos_error *err)
 {
     scan S = {(const unsigned char *)text, 0, len, 1, 1, 0, 0, m, err};
+    err->valid = 0;
     if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
         S.i = 3;
     if (skip_ws(&S) < 0)

@@ -40,6 +40,7 @@ typedef struct sim_jposmap {
 typedef struct sim_jpos_error {
     size_t off;
     int line, col;
+    int valid;                 /* valid JSON that coroscope cannot take */
     char msg[160];
 } sim_jpos_error;
 

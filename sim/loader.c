@@ -524,7 +524,9 @@ static sim_expr *mk_const(ld *L, sim_value k)
 }
 
 /* "=expr" string v -> expression tree; a syntax error is reported at the
- * character of the JSON text where the parser stopped. */
+ * character of the JSON text where the parser stopped. One at the very
+ * start ("=== sep ===") is most likely text: the message says how to
+ * write a string that begins with '='. */
 static sim_expr *conv_expr(ld *L, const cJSON *v)
 {
     const char *s = v->valuestring + 1;
@@ -533,8 +535,11 @@ static sim_expr *conv_expr(ld *L, const cJSON *v)
     sim_expr *e = sim_expr_parse(L->A, s, strlen(s), resolve, L, &col, msg, sizeof msg);
     if (!e) {
         const sim_jpos *p = pos_of(L, v);
+        int text = col <= 0 && !strchr(s, '\'') && strlen(s) < 60;
         err_at(L, p->line, sim_jpos_strcol(L->text, p, (size_t)(col < 0 ? 0 : col) + 1),
-               "invalid expression: %s", msg);
+               "invalid expression: %s%s%s%s", msg,
+               text ? " (a string that begins with '=' is an expression; for the text "
+                      "itself write \"='=" : "", text ? s : "", text ? "'\")" : "");
     }
     return e;
 }
@@ -899,6 +904,8 @@ static const form *find_form(ld *L, const cJSON *o, const formset *S, const cJSO
         const form *g = is_comment(m->string) ? NULL : form_named(S, m->string);
         if (!g && !unknown && !is_comment(m->string) && !form_key(S, m->string))
             unknown = m;
+        if (g && f == g)        /* the same key twice: reported as a duplicate key */
+            return NULL;
         if (g && f) {
             errk(L, m, "an object here holds one %s, but this one has '%s' and '%s'%s",
                  S->what, f->name, g->name,
@@ -2111,7 +2118,8 @@ static cJSON *parse(ld *L, const char *text, size_t len)
         if (!bad)
             sim_jpos_linecol(L->text, end && end >= L->text ? (size_t)(end - L->text) : 0,
                              &e.line, &e.col);
-        err_at(L, e.line, e.col, "invalid JSON: %s", bad ? e.msg : "cannot parse the text here");
+        err_at(L, e.line, e.col, "%s%s", bad && e.valid ? "" : "invalid JSON: ",
+               bad ? e.msg : "cannot parse the text here");
         cJSON_Delete(root);
         return NULL;
     }

@@ -98,6 +98,24 @@ def transcript_notices_in_order():
 
 
 @test
+def transcript_lines_of_a_print_and_limits():
+    """A printed text with line breaks keeps its later lines under its first
+    (no trailing blanks); a limit's end names the limit's value."""
+    with tempfile.TemporaryDirectory() as d:
+        sc = os.path.join(d, "s.json")
+        with open(sc, "w") as f:
+            json.dump({"format": "coroscope-scenario/1", "name": "s",
+                       "limits": {"max_steps": 5},
+                       "main": [{"print": "one\ntwo\n"},
+                                {"repeat": None, "body": [{"print": "x"}]}]}, f)
+        lines = run("run", sc).stdout.splitlines()
+    expect(lines[1].endswith("main      one") and lines[2] == " " * 22 + "two"
+           and lines[3] == "", "\n".join(lines))
+    expect(lines[-1] == "# end: limit at t=0.000: max_steps (more than 5 statements ran)",
+           lines[-1])
+
+
+@test
 def loop_end_events_carry_mains_line():
     """After a loop run, the events main's statement causes (run_end, the
     interrupt) carry that statement's line, not the last task's."""

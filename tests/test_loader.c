@@ -935,6 +935,28 @@ TEST_IMPL(loader_err_two_verbs)
     return 0;
 }
 
+/* One mistake, one message: a verb written twice is a duplicate key only. */
+TEST_IMPL(loader_err_same_verb_twice)
+{
+    EXPECT_DIAG(HEAD " `main`: [{`print`: `a`, `print`: `b`}]}",
+                "t.json:2:26: error: duplicate key 'print' (first at line 2, column 12); a key may "
+                "appear only once in an object");
+    return 0;
+}
+
+/* A value that begins with '=' and fails at once is likely text. */
+TEST_IMPL(loader_err_text_with_equals)
+{
+    EXPECT_DIAG(HEAD " `main`: [{`set`: `s`, `value`: `=== sep ===`}]}",
+                "t.json:2:35: error: invalid expression: unexpected '==' at column 0: expected an "
+                "operand (a string that begins with '=' is an expression; for the text itself "
+                "write \"='=== sep ==='\")");
+    EXPECT_DIAG(HEAD " `main`: [{`print`: `{x=}`}]}",
+                "t.json:2:24: error: invalid print template: '=' at column 2: the "
+                "self-documenting form {x=} is not supported; write x={x}");
+    return 0;
+}
+
 TEST_IMPL(loader_err_keyword_variable)
 {
     EXPECT_DIAG(HEAD " `main`: [{`set`: `None`, `value`: 1}]}",
