@@ -570,6 +570,16 @@ static sim_expr *parse_attr(parser *p, sim_expr *a)
     if (p->tok.kind != T_NAME || tok_is_keyword(p))
         return perr(p, p->tok.pos, "unexpected %s at column %zu: expected an attribute name after '.'",
                     tok_desc(p, buf), ccol(p, p->tok.pos));
+    static const char *const known[] = {"value", "real", "imag", "numerator", "denominator"};
+    int k = 0;
+    while (k < 5 && (strlen(known[k]) != p->tok.len ||
+                     memcmp(known[k], p->s + p->tok.pos, p->tok.len)))
+        k++;
+    if (k == 5)       /* Python has the others (args, upper, ...) or none: not modelled */
+        return perr(p, p->tok.pos, "attribute '.%.*s' at column %zu is not supported: values "
+                    "have .value (of a StopIteration) and the number attributes .real, .imag, "
+                    ".numerator and .denominator", (int)p->tok.len, p->s + p->tok.pos,
+                    ccol(p, p->tok.pos));
     sim_expr *e = mknode(p, SIM_E_ATTR, 0, col, a, p->height, NULL);
     if (!e)
         return NULL;
@@ -1020,6 +1030,23 @@ static int eval_arith(const sim_expr *e, const sim_env *env, sim_value *out, sim
 }
 
 /* Only StopIteration's .value exists; every other attribute is missing. */
+/* The data attributes of numbers: real, imag, numerator and denominator
+ * of an int or bool (True.real is the int 1), real and imag of a float.
+ * Returns 0 when a has no such attribute. */
+static int number_attr(sim_value a, const char *attr, sim_value *out)
+{
+    int isint = a.type == SIM_INT || a.type == SIM_BIG || a.type == SIM_BOOL;
+    if (isint && (!strcmp(attr, "real") || !strcmp(attr, "numerator")))
+        *out = a.type == SIM_BOOL ? sim_int(a.u.b) : a;
+    else if (isint && (!strcmp(attr, "imag") || !strcmp(attr, "denominator")))
+        *out = sim_int(attr[0] == 'd');
+    else if (a.type == SIM_FLOAT && (!strcmp(attr, "real") || !strcmp(attr, "imag")))
+        *out = attr[0] == 'r' ? a : sim_float(0.0);
+    else
+        return 0;
+    return 1;
+}
+
 static int eval_attr(const sim_expr *e, const sim_env *env, sim_value *out, sim_exc **exc)
 {
     sim_value a;
@@ -1030,6 +1057,8 @@ static int eval_attr(const sim_expr *e, const sim_env *env, sim_value *out, sim_
         *out = a.u.e->value;
         return 0;
     }
+    if (number_attr(a, e->attr, out))
+        return 0;
     return throw_exc(exc, sim_exc_newf(env->arena, SIM_EXC_ATTRIBUTEERROR,
                  "'%s' object has no attribute '%s'",
                  sim_value_typename(env->types, a), e->attr));

@@ -541,7 +541,7 @@ static const tcase eval_cases[] = {
     {"e.value", "7"}, {"e.value + 1", "8"},
     {"k.value", "AttributeError: 'KeyError' object has no attribute 'value'"},
     {"x.value", "AttributeError: 'int' object has no attribute 'value'"},
-    {"n.foo", "AttributeError: 'NoneType' object has no attribute 'foo'"},
+    {"n.value", "AttributeError: 'NoneType' object has no attribute 'value'"},
     /* indexing */
     {"l[0]", "1"}, {"l[-1]", "None"}, {"l[1]", "'a'"}, {"l[-3]", "1"}, {"l[True]", "'a'"},
     {"l[3]", "IndexError: list index out of range"}, {"l[-4]", "IndexError: list index out of range"},
@@ -608,8 +608,13 @@ TEST_IMPL(expr_eval)
 TEST_IMPL(expr_other_attributes)
 {
     static const tcase cases[] = {
-        {"e.args", "AttributeError: 'StopIteration' object has no attribute 'args'"},
-        {"s.upper", "AttributeError: 'str' object has no attribute 'upper'"},
+        {"e.args", "error@2: attribute '.args' at column 2 is not supported: values have .value "
+                   "(of a StopIteration) and the number attributes .real, .imag, .numerator and "
+                   ".denominator"},
+        {"s.value", "AttributeError: 'str' object has no attribute 'value'"},
+        {"(7).numerator + (7).denominator + (7).imag", "8"}, {"True.real", "1"},
+        {"(2.5).real + (2.5).imag", "2.5"},
+        {"(2.5).numerator", "AttributeError: 'float' object has no attribute 'numerator'"},
     };
     return run_cases(cases, NCASES(cases), run) != 0;
 }
@@ -663,8 +668,9 @@ static const tcase error_cases[] = {
     {"l[1", "error@3: unexpected end of text at column 3: expected ']' to close '[' at column 1"},
     {"l[]", "error@2: unexpected ']' at column 2: expected an operand"},
     {"x.", "error@2: unexpected end of text at column 2: expected an attribute name after '.'"},
-    {"x.y.1", "error@3: unexpected text '.1' after the expression at column 3"},
-    {"x._", "AttributeError: 'int' object has no attribute '_'"},
+    {"x.real.1", "error@6: unexpected text '.1' after the expression at column 6"},
+    {"x._", "error@2: attribute '._' at column 2 is not supported: values have .value (of a "
+            "StopIteration) and the number attributes .real, .imag, .numerator and .denominator"},
     {"x.None", "error@2: unexpected 'None' at column 2: expected an attribute name after '.'"},
     {"'abc", "error@0: unterminated string starting at column 0"},
     {"x + \"ab", "error@4: unterminated string starting at column 4"},
