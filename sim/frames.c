@@ -466,13 +466,24 @@ static sim_frame *stack_pop(sim_state *S, sim_frame *f, int raised, sim_act *act
     return parent;
 }
 
-/* Drive the stack of root from its innermost frame until it yields, or
- * its bottom frame returns or raises. */
-static sim_resume stack_run(sim_state *S, sim_coro *root, int in, sim_value v, sim_exc *e,
+/* Drive co's frames, from the innermost frame of the stack they are on,
+ * until the stack yields (to whoever called send) or co's own frame
+ * returns or raises. co is the stack's root, or a coroutine awaited inline
+ * on a suspended stack: CPython's c.send() resumes c's frame wherever it
+ * is; when c ends so, the frame that awaited it is left to find it done
+ * (lost_child) when its own stack runs again. */
+static sim_resume stack_run(sim_state *S, sim_coro *co, int in, sim_value v, sim_exc *e,
                             sim_value *out, sim_exc **eout)
 {
+    sim_frame *bottom = co->frame;
+    sim_coro *root = bottom->root;
     sim_frame *f = root->top;
     sim_act act;
+    if (f->lost_child) {
+        f->lost_child = 0;
+        in = IN_EXC;
+        e = sim_err(S, SIM_EXC_RUNTIMEERROR, "cannot reuse already awaited coroutine");
+    }
     for (;;) {
         frame_step(S, f, in, v, e, &act);
         if (act.kind == ACT_PUSH) {
@@ -481,7 +492,7 @@ static sim_resume stack_run(sim_state *S, sim_coro *root, int in, sim_value v, s
         }
         if (act.kind == ACT_YIELD) {
             root->top = f;
-            sim_event *ev = sim_emit(S, SIM_EV_YIELD, S->cur_task ? S->cur_task->index : -1, root->id);
+            sim_event *ev = sim_emit(S, SIM_EV_YIELD, S->cur_task ? S->cur_task->index : -1, co->id);
             if (ev) {
                 ev->a = sim_repr_id(S, act.v);
                 ev->c = f->depth;
@@ -492,9 +503,12 @@ static sim_resume stack_run(sim_state *S, sim_coro *root, int in, sim_value v, s
         int raised = act.kind == ACT_RAISE;
         if (raised)
             act.e = pep479(S, f, act.e);
+        int last = f == bottom;
         sim_frame *parent = stack_pop(S, f, raised, &act);
-        if (!parent) {
-            root->top = NULL;
+        if (last) {
+            root->top = parent;          /* NULL when co is the root */
+            if (parent)
+                parent->lost_child = 1;
             *out = act.v;
             *eout = act.e;
             return raised ? RES_RAISE : RES_RETURN;
@@ -511,7 +525,8 @@ static int resume_check(sim_state *S, sim_coro *co, sim_value value, sim_exc *ex
                         sim_exc **eout)
 {
     const char *what = co->generator ? "generator" : "coroutine";
-    if (co->state == CORO_RUNNING) {
+    /* awaited inline on a stack that waits, co's frame is not running */
+    if (co->state == CORO_RUNNING && (co->frame->root == co || co->frame->root == S->executing)) {
         *eout = sim_err(S, SIM_EXC_VALUEERROR, "%s already executing", what);
         return -1;
     }
@@ -557,7 +572,7 @@ sim_resume sim_coro_resume(sim_state *S, sim_coro *co, sim_value value, sim_exc 
     }
     co->state = CORO_RUNNING;
     sim_coro *outer = S->executing;
-    S->executing = co;
+    S->executing = co->frame->root;
     sim_resume r = stack_run(S, co, in, value, exc, out, eout);
     S->executing = outer;
     if (r == RES_YIELD)

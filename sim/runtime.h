@@ -90,6 +90,8 @@ struct sim_frame {
     sim_queue *queue;
     sim_coro *inner;           /* FR_WRAP: the awaitable's generator */
     uint8_t pool;              /* size class in the frame pool */
+    uint8_t lost_child;        /* the coroutine it awaits was finished by a send
+                                  from elsewhere: resuming it raises RuntimeError */
     sim_frame *next_free;      /* pool link */
     sim_blk blk0[4];           /* last: sim_frame_alloc clears what precedes */
 };
