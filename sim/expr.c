@@ -5,6 +5,7 @@
  */
 #include "expr.h"
 #include "bigint.h"
+#include "pynames.h"
 #include "unicode.h"
 
 #include <math.h>
@@ -570,12 +571,7 @@ static sim_expr *parse_attr(parser *p, sim_expr *a)
     if (p->tok.kind != T_NAME || tok_is_keyword(p))
         return perr(p, p->tok.pos, "unexpected %s at column %zu: expected an attribute name after '.'",
                     tok_desc(p, buf), ccol(p, p->tok.pos));
-    static const char *const known[] = {"value", "real", "imag", "numerator", "denominator"};
-    int k = 0;
-    while (k < 5 && (strlen(known[k]) != p->tok.len ||
-                     memcmp(known[k], p->s + p->tok.pos, p->tok.len)))
-        k++;
-    if (k == 5)       /* Python has the others (args, upper, ...) or none: not modelled */
+    if (sim_pynames_attribute(p->s + p->tok.pos, p->tok.len))   /* args, upper, ... */
         return perr(p, p->tok.pos, "attribute '.%.*s' at column %zu is not supported: values "
                     "have .value (of a StopIteration) and the number attributes .real, .imag, "
                     ".numerator and .denominator", (int)p->tok.len, p->s + p->tok.pos,

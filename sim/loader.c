@@ -34,6 +34,7 @@
 #include "expr.h"
 #include "jsonpos.h"
 #include "sim.h"
+#include "pynames.h"
 #include "unicode.h"
 
 #if defined(__GNUC__)
@@ -1281,39 +1282,10 @@ static void st_value(ld *L, const cJSON *o, const cJSON *v, sim_stmt *s)
     s->expr = conv_value(L, v);
 }
 
-/* Python 3.11's built-in exception names. An except clause may name one
- * that no statement raises (Python's builtins have them all): it is then a
- * type of its own, which nothing the scenario raises matches. */
-static const char *const PY_EXCEPTIONS[] = {
-    "ArithmeticError", "AssertionError", "AttributeError", "BaseException",
-    "BaseExceptionGroup", "BlockingIOError", "BrokenPipeError", "BufferError",
-    "BytesWarning", "ChildProcessError", "ConnectionAbortedError", "ConnectionError",
-    "ConnectionRefusedError", "ConnectionResetError", "DeprecationWarning", "EOFError",
-    "EncodingWarning", "EnvironmentError", "Exception", "ExceptionGroup",
-    "FileExistsError", "FileNotFoundError", "FloatingPointError", "FutureWarning",
-    "GeneratorExit", "IOError", "ImportError", "ImportWarning", "IndentationError",
-    "IndexError", "InterruptedError", "IsADirectoryError", "KeyError", "KeyboardInterrupt",
-    "LookupError", "MemoryError", "ModuleNotFoundError", "NameError", "NotADirectoryError",
-    "NotImplementedError", "OSError", "OverflowError", "PendingDeprecationWarning",
-    "PermissionError", "ProcessLookupError", "RecursionError", "ReferenceError",
-    "ResourceWarning", "RuntimeError", "RuntimeWarning", "StopAsyncIteration",
-    "StopIteration", "SyntaxError", "SyntaxWarning", "SystemError", "SystemExit",
-    "TabError", "TimeoutError", "TypeError", "UnboundLocalError", "UnicodeDecodeError",
-    "UnicodeEncodeError", "UnicodeError", "UnicodeTranslateError", "UnicodeWarning",
-    "UserWarning", "ValueError", "Warning", "ZeroDivisionError",
-};
-
-static int is_py_exception(const char *name)
-{
-    for (size_t i = 0; i < sizeof PY_EXCEPTIONS / sizeof PY_EXCEPTIONS[0]; i++)
-        if (!strcmp(PY_EXCEPTIONS[i], name))
-            return 1;
-    return 0;
-}
-
 /* An exception type name: a builtin, or a new class when add (raise);
- * except clauses (add 0) may only name builtins, Python's built-in names
- * and raised types. */
+ * except clauses (add 0) may only name builtins, raised types and
+ * Python's built-in exceptions (which nothing raises: such a clause never
+ * matches, as in Python). */
 static int conv_exctype(ld *L, const cJSON *v, int add)
 {
     const char *dot = cJSON_IsString(v) ? strrchr(v->valuestring, '.') : NULL;
@@ -1324,7 +1296,7 @@ static int conv_exctype(ld *L, const cJSON *v, int add)
         return -1;
     }
     sim_exctypes *T = &L->sc->types;
-    int id = sim_exctypes_get(T, v->valuestring, add || is_py_exception(v->valuestring));
+    int id = sim_exctypes_get(T, v->valuestring, add || sim_pynames_exception(v->valuestring));
     if (id >= 0)
         return id;
     const char **cands = xrealloc(NULL, (size_t)T->n * sizeof *cands);

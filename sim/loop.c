@@ -445,7 +445,12 @@ int sim_asyncio_run(sim_state *S, sim_value v, sim_value *out, sim_exc **exc)
     } else {
         sim_buf *b = &S->tmp;
         b->len = 0;
-        sim_value_repr(b, &S->sc->types, v);
+        const sim_coro *g = v.type == SIM_OBJ && v.u.o->kind == SIM_OBJ_CORO ? (sim_coro *)v.u.o
+                                                                           : NULL;
+        if (g && !g->bare)      /* asyncio.run(W()): the awaitable object, not its __await__ */
+            sim_buf_printf(b, "<__main__.%s object>", g->name);
+        else
+            sim_value_repr(b, &S->sc->types, v);
         sim_buf_putc(b, 0);
         *exc = sim_err(S, SIM_EXC_VALUEERROR, "a coroutine was expected, got %s", b->p);
     }
