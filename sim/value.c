@@ -1282,11 +1282,17 @@ static int cmp_holds(int op, int c)
 static int value_eq(sim_value a, sim_value b, int depth);
 
 /* CPython's PyObject_RichCompareBool, used on list items: identity first.
- * 1 equal, 0 not, -1 nested too deep (RecursionError in CPython). */
+ * 1 equal, 0 not, -1 nested too deep (RecursionError in CPython). Floats
+ * are not objects here: a nan item is taken to be the same object as a nan
+ * of the same bits, as in the usual nan = inf - inf; [nan] == [nan], which
+ * is True (two nans computed apart would be two objects in CPython). */
 static int same_or_eq(sim_value a, sim_value b, int depth)
 {
     int ptr = a.type >= SIM_STR && a.type == b.type;
     if (ptr && memcmp(&a.u, &b.u, sizeof(void *)) == 0)
+        return 1;
+    if (a.type == SIM_FLOAT && b.type == SIM_FLOAT && isnan(a.u.f) &&
+        memcmp(&a.u.f, &b.u.f, sizeof a.u.f) == 0)
         return 1;
     return value_eq(a, b, depth);
 }
