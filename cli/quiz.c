@@ -76,6 +76,47 @@ static void quiz_first_step(sim_buf *b, const quiz_walk *W, const steps_step *s)
                        "ready queue.", me, t);
 }
 
+/* Whether event k (main's, with no loop running) is part of asyncio.run
+ * itself: the last loop run begun before it is an asyncio.run that has not
+ * returned. A bounded look back: far enough for any worksheet. */
+static int quiz_in_asyncio_run(const quiz_walk *W, size_t k)
+{
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, W->T);
+    for (size_t i = k, seen = 0; i-- > 0 && seen < 100000; seen++) {
+        const sim_event *e = sim_trace_at(&C, i);
+        if (e->kind == SIM_EV_RUN_END)
+            return 0;
+        if (e->kind == SIM_EV_RUN_BEGIN)
+            return e->a == SIM_RUN_ASYNCIO;
+    }
+    return 0;
+}
+
+/* Who cancelled me (the CANCEL event k), said as a cause: a cancel() call
+ * by a task or main; one passed on to me through what the cancelled task
+ * awaited (a task, a gather): cancel() is a statement of its own, so the
+ * CANCEL events right before k, with no statement between, are the one
+ * call that ended in mine; or asyncio.run's cleanup of the tasks its main
+ * coroutine left pending. */
+static void quiz_canceller(sim_buf *b, const quiz_walk *W, size_t k, const char *me)
+{
+    size_t first = k;
+    while (first > 0 && sim_trace_event(W->T, first - 1).kind == SIM_EV_CANCEL)
+        first--;
+    sim_event e = sim_trace_event(W->T, first);
+    const char *who = quiz_who(W, (long)first);
+    if (e.loop == 0 && !strcmp(who, "main") && quiz_in_asyncio_run(W, first)) {
+        sim_buf_printf(b, "asyncio.run() cancelled the tasks its main coroutine left pending "
+                       "at t=%g", e.t);
+        return;
+    }
+    sim_buf_printf(b, "%s called %s.cancel() at t=%g", who, quiz_task(W, e.task), e.t);
+    if (first != k)
+        sim_buf_printf(b, ", and the cancel was passed on to %s through what %s was awaiting",
+                       me, quiz_task(W, e.task));
+}
+
 /* Why a later step runs: what its previous step waited for. */
 static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
 {
@@ -88,9 +129,10 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
     const char *q = p->queue >= 0 && p->queue < W->sc->nqueues ? W->sc->queues[p->queue].name
                                                                 : "the queue";
     sim_buf_printf(b, "%s resumes at t=%g because ", me, t);
-    if (s->thrown && w && w->kind == SIM_EV_CANCEL)
-        sim_buf_printf(b, "%s called %s.cancel() at t=%g, so CancelledError is thrown in "
-                       "where it waited.", quiz_who(W, s->waker), me, w->t);
+    if (s->thrown && w && w->kind == SIM_EV_CANCEL) {
+        quiz_canceller(b, W, (size_t)s->waker, me);
+        sim_buf_puts(b, ", so CancelledError is thrown in where it waited.");
+    }
     else if (s->thrown) {
         sim_buf_printf(b, "the loop throws %s into it where it waited since t=%g",
                        sim_trace_str(W->T, b0.b), since);

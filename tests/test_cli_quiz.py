@@ -59,6 +59,26 @@ class Run:
         return [e for e in self.ev if e["kind"] == kind and
                 all(close(e[k], v) if k in ("t", "x") else e[k] == v for k, v in kw.items())]
 
+    def in_asyncio_run(self, seq):
+        """Whether the last loop run begun before event seq is an
+        asyncio.run that has not ended."""
+        for e in reversed(self.ev[:seq]):
+            if e["kind"] == "run_end":
+                return False
+            if e["kind"] == "run_begin":
+                return e["a"] == 2          # SIM_RUN_ASYNCIO
+        return False
+
+    def cancel_chain(self, seq):
+        """The tasks of the run of cancel events that starts at seq (one
+        cancel() call and the cancels it passed on)."""
+        tasks = []
+        for e in self.ev[seq:]:
+            if e["kind"] != "cancel":
+                break
+            tasks.append(e["task"])
+        return tasks
+
     def ev_at(self, seq):
         return next(e for e in self.ev if e["seq"] == seq)
 
@@ -127,6 +147,19 @@ def verify_main_claim(run, p, sentence, prev_print):
     if m:
         done = run.find("task_done", task=run.ids.get(m.group(3)), t=m.group(4))
         return None if done else "task-done claim false"
+    m = re.match(rf"{me} resumes at t={T} because asyncio.run\(\) cancelled the tasks its main "
+                 rf"coroutine left pending at t={T}", sentence)
+    if m:
+        ok = [e for e in run.find("cancel", task=task, t=m.group(2))
+              if e["loop"] == 0 and run.who(e["seq"]) == "main" and run.in_asyncio_run(e["seq"])]
+        return None if ok else "asyncio.run cleanup claim false"
+    m = re.match(rf"{me} resumes at t={T} because (\S+) called (\S+)\.cancel\(\) at t={T}, and "
+                 rf"the cancel was passed on to {me} through what \3 was awaiting", sentence)
+    if m:
+        starts = [e for e in run.find("cancel", task=run.ids.get(m.group(3)), t=m.group(4))
+                  if run.who(e["seq"]) == m.group(2)]
+        ok = any(task in run.cancel_chain(e["seq"]) for e in starts)
+        return None if ok else "passed-on cancel claim false"
     m = re.match(rf"{me} resumes at t={T} because (\S+) called (\S+)\.cancel\(\) at t={T}",
                  sentence)
     if m:
