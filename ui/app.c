@@ -207,13 +207,29 @@ static void picker_key(cs_app *A, SDL_Keycode k)
 
 /* ---- keyboard ------------------------------------------------------------------ */
 
+/* name as a file name part: a character other than a letter, digit, '.',
+ * '-' or '_' becomes '_' (a scenario named "../x" or "a/b" must not make
+ * the screenshot land in another folder). */
+static void app_file_part(char *out, size_t n, const char *name)
+{
+    size_t i = 0;
+    for (; name[i] && i + 1 < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 (c == '-' || c == '_' || (c == '.' && i > 0));
+        out[i] = ok ? (char)c : '_';
+    }
+    out[i] = 0;
+}
+
 /* Save the frame on screen as a PNG in the current folder. */
 static void app_screenshot(cs_app *A)
 {
     if (!A->doc.loaded)
         return;
-    char path[512], err[512];
-    snprintf(path, sizeof path, "coroscope-%s-frame-%u.png", A->doc.sc->name, app_frame(A));
+    char path[512], err[512], part[200];
+    app_file_part(part, sizeof part, A->doc.sc->name);
+    snprintf(path, sizeof path, "coroscope-%s-frame-%u.png", part, app_frame(A));
     int w, h;
     SDL_GetRendererOutputSize(A->ren, &w, &h);
     cs_render *R = cs_render_new(w, h, A->o->assets, err, sizeof err);
