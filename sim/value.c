@@ -201,22 +201,55 @@ sim_list *sim_list_new(sim_arena *A, uint32_t cap)
     l->len = 0;
     l->cap = cap;
     l->items = cap ? sim_arena_alloc(A, cap * sizeof(sim_value)) : NULL;
+    l->tail = NULL;
     return l;
 }
 
 /* A full list moves to an array twice as large; the old array stays in the
- * arena until it is freed. */
+ * arena until it is freed. So does one whose array another list uses past
+ * its end (list_concat shares arrays). */
 void sim_list_append(sim_arena *A, sim_list *l, sim_value v)
 {
-    if (l->len == l->cap) {
+    if (l->len == l->cap || (l->tail && *l->tail != l->len)) {
         uint32_t cap = l->cap ? l->cap * 2 : 4;
         sim_value *items = sim_arena_alloc(A, cap * sizeof(sim_value));
         if (l->len)
             memcpy(items, l->items, l->len * sizeof(sim_value));
         l->items = items;
         l->cap = cap;
+        l->tail = NULL;
     }
     l->items[l->len++] = v;
+    if (l->tail)
+        *l->tail = l->len;
+}
+
+/* a + b. Lists never change once made, so the result may share a's array
+ * when a ends where the array's used part ends: b's items go after a's and
+ * the array's tail moves on (a still sees its own len). Otherwise the items
+ * go to a new array with room to grow by half. The arena frees nothing
+ * before the run ends, so `results = results + [x]` repeated n times would
+ * otherwise keep n arrays of up to n items (quadratic memory); this way it
+ * keeps O(n). */
+static sim_list *list_concat(sim_arena *A, const sim_list *a, const sim_list *b)
+{
+    uint32_t la = a->len, lb = b->len;
+    sim_list *l = sim_arena_alloc(A, sizeof *l);
+    if (a->tail && *a->tail == la && a->cap - la >= lb) {
+        *l = *a;
+    } else {
+        uint64_t want = (uint64_t)la + lb + (la + lb) / 2 + 4;
+        l->cap = (uint32_t)(want > LIST_MAX ? (uint64_t)la + lb : want);
+        l->items = sim_arena_alloc(A, l->cap * sizeof(sim_value));
+        l->tail = sim_arena_alloc(A, sizeof *l->tail);
+        if (la)
+            memcpy(l->items, a->items, la * sizeof(sim_value));
+    }
+    if (lb)
+        memcpy(l->items + la, b->items, lb * sizeof(sim_value));
+    l->len = la + lb;
+    *l->tail = l->len;
+    return l;
 }
 
 /* StopIteration(v).value is v, as in CPython; every other type keeps None. */
@@ -795,11 +828,7 @@ static int concat(sim_arena *A, const sim_exctypes *T, sim_value a, sim_value b,
     uint32_t la = a.u.l->len, lb = b.u.l->len;
     if ((uint64_t)la + lb > LIST_MAX)
         return fail(A, exc, SIM_EXC_OVERFLOWERROR, "lists are too large to concat");
-    sim_list *l = sim_list_new(A, la + lb);
-    for (uint32_t i = 0; i < la + lb; i++)
-        l->items[i] = i < la ? a.u.l->items[i] : b.u.l->items[i - la];
-    l->len = la + lb;
-    *out = sim_list_value(l);
+    *out = sim_list_value(list_concat(A, a.u.l, b.u.l));
     return 0;
 }
 

@@ -39,6 +39,8 @@ typedef struct sim_str {
 typedef struct sim_list {
     uint32_t len, cap;
     struct sim_value *items;
+    uint32_t *tail;            /* a + b's array: how many of its items some list
+                                  uses (lists share it; NULL: not shared) */
 } sim_list;
 
 typedef struct sim_exc sim_exc;

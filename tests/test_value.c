@@ -411,6 +411,41 @@ TEST_IMPL(value_equal_and_truthy)
     return 0;
 }
 
+/* a + b may share a's array (it grows in place when a ends it): the lists
+ * that share it still see their own items, and growing a list many times
+ * keeps memory linear. */
+TEST_IMPL(value_list_concat_shares)
+{
+    sim_arena A;
+    sim_arena_init(&A);
+    sim_exc *e = NULL;
+    sim_value s = sim_list_value(sim_list_new(&A, 0)), one, u, v, w;
+    for (int i = 0; i < 1000; i++) {
+        sim_list *item = sim_list_new(&A, 1);
+        sim_list_append(&A, item, sim_int(i));
+        ASSERT_EQ_INT(0, sim_value_binop(&A, NULL, '+', s, sim_list_value(item), &s, &e));
+    }
+    size_t grown = A.total;
+    one = sim_list_value(sim_list_new(&A, 1));
+    sim_list_append(&A, one.u.l, sim_int(-1));
+    ASSERT_EQ_INT(0, sim_value_binop(&A, NULL, '+', s, one, &u, &e));   /* in place */
+    ASSERT_EQ_INT(0, sim_value_binop(&A, NULL, '+', s, s, &v, &e));     /* a copy */
+    ASSERT_EQ_INT(0, sim_value_binop(&A, NULL, '+', u, one, &w, &e));   /* in place again */
+    ASSERT_EQ_INT(1000, (int)s.u.l->len);
+    ASSERT_EQ_INT(1001, (int)u.u.l->len);
+    ASSERT_EQ_INT(2000, (int)v.u.l->len);
+    ASSERT_EQ_INT(1002, (int)w.u.l->len);
+    ASSERT_EQ_INT(-1, (int)u.u.l->items[1000].u.i);
+    ASSERT_EQ_INT(0, (int)v.u.l->items[1000].u.i);
+    ASSERT_EQ_INT(999, (int)v.u.l->items[1999].u.i);
+    ASSERT_EQ_INT(-1, (int)w.u.l->items[1001].u.i);
+    ASSERT(s.u.l != u.u.l && u.u.l->items == s.u.l->items);
+    /* 1000 appends: arrays growing by half, not 1000 copies of up to 1000 items */
+    ASSERT(grown < 200 * 1024);
+    sim_arena_free(&A);
+    return 0;
+}
+
 /* Deeply nested lists: repr stops at '[...]', comparison raises
  * RecursionError, nothing overflows the C stack. */
 TEST_IMPL(value_deep_nesting)
