@@ -173,7 +173,8 @@ static void print_indented(const char *text)
 static void print_notices(const sim_outcome *o, int nprints, int *ki, int *ks)
 {
     for (; *ki < o->ninterrupts && o->interrupt_prints[*ki] <= nprints; ++*ki)
-        printf("# interrupted (Ctrl-C) at t=%.3f: the loop had nothing left to do\n",
+        printf("# interrupted (Ctrl-C) at t=%.3f: nothing was ready and no timer was set, "
+               "so the loop would have waited forever\n",
                o->interrupts[*ki]);
     for (; *ks < o->nshutdown_errors && o->shutdown_prints[*ks] <= nprints; ++*ks) {
         const sim_task_info *t = &o->tasks[o->shutdown_errors[*ks]];
