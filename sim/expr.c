@@ -163,6 +163,12 @@ static int int_literal(parser *p, const char *d, size_t n, int base, size_t col)
             for (size_t j = 0; j < n; j++)
                 if (d[j] != '_')
                     digits[k++] = d[j];
+            if (k > SIM_INT_MAX_STR_DIGITS) {
+                perr(p, col, "integer literal at column %zu has %zu digits: Python 3.11 reads "
+                     "at most %d (sys.set_int_max_str_digits); compute it instead",
+                     ccol(p, col), k, SIM_INT_MAX_STR_DIGITS);
+                return -1;
+            }
             p->tok.v = sim_bigint_parse(p->A, digits, k);
             return 0;
         }
@@ -1161,12 +1167,17 @@ static int format_fixed(const sim_env *env, sim_value v, int prec, sim_buf *out,
 }
 
 /* {expr}: str(v); a list nested deeper than str() walks is CPython's
- * RecursionError. */
+ * RecursionError, an int of more than 4300 digits its ValueError. */
 static int format_str(const sim_env *env, sim_value v, sim_buf *out, sim_exc **exc)
 {
     if (sim_value_too_deep(v))
         return throw_exc(exc, sim_exc_new(env->arena, SIM_EXC_RECURSIONERROR,
                      "maximum recursion depth exceeded while getting the repr of an object"));
+    if (sim_value_int_too_long(v))
+        return throw_exc(exc, sim_exc_newf(env->arena, SIM_EXC_VALUEERROR,
+                     "Exceeds the limit (%d digits) for integer string conversion; use "
+                     "sys.set_int_max_str_digits() to increase the limit",
+                     SIM_INT_MAX_STR_DIGITS));
     sim_value_str(out, env->types, v);
     return 0;
 }

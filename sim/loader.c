@@ -559,6 +559,12 @@ static sim_expr *conv_number(ld *L, const cJSON *v)
     if (!spelled_float(L->text + p->off, p->len)) {
         const char *t = L->text + p->off;
         int neg = *t == '-';
+        if (p->len - (size_t)neg > SIM_INT_MAX_STR_DIGITS) {
+            err(L, v, "integer with %zu digits: Python 3.11 reads at most %d "
+                      "(sys.set_int_max_str_digits); compute it in the scenario instead",
+                p->len - (size_t)neg, SIM_INT_MAX_STR_DIGITS);
+            return NULL;
+        }
         sim_value big = sim_bigint_parse(L->A, t + neg, p->len - (size_t)neg);
         return mk_const(L, neg ? sim_bigint_neg(L->A, big) : big);
     }

@@ -1380,6 +1380,44 @@ int sim_value_too_deep(sim_value v)
     return too_deep(v, 0);
 }
 
+/* Whether the int v has more than SIM_INT_MAX_STR_DIGITS decimal digits:
+ * from its bit length when that settles it (32 bits a limb, log10(2) =
+ * 0.30103), else by writing it out. */
+static int int_too_long(sim_value v)
+{
+    if (v.type != SIM_BIG)
+        return 0;
+    uint64_t bits = (uint64_t)v.u.big->n * 32;
+    if (bits * 30103 / 100000 + 1 <= SIM_INT_MAX_STR_DIGITS)
+        return 0;
+    if ((bits - 32) * 30103 / 100000 > SIM_INT_MAX_STR_DIGITS)
+        return 1;
+    sim_buf b = {0};
+    sim_bigint_digits(&b, v, 10, 0);
+    int over = b.len - (v.u.big->sign < 0) > SIM_INT_MAX_STR_DIGITS;
+    sim_buf_free(&b);
+    return over;
+}
+
+static int has_long_int(sim_value v, int depth)
+{
+    if (depth > NEST_MAX)
+        return 0;
+    if (v.type == SIM_EXC)
+        return v.u.e->nargs && has_long_int(v.u.e->arg, depth + 1);
+    if (v.type != SIM_LIST)
+        return int_too_long(v);
+    for (uint32_t i = 0; i < v.u.l->len; i++)
+        if (has_long_int(v.u.l->items[i], depth + 1))
+            return 1;
+    return 0;
+}
+
+int sim_value_int_too_long(sim_value v)
+{
+    return has_long_int(v, 0);
+}
+
 static int compare(sim_arena *A, const sim_exctypes *T, int op, sim_value a,
                    sim_value b, int depth, int *res, sim_exc **exc);
 

@@ -179,6 +179,13 @@ void sim_value_repr(sim_buf *b, const sim_exctypes *T, sim_value v);
 /* 1 when v nests lists deeper than str()/repr() walk (they would write
  * '[...]' there): the caller raises RecursionError, as CPython would. */
 int sim_value_too_deep(sim_value v);
+/* CPython 3.11's limit on the decimal digits of an int it converts to or
+ * from text (sys.int_info.default_max_str_digits). */
+#define SIM_INT_MAX_STR_DIGITS 4300
+/* 1 when str()/repr() of v would meet an int of more decimal digits than
+ * that (v itself, or an item or exception argument inside it): CPython
+ * raises ValueError instead. */
+int sim_value_int_too_long(sim_value v);
 /* "Type: message" or "Type" when str(exc) is empty (the outcome form). */
 void sim_exc_describe(sim_buf *b, const sim_exctypes *T, const sim_exc *e);
 /* Python type name of v ('int', 'str', 'NoneType', 'list', 'ZeroDivisionError', ...). */

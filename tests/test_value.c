@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "bigint.h"
 #include "expr.h"
 #include "test.h"
 
@@ -442,6 +443,28 @@ TEST_IMPL(value_list_concat_shares)
     ASSERT(s.u.l != u.u.l && u.u.l->items == s.u.l->items);
     /* 1000 appends: arrays growing by half, not 1000 copies of up to 1000 items */
     ASSERT(grown < 200 * 1024);
+    sim_arena_free(&A);
+    return 0;
+}
+
+/* CPython 3.11 writes ints of up to 4300 decimal digits, signs aside. */
+TEST_IMPL(value_int_digit_limit)
+{
+    sim_arena A;
+    sim_arena_init(&A);
+    char digits[4402];
+    memset(digits, '9', sizeof digits);
+    sim_value at = sim_bigint_parse(&A, digits, 4300), over = sim_bigint_parse(&A, digits, 4301);
+    ASSERT(!sim_value_int_too_long(at));
+    ASSERT(!sim_value_int_too_long(sim_bigint_neg(&A, at)));
+    ASSERT(sim_value_int_too_long(over));
+    ASSERT(sim_value_int_too_long(sim_bigint_neg(&A, over)));
+    ASSERT(sim_value_int_too_long(sim_bigint_parse(&A, digits, 4401)));
+    sim_list *l = sim_list_new(&A, 2);
+    sim_list_append(&A, l, sim_int(1));
+    sim_list_append(&A, l, over);
+    ASSERT(sim_value_int_too_long(sim_list_value(l)));
+    ASSERT(!sim_value_int_too_long(sim_int(INT64_MIN)));
     sim_arena_free(&A);
     return 0;
 }
