@@ -1166,6 +1166,10 @@ static int fmt_convert(fmt_state *st, fmt_spec *sp, size_t convpos)
     if (fmt_next_arg(st, &v) < 0)
         return -1;
     sp->prefix = "";
+    if (strchr("sradiu", sp->conv) && sim_value_int_too_long(v))
+        return fail(st->A, st->exc, SIM_EXC_VALUEERROR, "Exceeds the limit (%d digits) for "
+                    "integer string conversion; use sys.set_int_max_str_digits() to increase "
+                    "the limit", SIM_INT_MAX_STR_DIGITS);
     if (strchr("sra", sp->conv)) {
         fmt_text(st, sp, v);
         return 0;
