@@ -1495,7 +1495,8 @@ static void st_drive(ld *L, const cJSON *o, const cJSON *v, sim_stmt *s)
                   "got %s", got(L, v).s);
     }
     if (policy == SIM_DRIVE_RANDOM && !seed)
-        err(L, o, "policy \"random\" needs a 'seed': an integer or an \"=expression\"");
+        err(L, o, "policy \"random\" needs a 'seed': an integer, a float, a string or an "
+                  "\"=expression\"");
     if (policy >= 0 && policy != SIM_DRIVE_RANDOM && seed)
         errk(L, seed, "'seed' is only used with policy \"random\"");
     /* random.seed(S) takes an int, a float or a str (and bool, an int);

@@ -767,8 +767,8 @@ TEST_IMPL(loader_err_random_needs_seed)
     EXPECT_DIAG(HEAD " `coroutines`: {`c`: {`body`: []}},\n"
                      " `main`: [{`coroutine`: {`call`: `c`}, `as`: `k`},\n"
                      "          {`drive`: [`k`], `policy`: `random`}]}",
-                "t.json:4:11: error: policy \"random\" needs a 'seed': an integer or an "
-                "\"=expression\"");
+                "t.json:4:11: error: policy \"random\" needs a 'seed': an integer, a float, a "
+                "string or an \"=expression\"");
     return 0;
 }
 
