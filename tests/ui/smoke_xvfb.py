@@ -23,10 +23,14 @@ import zlib
 
 
 APP_STDERR = None  # the window's standard error, shown when a check fails
+APP = None         # the window's process: a failure says whether it still runs
 
 
 def fail(msg):
     print("FAIL:", msg)
+    if APP is not None:
+        rc = APP.poll()
+        print("coroscope is still running" if rc is None else f"coroscope had exited with {rc}")
     if APP_STDERR and os.path.exists(APP_STDERR):
         print("coroscope's standard error:\n" + open(APP_STDERR).read())
     sys.exit(1)
@@ -68,6 +72,9 @@ def xdo(env, *args):
 def keys(env, win, *names):
     for k in names:
         r = xdo(env, "key", "--window", win, "--clearmodifiers", k)
+        if r.returncode and APP is not None and APP.poll() is None:
+            time.sleep(0.5)   # an X error while the window still runs: once more
+            r = xdo(env, "key", "--window", win, "--clearmodifiers", k)
         if r.returncode:
             fail(f"xdotool key {k}: {r.stderr}")
         time.sleep(0.25)  # one key at a time, even on a loaded machine
@@ -151,10 +158,10 @@ def main():
     good = open(watched, encoding="utf-8").read()
     name = __import__("json").loads(good)["name"]
     env, xvfb = start_display()
-    global APP_STDERR
+    global APP_STDERR, APP
     err_path = APP_STDERR = os.path.join(work, "stderr.txt")
-    app = subprocess.Popen([binary, "--size", "1280x800", watched], cwd=work, env=env,
-                           stdout=subprocess.DEVNULL, stderr=open(err_path, "w"))
+    app = APP = subprocess.Popen([binary, "--size", "1280x800", watched], cwd=work, env=env,
+                                 stdout=subprocess.DEVNULL, stderr=open(err_path, "w"))
     try:
         r = xdo(env, "search", "--sync", "--onlyvisible", "--name", "coroscope")
         win = r.stdout.split()[0] if r.stdout.split() else fail("no coroscope window appeared")
