@@ -250,14 +250,19 @@ static int block_end(sim_state *S, sim_frame *f, sim_act *act)
 /* The exception a bare `raise` re-raises: the innermost being handled,
  * which is also the one a finally clause runs for (CPython enters a
  * finally reached by an exception as a handler of it). */
+/* The exception a bare raise in f re-raises, as sys.exc_info() has it:
+ * the innermost except body (or finally reached by an exception) open in
+ * f, else in the frames that await f, else in main, whose statement runs
+ * the loop or the send that runs f. */
 static sim_exc *handled_exception(sim_state *S, sim_frame *f)
 {
-    for (int i = f->nblk - 1; i >= 0; i--) {
-        const sim_blk *k = &f->blk[i];
-        if (k->kind == BLK_EXCEPT ||
-            (k->kind == BLK_FINALLY && k->pending == PEND_RAISE))
-            return k->exc;
-    }
+    for (sim_frame *g = f; g; g = g->parent ? g->parent : g == S->main_frame ? NULL
+                                                                              : S->main_frame)
+        for (int i = g->nblk - 1; i >= 0; i--) {
+            const sim_blk *k = &g->blk[i];
+            if (k->kind == BLK_EXCEPT || (k->kind == BLK_FINALLY && k->pending == PEND_RAISE))
+                return k->exc;
+        }
     return sim_err(S, SIM_EXC_RUNTIMEERROR, "No active exception to reraise");
 }
 
@@ -692,9 +697,10 @@ void sim_body_step(sim_state *S, sim_frame *f, int in, sim_value v, sim_exc *e, 
 
 int sim_main_run(sim_state *S, sim_exc **exc)
 {
-    sim_frame *f = sim_frame_body(S, &S->sc->main, NULL);
+    sim_frame *f = S->main_frame = sim_frame_body(S, &S->sc->main, NULL);
     sim_act act;
     body_run(S, f, &act);
+    S->main_frame = NULL;
     sim_frame_release(S, f);
     if (act.kind == ACT_RAISE) {
         *exc = act.e;

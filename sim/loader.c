@@ -210,7 +210,7 @@ typedef struct ld {
     names badnames;            /* definitions refused for their name */
     sim_func *fn;              /* function being converted (&sc->main in main) */
     names *fnlocals;           /* its locals, NULL in main */
-    int in_repeat, in_except;  /* nesting inside fn */
+    int in_repeat;             /* nesting inside fn */
 } ld;
 
 static const sim_jpos NOPOS = {0, 0, 1, 1, 0, 0};
@@ -1315,7 +1315,10 @@ static int conv_exctype(ld *L, const cJSON *v, int add)
     return -1;
 }
 
-/* raise TYPE("message"), or a bare re-raise inside an except body. */
+/* raise TYPE("message"), or a bare re-raise: of the exception being
+ * handled when it runs (in Python that need not be in an except body of
+ * the same function: a finally, a coroutine awaited from an except body),
+ * else RuntimeError('No active exception to reraise'). */
 static void st_raise(ld *L, const cJSON *o, const cJSON *v, sim_stmt *s)
 {
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(o, "message");
@@ -1324,9 +1327,6 @@ static void st_raise(ld *L, const cJSON *o, const cJSON *v, sim_stmt *s)
         s->expr = msg && !cJSON_IsNull(msg) ? conv_value(L, msg) : NULL;  /* NULL: no argument */
         return;
     }
-    if (!L->in_except)
-        err(L, v, "a bare re-raise {\"raise\": null} is only allowed inside an except body; "
-                  "name a type to raise a new exception, e.g. {\"raise\": \"ValueError\"}");
     if (msg)
         errk(L, msg, "'message' needs an exception type, e.g. {\"raise\": \"ValueError\", "
                      "\"message\": \"bad\"}");
@@ -1372,9 +1372,7 @@ static void conv_handler(ld *L, const cJSON *o, sim_handler *h, int last)
     if (!t && as && !cJSON_IsNull(as))
         errk(L, as, "'as' needs a 'type': a bare except cannot name the exception");
     h->as = conv_opt_bind(L, as, "as");
-    L->in_except++;
     conv_block(L, cJSON_GetObjectItemCaseSensitive(o, "body"), &h->body, "'body'");
-    L->in_except--;
 }
 
 static void st_try(ld *L, const cJSON *o, const cJSON *v, sim_stmt *s)
@@ -1591,13 +1589,13 @@ static void convert_all(ld *L, const cJSON *root)
     for (int i = 0; i < sc->nfuncs; i++) {
         L->fn = &sc->funcs[i];
         L->fnlocals = &L->locals[i];
-        L->in_repeat = L->in_except = 0;
+        L->in_repeat = 0;
         conv_block(L, cJSON_GetObjectItemCaseSensitive(L->defs[i], "body"), &L->fn->body,
                    "'body'");
     }
     L->fn = &sc->main;
     L->fnlocals = NULL;
-    L->in_repeat = L->in_except = 0;
+    L->in_repeat = 0;
     conv_block(L, cJSON_GetObjectItemCaseSensitive(root, "main"), &sc->main.body, "'main'");
 }
 

@@ -224,6 +224,7 @@ struct sim_state {
     sim_future *fut_free;      /* sleep futures done with (sim_future_release) */
     sim_future *waking;        /* the future whose wakeup runs the step now */
     sim_coro *executing;       /* root whose stack sim_coro_resume runs now */
+    sim_frame *main_frame;     /* main's frame while main runs */
     /* outcome being built */
     sim_print *prints;
     size_t nprints, capprints;
