@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void run_trace(sim_state *S, int kind, int how, int interrupted)
 {
@@ -117,12 +118,17 @@ static int drive_send(sim_state *S, sim_coro *co, sim_list *results, sim_exc **e
     return 1;
 }
 
-/* Remove item i of live[0..*n). */
-static void live_remove(sim_coro **live, int *n, int i)
+/* live.remove(co): the first item that is co leaves live[0..*n) (a
+ * coroutine listed twice stays once). */
+static void live_remove(sim_coro **live, int *n, const sim_coro *co)
 {
+    int i = 0;
+    while (i < *n && live[i] != co)
+        i++;
     for (; i + 1 < *n; i++)
         live[i] = live[i + 1];
-    (*n)--;
+    if (i < *n)
+        (*n)--;
 }
 
 /* The three hand-written loops of format section 5. */
@@ -149,24 +155,25 @@ static int drive_loop(sim_state *S, const sim_stmt *s, sim_coro **live, int n, s
         }
         return 0;
     }
+    sim_coro **pass = sim_arena_alloc(&S->arena, (size_t)(n + 1) * sizeof *pass);
     while (n > 0) {
         if (s->policy == SIM_DRIVE_RANDOM) {
-            int i = (int)sim_mt_randbelow(&mt, (uint32_t)n);
-            int rc = drive_send(S, live[i], res, e);
+            sim_coro *co = live[sim_mt_randbelow(&mt, (uint32_t)n)];
+            int rc = drive_send(S, co, res, e);
             if (rc < 0)
                 return -1;
             if (rc)
-                live_remove(live, &n, i);
+                live_remove(live, &n, co);
             continue;
         }
-        for (int i = 0; i < n;) {                /* round robin */
-            int rc = drive_send(S, live[i], res, e);
+        int m = n;                               /* round robin: for coro in list(live) */
+        memcpy(pass, live, (size_t)n * sizeof *pass);
+        for (int i = 0; i < m; i++) {
+            int rc = drive_send(S, pass[i], res, e);
             if (rc < 0)
                 return -1;
             if (rc)
-                live_remove(live, &n, i);
-            else
-                i++;
+                live_remove(live, &n, pass[i]);
         }
     }
     return 0;
