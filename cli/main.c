@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,35 @@ typedef struct cli_out {
     int ok;
 } cli_out;
 
+/* The temporary files being written, for the signal handler: a run
+ * stopped by Ctrl-C or kill leaves no NAME.tmp.PID behind. The one mutable
+ * global of the program, as a handler can reach nothing else. */
+static const char *volatile out_tmps[4];
+
+static void out_on_signal(int sig)
+{
+    for (int i = 0; i < 4; i++)
+        if (out_tmps[i])
+            unlink(out_tmps[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Register (tmp) or forget (NULL, old) a temporary file. */
+static void out_track(const char *tmp, const char *old)
+{
+    for (int i = 0; i < 4; i++)
+        if (out_tmps[i] == old) {
+            out_tmps[i] = tmp;
+            break;
+        }
+    if (tmp) {
+        signal(SIGINT, out_on_signal);
+        signal(SIGTERM, out_on_signal);
+        signal(SIGHUP, out_on_signal);
+    }
+}
+
 static void out_open(cli_out *o, const char *path)
 {
     struct stat st;
@@ -68,6 +98,7 @@ static void out_open(cli_out *o, const char *path)
         size_t n = strlen(path) + 32;
         o->tmp = malloc(n);
         snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+        out_track(o->tmp, NULL);
     }
     o->fp = fopen(o->tmp ? o->tmp : path, "wb");
     o->ok = o->fp != NULL;
@@ -84,8 +115,10 @@ static void out_put(cli_out *o, const char *data, size_t len)
 static int out_close(cli_out *o)
 {
     if (o->fp == stdout) {
-        fflush(stdout);
-        return 0;
+        if (o->ok && fflush(stdout) == 0 && !ferror(stdout))
+            return 0;
+        fprintf(stderr, "corosim: cannot write standard output: %s\n", strerror(errno));
+        return -1;
     }
     if (o->fp && fclose(o->fp) != 0)
         o->ok = 0;
@@ -96,6 +129,7 @@ static int out_close(cli_out *o)
         if (o->tmp)
             remove(o->tmp);
     }
+    out_track(NULL, o->tmp);
     free(o->tmp);
     return o->ok ? 0 : -1;
 }
@@ -234,6 +268,23 @@ struct run_args {
     int quiet, trace_stats;
 };
 
+/* Two outputs to one place would mix (standard output) or replace each
+ * other (a file): a usage error. */
+static int distinct_outputs(const struct run_args *a)
+{
+    const char *path[] = {a->outcome, a->trace, a->chrome};
+    static const char *const opt[] = {"--outcome", "--trace", "--chrome"};
+    for (int i = 0; i < 3; i++)
+        for (int j = i + 1; j < 3; j++)
+            if (path[i] && path[j] && !strcmp(path[i], path[j])) {
+                const char *where = strcmp(path[i], "-") ? path[i] : "standard output ('-')";
+                fprintf(stderr, "corosim run: %s and %s both write to %s; give each its own "
+                        "file\n%s", opt[i], opt[j], where, run_usage);
+                return -1;
+            }
+    return 0;
+}
+
 static int parse_run(int argc, char **argv, struct run_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -267,7 +318,7 @@ static int parse_run(int argc, char **argv, struct run_args *a)
     }
     if (!a->file)
         fprintf(stderr, "corosim run: which scenario?\n%s", run_usage);
-    return a->file ? 0 : -1;
+    return a->file ? distinct_outputs(a) : -1;
 }
 
 static int write_outputs(const struct run_args *a, const sim_scenario *sc, sim_state *S)
@@ -338,6 +389,9 @@ static int cmd_check(int argc, char **argv)
 static int cmd_validate(int argc, char **argv)
 {
     int rc = argc ? CLI_OK : CLI_USAGE;
+    if (!argc)
+        fprintf(stderr, "corosim validate: which scenarios?\n"
+                        "usage: corosim validate SCENARIO.json...    (corosim --help for more)\n");
     for (int i = 0; i < argc; i++) {
         sim_scenario *sc = cli_load(argv[i]);
         if (!sc)
@@ -347,7 +401,7 @@ static int cmd_validate(int argc, char **argv)
     return rc;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage, stderr);
@@ -374,4 +428,16 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 2, argv + 2);
     fprintf(stderr, "corosim: unknown command '%s'\n%s", cmd, usage);
     return CLI_USAGE;
+}
+
+/* A failed write to standard output (a full disk, a closed pipe) is an
+ * error too, not a silent success. */
+int main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    if (rc != CLI_USAGE && (fflush(stdout) != 0 || ferror(stdout))) {
+        fprintf(stderr, "corosim: cannot write standard output: %s\n", strerror(errno));
+        return CLI_USAGE;
+    }
+    return rc;
 }

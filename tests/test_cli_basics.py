@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FORK = os.path.join(ROOT, "scenarios", "08-fork.json")
@@ -185,6 +186,54 @@ def unwritable_output_leaves_nothing():
         target = os.path.join(d, "missing-dir", "o.json")
         p = run("run", FORK, "--outcome", target)
         expect(p.returncode == 2 and "cannot write" in p.stderr, p.stderr)
+        expect(os.listdir(d) == [], os.listdir(d))
+
+
+@test
+def outputs_to_one_place_refused():
+    """Two outputs to standard output, or to one file, would mix or replace
+    each other: a usage error before anything runs."""
+    p = run("run", FORK, "--outcome", "-", "--chrome", "-")
+    expect(p.returncode == 2 and p.stdout == "" and "both write to standard output" in p.stderr,
+           p.stderr)
+    with tempfile.TemporaryDirectory() as d:
+        same = os.path.join(d, "o")
+        p = run("run", FORK, "--outcome", same, "--trace", same)
+        expect(p.returncode == 2 and "--outcome and --trace both write to" in p.stderr
+               and os.listdir(d) == [], p.stderr)
+    p = run("validate")
+    expect(p.returncode == 2 and "which scenarios?" in p.stderr, p.stderr)
+
+
+@test
+def full_standard_output_is_an_error():
+    """A write to standard output that fails (a full disk) exits 2 with a
+    message instead of 0."""
+    if not os.path.exists("/dev/full"):
+        return
+    for args in (["run", FORK], ["run", FORK, "--outcome", "-", "--quiet"], ["check", FORK]):
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([COROSIM, *args], stdout=full, stderr=subprocess.PIPE, text=True)
+        expect(p.returncode == 2 and "cannot write standard output" in p.stderr,
+               f"{args}: {p.returncode} {p.stderr}")
+
+
+@test
+def killed_run_leaves_no_temporary_file():
+    """SIGTERM while a big trace is being written: the temporary file goes,
+    and no output file appears."""
+    window = os.path.join(ROOT, "scenarios", "19-window-100k.json")
+    with tempfile.TemporaryDirectory() as d:
+        proc = subprocess.Popen([COROSIM, "run", window, "--trace", os.path.join(d, "t.jsonl"),
+                                 "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(600):
+            if os.listdir(d) or proc.poll() is not None:
+                break
+            time.sleep(0.01)
+        if proc.poll() is not None:
+            return          # the whole trace was written before it could be stopped
+        proc.terminate()
+        proc.wait(timeout=30)
         expect(os.listdir(d) == [], os.listdir(d))
 
 
