@@ -262,7 +262,7 @@ def skip_ws(text, i):
 
 def write_expect(path, outcome):
     """Replace (or add) the file's "expect" member, leaving the rest as is."""
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8-sig") as f:
         text = f.read()
     spans, close_brace = top_level_spans(text)
     block = pretty(expect_of(outcome), 2)
@@ -280,7 +280,7 @@ def write_expect(path, outcome):
 def expect_problems(path, outcome):
     """A diff when the scenario's "expect" disagrees with CPython, else ''."""
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8-sig") as f:     # a BOM is allowed, as corosim allows it
             expect = json.load(f).get("expect")
     except (OSError, json.JSONDecodeError):
         return ""

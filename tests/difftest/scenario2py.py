@@ -822,7 +822,7 @@ def translate(scenario, path="scenario.json"):
 
 def translate_file(path):
     """The Python program for the scenario file at `path`."""
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8-sig") as f:
         try:
             scenario = json.load(f)
         except json.JSONDecodeError as exc:

@@ -96,11 +96,13 @@ def check_outcomes():
              "007-asyncio-run", "008-queue", "009-cancel"]
     paths = [os.path.join(CONFORMANCE, f + ".json") for f in files]
     paths += [os.path.join(CASES, f + ".json")
-              for f in ("limit-steps", "limit-time", "names", "system-exit")]
+              for f in ("limit-steps", "limit-time", "names", "system-exit", "bom")]
     rc, out = run([DIFFTEST, "--cpython-only"] + paths)
     expect_equal("cpython-only exit", rc, 0)
-    o = dict(zip(files + ["limit-steps", "limit-time", "names", "system-exit"],
+    o = dict(zip(files + ["limit-steps", "limit-time", "names", "system-exit", "bom"],
                  json_stream(out)))
+    expect_equal("a scenario file may start with a UTF-8 BOM", texts(o["bom"]),
+                 ["read past the BOM"])
 
     ties = o["001-sleep-ties"]
     expect_equal("timer ties fire in scheduling order",
