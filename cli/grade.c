@@ -332,21 +332,24 @@ static void *grade_xrealloc(void *p, size_t n)
     return p;
 }
 
-/* Is dir/name a regular file? */
-static int grade_is_file(const char *dir, const char *name)
+/* Is dir/name a regular file, and not the file skip names (NULL: none)? */
+static int grade_is_file(const char *dir, const char *name, const char *skip)
 {
     size_t len = strlen(dir) + strlen(name) + 2;
     char *full = grade_xrealloc(NULL, len);
     snprintf(full, len, "%s/%s", dir, name);
-    struct stat st;
+    struct stat st, sk;
     int reg = stat(full, &st) == 0 && S_ISREG(st.st_mode);
+    if (reg && skip && stat(skip, &sk) == 0 && sk.st_dev == st.st_dev && sk.st_ino == st.st_ino)
+        reg = 0;
     free(full);
     return reg;
 }
 
-/* The regular, non-hidden files of dir, sorted by name (malloc'ed array
- * of malloc'ed names, *n of them); NULL when dir cannot be listed. */
-static char **grade_list_dir(const char *dir, int *n)
+/* The regular, non-hidden files of dir but skip (the CSV this grading
+ * writes, which a second run would grade too), sorted by name (malloc'ed
+ * array of malloc'ed names, *n of them); NULL when dir cannot be listed. */
+static char **grade_list_dir(const char *dir, const char *skip, int *n)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -356,7 +359,7 @@ static char **grade_list_dir(const char *dir, int *n)
     *n = 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.' || !grade_is_file(dir, de->d_name))
+        if (de->d_name[0] == '.' || !grade_is_file(dir, de->d_name, skip))
             continue;
         if (*n == cap)
             names = grade_xrealloc(names, (size_t)(cap *= 2) * sizeof *names);
@@ -375,7 +378,7 @@ static char **grade_list_dir(const char *dir, int *n)
 static int grade_batch(const struct grade_args *g, const grade_exp *x)
 {
     int n = 0, errors = 0, perfect = 0;
-    char **names = grade_list_dir(g->answer, &n);
+    char **names = grade_list_dir(g->answer, g->csv && strcmp(g->csv, "-") ? g->csv : NULL, &n);
     if (!names) {
         fprintf(stderr, "corosim grade: cannot list directory %s\n", g->answer);
         return CLI_USAGE;

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import re
 import subprocess
 import sys
@@ -191,6 +192,14 @@ def test_batch():
            f"{by['dave, jr.txt']}")
     rc, out, err = corosim("grade", FORK, os.path.join(GRADE, "batch"))
     expect(out == text, "a directory without --csv writes the same CSV to standard output")
+    with tempfile.TemporaryDirectory() as tmp:      # the CSV inside the graded folder
+        shutil.copy(os.path.join(GRADE, "batch", "alice.txt"), tmp)
+        dest = os.path.join(tmp, "results.csv")
+        for _ in range(2):
+            corosim("grade", FORK, tmp, "--csv", dest)
+        with open(dest, newline="", encoding="utf-8") as f:
+            names = [r[0] for r in list(csv.reader(f))[1:]]
+        expect(names == ["alice.txt"], f"the second run graded its own CSV: {names}")
 
 
 def max_concurrent_from_trace(jsonl, ntasks):
