@@ -663,6 +663,21 @@ static const sim_name NO_NAME = {NULL, -1, -1};
 
 /* 1 when v is a string holding a usable variable name; else reports what
  * key holds and returns 0. */
+/* print and range are the Python built-ins that statements call (print,
+ * repeat's for ... in range()): a name that rebinds one would make those
+ * statements fail in Python, which the simulator does not model. Reported
+ * at the value at, or at its key when key. */
+static int hides_builtin(ld *L, const cJSON *at, const char *name, int key)
+{
+    const char *stmt = !strcmp(name, "print") ? "'print' statements call Python's print()"
+                     : !strcmp(name, "range") ? "'repeat' loops over Python's range()"
+                     : NULL;
+    if (stmt)
+        (key ? errk : err)(L, at, "'%s' cannot be rebound: %s, and in Python this name "
+                                  "would hide it; choose another name", name, stmt);
+    return stmt != NULL;
+}
+
 static int check_varname(ld *L, const cJSON *v, const char *key)
 {
     if (!cJSON_IsString(v)) {
@@ -678,7 +693,7 @@ static int check_varname(ld *L, const cJSON *v, const char *key)
         err(L, v, "'%s' is a Python keyword and cannot be a variable name", v->valuestring);
         return 0;
     }
-    return 1;
+    return !hides_builtin(L, v, v->valuestring, 0);
 }
 
 /* A name the statement binds ("as", "var", the target of "set") or reads
@@ -1602,9 +1617,11 @@ static void convert_all(ld *L, const cJSON *root)
 /* A name defined by a key (coroutine, awaitable, queue): a Python name. */
 static int check_defname(ld *L, const cJSON *m, const char *kind)
 {
-    if (is_ident(m->string) && !is_keyword(m->string))
+    if (is_ident(m->string) && !is_keyword(m->string) && !hides_builtin(L, m, m->string, 1))
         return 1;
     names_add(&L->badnames, L->A, m->string);
+    if (is_ident(m->string) && !is_keyword(m->string))
+        return 0;         /* said by hides_builtin */
     errk(L, m, "%s name '%s' is not a valid Python name (" NAME_RULE ", not a keyword)",
          kind, m->string);
     return 0;

@@ -962,6 +962,18 @@ TEST_IMPL(loader_err_text_with_equals)
     return 0;
 }
 
+/* print and range stand behind statements: rebinding them is refused. */
+TEST_IMPL(loader_err_rebinds_print_or_range)
+{
+    EXPECT_DIAG(HEAD " `main`: [{`set`: `print`, `value`: 5}, {`print`: `hello`}]}",
+                "t.json:2:19: error: 'print' cannot be rebound: 'print' statements call "
+                "Python's print(), and in Python this name would hide it; choose another name");
+    EXPECT_DIAG(HEAD " `coroutines`: {`range`: {`body`: []}}, `main`: []}",
+                "t.json:2:17: error: 'range' cannot be rebound: 'repeat' loops over Python's "
+                "range(), and in Python this name would hide it; choose another name");
+    return 0;
+}
+
 TEST_IMPL(loader_err_keyword_variable)
 {
     EXPECT_DIAG(HEAD " `main`: [{`set`: `None`, `value`: 1}]}",
