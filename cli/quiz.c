@@ -152,8 +152,9 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
         sim_buf_putc(b, '.');
     }
     else if (p->wait == STEPS_W_YIELD)
-        sim_buf_printf(b, "its asyncio.sleep(0) at t=%g gave the other ready callbacks "
-                       "their turn first.", since);
+        sim_buf_printf(b, "its bare yield to the loop at t=%g (an asyncio.sleep(0), or the "
+                       "yield of an awaitable) gave the other ready callbacks their turn first.",
+                       since);
     else if (p->wait == STEPS_W_QUEUE_GET && w && w->kind == SIM_EV_QUEUE_PUT)
         sim_buf_printf(b, "its await %s.get(), waiting since t=%g, got the item %s put "
                        "at t=%g.", q, since, quiz_who(W, s->waker), w->t);

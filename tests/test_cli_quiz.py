@@ -136,7 +136,7 @@ def verify_main_claim(run, p, sentence, prev_print):
         waits = run.find("queue_wait", task=task, t=m.group(4), b=int(m.group(3) == "put"))
         acts = [e for e in run.find(kind, t=m.group(8)) if run.who(e["seq"]) == waiter]
         return None if waits and acts else "queue claim false"
-    m = re.match(rf"{me} resumes at t={T} because its asyncio.sleep\(0\) at t={T} gave", sentence)
+    m = re.match(rf"{me} resumes at t={T} because its bare yield to the loop at t={T} ", sentence)
     if m:
         prev_step = [s for s in run.steps if s[0] == task and s[2] < st[1]][-1]
         end = run.ev_at(prev_step[2])
