@@ -262,7 +262,9 @@ def field_end(text, i):
     quote = None
     while i < len(text):
         c = text[i]
-        if quote:
+        if quote and c == "\\":
+            i += 1              # an escape inside a string literal: \' does not end it
+        elif quote:
             quote = None if c == quote else quote
         elif c in "'\"":
             quote = c
