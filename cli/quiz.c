@@ -368,7 +368,12 @@ static int quiz_parse(int argc, char **argv, const char **file, const char **out
 {
     *file = *out = NULL;
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--out") && i + 1 < argc)
+        if (!strcmp(argv[i], "--out") && (i + 1 >= argc || !strcmp(argv[i + 1], "-"))) {
+            fprintf(stderr, "corosim quiz: --out needs a directory name (quiz writes two "
+                            "files, question.md and answer.md, into it)\n%s", quiz_usage);
+            return -1;
+        }
+        if (!strcmp(argv[i], "--out"))
             *out = argv[++i];
         else if (argv[i][0] == '-' || *file) {
             fprintf(stderr, "corosim quiz: unexpected argument '%s'\n%s", argv[i], quiz_usage);
@@ -389,6 +394,11 @@ int cli_quiz(int argc, char **argv)
     const char *file, *dir;
     if (quiz_parse(argc, argv, &file, &dir) < 0)
         return CLI_USAGE;
+    struct stat st;
+    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "corosim quiz: %s exists and is not a directory\n", dir);
+        return CLI_USAGE;
+    }
     if (quiz_mkdirs(dir) < 0) {
         fprintf(stderr, "corosim quiz: cannot create %s: %s\n", dir, strerror(errno));
         return CLI_USAGE;

@@ -278,6 +278,24 @@ def check(corosim, name):
         prev = p
 
 
+def check_usage(corosim):
+    """--out needs a directory: missing, '-' or an existing file is exit 2
+    with a message that says so, and nothing is written."""
+    fork = os.path.join(ROOT, "scenarios", "08-fork.json")
+    with tempfile.TemporaryDirectory() as tmp:
+        afile = os.path.join(tmp, "afile")
+        open(afile, "w").close()
+        for args, want in ((["--out"], "--out needs a directory name"),
+                           (["--out", "-"], "--out needs a directory name"),
+                           (["--out", afile], "exists and is not a directory")):
+            r = subprocess.run([corosim, "quiz", fork, *args], capture_output=True, text=True,
+                               cwd=tmp)
+            if r.returncode != 2 or want not in r.stderr:
+                FAILS.append(f"quiz {args}: exit {r.returncode}: {r.stderr.strip()}")
+        if sorted(os.listdir(tmp)) != ["afile"]:
+            FAILS.append(f"quiz usage errors wrote {os.listdir(tmp)}")
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__)
@@ -287,6 +305,7 @@ def main():
                                if f.endswith(".json"))
     for name in names:
         check(sys.argv[1], name)
+    check_usage(sys.argv[1])
     print(f"{len(names)} scenarios, {CHECKED[0]} sentences checked")
     for f in FAILS:
         print("FAIL", f)
