@@ -66,6 +66,8 @@ static void describe(const scan *S, char *buf, size_t sz)
         snprintf(buf, sz, "control character U+%04X", (unsigned)c);
     else if (c == '\'')
         snprintf(buf, sz, "\"'\"");
+    else if (c == 0xEF && S->i + 2 < S->n && S->s[S->i + 1] == 0xBB && S->s[S->i + 2] == 0xBF)
+        snprintf(buf, sz, "U+FEFF (a byte-order mark)");     /* invisible when quoted */
     else
         snprintf(buf, sz, "'%.*s'", (int)utf8_len((unsigned char)c),
                  (const char *)S->s + S->i);
@@ -489,7 +491,10 @@ int sim_jpos_check_utf8(const char *text, size_t len, sim_jpos_error *err)
         }
         err->off = i;
         sim_jpos_linecol(text, i, &err->line, &err->col);
-        if (s[i] == 0)
+        if (i == 0 && len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
+            snprintf(err->msg, sizeof err->msg, "the file is UTF-16 (it starts with a UTF-16 "
+                                                "byte-order mark): save it as UTF-8");
+        else if (s[i] == 0)
             snprintf(err->msg, sizeof err->msg, "NUL byte in the text");
         else
             snprintf(err->msg, sizeof err->msg, "invalid UTF-8 byte 0x%02x", s[i]);

@@ -2099,7 +2099,8 @@ static cJSON *parse(ld *L, const char *text, size_t len)
         return NULL;
     }
     if (sim_jpos_check_utf8(text, len, &e) < 0) {
-        err_at(L, e.line, e.col, "%s; a scenario must be UTF-8 text", e.msg);
+        err_at(L, e.line, e.col, "%s%s", e.msg,
+               strstr(e.msg, "UTF-16") ? "" : "; a scenario must be UTF-8 text");
         return NULL;
     }
     L->text = xrealloc(NULL, len + 1);
