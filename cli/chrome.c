@@ -297,10 +297,7 @@ static void chrome_step_begin(chrome *C, const sim_event *e)
         C->next_step++;                   /* never: steps are in trace order */
     int si = C->next_step;
     char name[64];
-    int nth = 1;
-    for (int p = si < C->steps.n ? C->steps.s[si].prev : -1; p >= 0; p = C->steps.s[p].prev)
-        nth++;
-    snprintf(name, sizeof name, "step %d", nth);
+    snprintf(name, sizeof name, "step %d", si < C->steps.n ? C->steps.s[si].nth : 1);
     chrome_begin(C, track, name, "step", e->t, CH_S_STEP, e->coro, 0);
     C->cur_task = k;
     C->cur_coro = e->coro;

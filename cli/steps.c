@@ -68,6 +68,7 @@ static void steps_begin(steps_pass *P, int k, const sim_event *e, size_t i)
     s->first = P->last[k] < 0;
     s->thrown = e->a == 1;
     s->prev = P->last[k];
+    s->nth = s->prev >= 0 ? L->s[s->prev].nth + 1 : 1;
     s->waker = P->popped;
     s->wait = STEPS_W_OTHER;
     s->queue = -1;

@@ -32,6 +32,7 @@ typedef struct steps_step {
     int queue;                 /* QUEUE_GET / QUEUE_PUT: queue index */
     double delay;              /* SLEEP: the delay asked for */
     int prev;                  /* the same task's previous step, -1 none */
+    int nth;                   /* 1 for the task's first step, 2 for its second... */
     long waker;                /* event index that scheduled this step, -1 unknown */
     size_t yield_ev;           /* the last YIELD of the step (0: none) */
     int32_t yield_repr;        /* that YIELD's value (its a: a string id) */
