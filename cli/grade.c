@@ -114,6 +114,14 @@ static void grade_exp_free(grade_exp *x)
     memset(x, 0, sizeof *x);
 }
 
+/* The message for an answer too far from the expected lines to align. */
+static void grade_too_large(char *err, size_t errlen, const char *path, int nans, int nexp)
+{
+    snprintf(err, errlen, "%s: %d answer lines against %d expected lines: too many to align "
+             "(grade aligns at most 25 million pairs of lines, after the lines they start and "
+             "end with alike)", path, nans, nexp);
+}
+
 /* Grade one answer file: read, split times, compare. 0, or -1 with err. */
 static int grade_one(const grade_exp *x, const char *path, grade_result *r,
                      char *err, size_t errlen)
@@ -124,8 +132,7 @@ static int grade_one(const grade_exp *x, const char *path, grade_result *r,
     answer_split_times(&a, x->texts, x->n);
     int rc = score_compare(x->e, x->n, &a, r);
     if (rc < 0)
-        snprintf(err, errlen, "%s: %d answer lines against %d expected lines: too large "
-                 "to compare", path, a.n, x->n);
+        grade_too_large(err, errlen, path, a.n, x->n);
     answer_free(&a);
     return rc;
 }
@@ -288,7 +295,7 @@ static int grade_single(const struct grade_args *g, const sim_scenario *sc, cons
     if (!bad) {
         answer_split_times(&a, x->texts, x->n);
         if (score_compare(x->e, x->n, &a, &r) < 0) {
-            snprintf(err, sizeof err, "%s: too large to compare", g->answer);
+            grade_too_large(err, sizeof err, g->answer, a.n, x->n);
             bad = 1;
         }
     }

@@ -4,8 +4,12 @@
  * their texts, then verdicts and points (docs/FORMAT-EXTENSIONS.md,
  * "Grading").
  *
- * Cost: the LCS table is (expected + 1) x (answer + 1) int32 cells; pairs
- * above SCORE_MAX_CELLS are refused rather than exhausting memory.
+ * Cost: the LCS table is (expected + 1) x (answer + 1) int32 cells. A
+ * pair too big for SCORE_MAX_CELLS is first cut down to the part between
+ * its common start and end (lines of the same text and time, which some
+ * best alignment matches anyway): a right or nearly right answer of any
+ * length costs O(lines). Only what still does not fit is refused, rather
+ * than exhausting memory.
  */
 #include <math.h>
 #include <stdint.h>
@@ -123,20 +127,64 @@ static void score_points(grade_result *r)
         r->points = 100.0 * sum / r->nexp;
 }
 
+/* Does answer line l match expected line e in text and time (the most a
+ * pair can weigh)? */
+static int score_same(const grade_expected *e, const grade_line *l)
+{
+    return strcmp(e->text, l->text) == 0 && score_time_ok(l, e);
+}
+
+/* The LCS of exp[p..ne-s) and answer lines [p..n-s) into r, whose first p
+ * and last s pairs match one to one. */
+static void score_align(const grade_expected *exp, int ne, const grade_answer *a, int p, int s,
+                        grade_result *r)
+{
+    for (int k = 0; k < p + s; k++) {
+        int i = k < p ? k : ne - (k - p) - 1, j = k < p ? k : a->n - (k - p) - 1;
+        r->exp_match[i] = j;
+        r->ans_match[j] = i;
+        r->exp_verdict[i] = GRADE_OK;
+    }
+    grade_answer mid = {.n = a->n - p - s, .line = a->line + p};
+    int nm = ne - p - s;
+    size_t cells = (size_t)(nm + 1) * (size_t)(mid.n + 1);
+    int32_t *D = malloc(cells * sizeof *D);
+    if (!D)
+        abort();
+    grade_result sub = {.exp_verdict = r->exp_verdict + p, .exp_match = r->exp_match + p,
+                        .ans_match = r->ans_match + p};
+    int32_t K = (nm < mid.n ? nm : mid.n) + 1;
+    score_table(exp + p, nm, &mid, D, K);
+    score_walk(exp + p, nm, &mid, D, K, &sub);
+    for (int i = p; i < ne - s; i++)           /* indexes of the middle, made whole */
+        if (r->exp_match[i] >= 0)
+            r->exp_match[i] += p;
+    for (int j = p; j < a->n - s; j++)
+        if (r->ans_match[j] >= 0)
+            r->ans_match[j] += p;
+    free(D);
+}
+
 int score_compare(const grade_expected *exp, int nexp, const grade_answer *a,
                   grade_result *r)
 {
     memset(r, 0, sizeof *r);
-    size_t cells = (size_t)(nexp + 1) * (size_t)(a->n + 1);
-    if (cells > SCORE_MAX_CELLS)
+    int p = 0, s = 0;
+    if ((size_t)(nexp + 1) * (size_t)(a->n + 1) > SCORE_MAX_CELLS) {
+        while (p < nexp && p < a->n && score_same(&exp[p], &a->line[p]))
+            p++;
+        while (s < nexp - p && s < a->n - p &&
+               score_same(&exp[nexp - 1 - s], &a->line[a->n - 1 - s]))
+            s++;
+    }
+    if ((size_t)(nexp - p - s + 1) * (size_t)(a->n - p - s + 1) > SCORE_MAX_CELLS)
         return -1;
     r->nexp = nexp;
     r->nans = a->n;
     r->exp_verdict = malloc(((size_t)nexp + 1) * sizeof *r->exp_verdict);
     r->exp_match = malloc(((size_t)nexp + 1) * sizeof *r->exp_match);
     r->ans_match = malloc(((size_t)a->n + 1) * sizeof *r->ans_match);
-    int32_t *D = malloc(cells * sizeof *D);
-    if (!r->exp_verdict || !r->exp_match || !r->ans_match || !D)
+    if (!r->exp_verdict || !r->exp_match || !r->ans_match)
         abort();
     for (int i = 0; i < nexp; i++) {
         r->exp_verdict[i] = GRADE_MISSING;
@@ -144,10 +192,7 @@ int score_compare(const grade_expected *exp, int nexp, const grade_answer *a,
     }
     for (int j = 0; j < a->n; j++)
         r->ans_match[j] = -1;
-    int32_t K = (nexp < a->n ? nexp : a->n) + 1;
-    score_table(exp, nexp, a, D, K);
-    score_walk(exp, nexp, a, D, K, r);
-    free(D);
+    score_align(exp, nexp, a, p, s, r);
     score_out_of_order(exp, nexp, a, r);
     score_points(r);
     return 0;

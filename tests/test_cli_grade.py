@@ -202,6 +202,32 @@ def test_batch():
         expect(names == ["alice.txt"], f"the second run graded its own CSV: {names}")
 
 
+def test_long_answers():
+    """A right or nearly right answer of 6,000 lines grades (the common
+    start and end are matched without the LCS table); one too far from the
+    expected lines to align says so, with the limit."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sc = os.path.join(tmp, "long.json")
+        with open(sc, "w") as f:
+            json.dump({"format": "coroscope-scenario/1", "name": "long",
+                       "main": [{"repeat": 6000, "var": "i", "body": [{"print": "line {i}"}]}]}, f)
+        lines = [f"line {i}" for i in range(6000)]
+        for name, body, want in (("right", lines, "score: 100.00/100 (6000 ok): perfect"),
+                                 ("near", lines[:3000] + lines[3001:] + ["extra"],
+                                  "score: 99.97/100 (5999 ok, 1 missing, 1 unexpected)")):
+            ans = os.path.join(tmp, name + ".txt")
+            with open(ans, "w") as f:
+                f.write("\n".join(body) + "\n")
+            rc, out, err = corosim("grade", sc, ans)
+            expect(rc in (0, 1) and want in out, f"{name}: exit {rc}: {out[-200:]} {err}")
+        ans = os.path.join(tmp, "reversed.txt")
+        with open(ans, "w") as f:
+            f.write("\n".join(reversed(lines)) + "\n")
+        rc, out, err = corosim("grade", sc, ans)
+        expect(rc == 2 and "too many to align (grade aligns at most 25 million pairs" in err,
+               f"reversed: exit {rc}: {err}")
+
+
 def max_concurrent_from_trace(jsonl, ntasks):
     """The documented definition, on the JSON Lines trace: a task is at
     work during a step that does not end parked (waiting on a queue, a task
@@ -288,7 +314,7 @@ def main():
         return 2
     COROSIM = sys.argv[1]
     for test in (test_single_answers, test_invalid_answers, test_usage, test_json, test_batch,
-                 test_properties):
+                 test_long_answers, test_properties):
         test()
     for f in FAILS:
         print("FAIL", f)
