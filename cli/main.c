@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,14 +203,29 @@ static void print_indented(const char *text)
     }
 }
 
+/* A virtual time as the transcript shows it: three decimals, or Python's
+ * repr past 1e15 s, where fixed decimals would run to hundreds of digits
+ * (a sleep of 1e300). */
+typedef struct { char s[32]; } clock_str;
+
+static clock_str clock_text(double t)
+{
+    clock_str c;
+    if (fabs(t) < 1e15)
+        snprintf(c.s, sizeof c.s, "%.3f", t);
+    else
+        sim_float_repr(t, c.s);
+    return c;
+}
+
 /* The interrupts and shutdown errors that came after exactly nprints
  * prints, from *ki and *ks on (both lists are in order). */
 static void print_notices(const sim_outcome *o, int nprints, int *ki, int *ks)
 {
     for (; *ki < o->ninterrupts && o->interrupt_prints[*ki] <= nprints; ++*ki)
-        printf("# interrupted (Ctrl-C) at t=%.3f: nothing was ready and no timer was set, "
-               "so the loop would have waited forever\n",
-               o->interrupts[*ki]);
+        printf("# interrupted (Ctrl-C) at t=%s: no callback was ready and no timer could "
+               "fire, so the loop would have waited forever\n",
+               clock_text(o->interrupts[*ki]).s);
     for (; *ks < o->nshutdown_errors && o->shutdown_prints[*ks] <= nprints; ++*ks) {
         const sim_task_info *t = &o->tasks[o->shutdown_errors[*ks]];
         printf("# asyncio.run() shutdown: unhandled exception in %s (%s)\n", t->name,
@@ -238,7 +254,7 @@ static void print_transcript(const sim_scenario *sc, const sim_outcome *o)
         const sim_print *p = &o->prints[i];
         const char *who = p->task >= 0 ? o->tasks[p->task].name : "main";
         print_notices(o, i, &ki, &ks);
-        printf("%10.3f  %-9s ", p->t, who);
+        printf("%10s  %-9s ", clock_text(p->t).s, who);
         print_indented(p->text);
     }
     print_notices(o, o->nprints, &ki, &ks);
@@ -250,7 +266,7 @@ static void print_transcript(const sim_scenario *sc, const sim_outcome *o)
         else
             printf("# warning: coroutine '%s' was never awaited\n", w->coro);
     }
-    printf("# end: %s at t=%.3f%s%s", sim_end_status_name(o->status), o->t,
+    printf("# end: %s at t=%s%s%s", sim_end_status_name(o->status), clock_text(o->t).s,
            o->error ? ": " : "", o->error ? o->error : "");
     print_limit(sc, o);
     printf("\n");

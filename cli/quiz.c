@@ -288,7 +288,7 @@ static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o
         const sim_event *e = sim_trace_at(&C, i);
         quiz_follow(&W, i, e);
         if (e->kind == SIM_EV_INTERRUPT)
-            sim_buf_printf(b, "\nAt t=%g nothing is ready and no timer is set, so the loop would wait "
+            sim_buf_printf(b, "\nAt t=%g no callback is ready and no timer can fire, so the loop would wait "
                            "forever: the run is interrupted (Ctrl-C).\n\n", e->t);
         if (e->kind != SIM_EV_PRINT)
             continue;
