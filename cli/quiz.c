@@ -288,8 +288,8 @@ static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o
         const sim_event *e = sim_trace_at(&C, i);
         quiz_follow(&W, i, e);
         if (e->kind == SIM_EV_INTERRUPT)
-            sim_buf_printf(b, "\nAt t=%g no callback is ready and no timer can fire, so the loop would wait "
-                           "forever: the run is interrupted (Ctrl-C).\n\n", e->t);
+            sim_buf_printf(b, "\nAt t=%g no callback is ready and no timer can fire, so the "
+                           "loop would wait forever: the run is interrupted (Ctrl-C).\n\n", e->t);
         if (e->kind != SIM_EV_PRINT)
             continue;
         sim_buf_printf(b, "%d. t=%g, %s: ", ++n, e->t, quiz_task(&W, e->task));
