@@ -52,7 +52,8 @@ static const char usage[] =
  * temporary file renamed over path once complete, so that a reader never
  * sees half of it. */
 typedef struct cli_out {
-    const char *path;
+    const char *path;          /* where the output goes: through a symlink, its target */
+    char *real;                /* that target (malloc'ed), or NULL */
     char *tmp;                 /* temporary name, or NULL */
     FILE *fp;
     int ok;
@@ -87,6 +88,34 @@ static void out_track(const char *tmp, const char *old)
     }
 }
 
+/* Where a symlink path finally points (malloc'ed; a relative target is
+ * taken from the link's folder), or NULL when path is no symlink. Eight
+ * links at most, as a loop of them would never end. */
+static char *link_target(const char *path)
+{
+    char *cur = NULL;
+    struct stat st;
+    for (int hops = 0; hops < 8 && lstat(cur ? cur : path, &st) == 0 && S_ISLNK(st.st_mode);
+         hops++) {
+        const char *at = cur ? cur : path;
+        char buf[4096];
+        ssize_t n = readlink(at, buf, sizeof buf - 1);
+        if (n <= 0)
+            break;
+        buf[n] = 0;
+        const char *slash = strrchr(at, '/');
+        size_t dir = buf[0] == '/' || !slash ? 0 : (size_t)(slash - at) + 1;
+        char *next = malloc(dir + (size_t)n + 1);
+        if (!next)
+            abort();
+        memcpy(next, at, dir);
+        memcpy(next + dir, buf, (size_t)n + 1);
+        free(cur);
+        cur = next;
+    }
+    return cur;
+}
+
 static void out_open(cli_out *o, const char *path)
 {
     struct stat st;
@@ -95,6 +124,8 @@ static void out_open(cli_out *o, const char *path)
         o->fp = stdout;
         return;
     }
+    if ((o->real = link_target(path)))
+        o->path = path = o->real;          /* renamed over the target, the link stays */
     if (stat(path, &st) != 0 || S_ISREG(st.st_mode)) {
         size_t n = strlen(path) + 32;
         o->tmp = malloc(n);
@@ -132,6 +163,7 @@ static int out_close(cli_out *o)
     }
     out_track(NULL, o->tmp);
     free(o->tmp);
+    free(o->real);
     return o->ok ? 0 : -1;
 }
 

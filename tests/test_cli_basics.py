@@ -238,6 +238,25 @@ def killed_run_leaves_no_temporary_file():
 
 
 @test
+def output_through_a_symlink_keeps_the_link():
+    """--outcome to a symlink writes its target (atomically, next to it) and
+    leaves the link a link, also for a relative or dangling one."""
+    with tempfile.TemporaryDirectory() as d:
+        os.mkdir(os.path.join(d, "sub"))
+        with open(os.path.join(d, "real.json"), "w") as f:
+            f.write("old")
+        os.symlink("../real.json", os.path.join(d, "sub", "up.json"))
+        os.symlink("new.json", os.path.join(d, "dangling.json"))
+        for link, target in (("sub/up.json", "real.json"), ("dangling.json", "new.json")):
+            p = run("run", FORK, "--outcome", os.path.join(d, link), "--quiet")
+            expect(p.returncode == 0 and os.path.islink(os.path.join(d, link)), f"{link}: {p.stderr}")
+            with open(os.path.join(d, target)) as f:
+                expect(json.load(f)["format"] == "coroscope-outcome/1", f"{target} not written")
+        expect(sorted(os.listdir(d)) == ["dangling.json", "new.json", "real.json", "sub"],
+               sorted(os.listdir(d)))
+
+
+@test
 def check_match_and_mismatch():
     p = run("check", FORK)
     expect(p.returncode == 0, p.stdout + p.stderr)
