@@ -408,6 +408,20 @@ static int cmd_run(int argc, char **argv)
     return rc;
 }
 
+/* check and validate take only file names: an option is a usage error,
+ * not a file that cannot be read ("./-x.json" names a file that starts
+ * with '-'). */
+static int files_only(const char *cmd, int argc, char **argv, const char *use)
+{
+    for (int i = 0; i < argc; i++)
+        if (argv[i][0] == '-') {
+            fprintf(stderr, "corosim %s: unknown option '%s' (a file whose name starts with "
+                            "'-' is written ./%s)\n%s", cmd, argv[i], argv[i], use);
+            return -1;
+        }
+    return 0;
+}
+
 static int cmd_check(int argc, char **argv)
 {
     int worst = CLI_OK;
@@ -415,6 +429,8 @@ static int cmd_check(int argc, char **argv)
         fprintf(stderr, "corosim check: which scenarios?\n%s", check_usage);
         return CLI_USAGE;
     }
+    if (files_only("check", argc, argv, check_usage) < 0)
+        return CLI_USAGE;
     for (int i = 0; i < argc; i++) {
         sim_scenario *sc = cli_load(argv[i]);
         if (!sc) {
@@ -437,9 +453,12 @@ static int cmd_check(int argc, char **argv)
 static int cmd_validate(int argc, char **argv)
 {
     int rc = argc ? CLI_OK : CLI_USAGE;
+    static const char use[] =
+        "usage: corosim validate SCENARIO.json...    (corosim --help for more)\n";
     if (!argc)
-        fprintf(stderr, "corosim validate: which scenarios?\n"
-                        "usage: corosim validate SCENARIO.json...    (corosim --help for more)\n");
+        fprintf(stderr, "corosim validate: which scenarios?\n%s", use);
+    if (files_only("validate", argc, argv, use) < 0)
+        return CLI_USAGE;
     for (int i = 0; i < argc; i++) {
         sim_scenario *sc = cli_load(argv[i]);
         if (!sc)

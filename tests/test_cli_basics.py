@@ -203,6 +203,10 @@ def outputs_to_one_place_refused():
                and os.listdir(d) == [], p.stderr)
     p = run("validate")
     expect(p.returncode == 2 and "which scenarios?" in p.stderr, p.stderr)
+    for cmd in ("validate", "check"):
+        p = run(cmd, "--json", FORK)
+        expect(p.returncode == 2 and f"corosim {cmd}: unknown option '--json'" in p.stderr,
+               p.stderr)
 
 
 @test
