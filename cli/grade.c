@@ -419,6 +419,28 @@ static int grade_batch(const struct grade_args *g, const grade_exp *x)
     return rc;
 }
 
+/* Load the scenario for --json: when it is invalid, a results.json with
+ * score 0 still says why, so that the autograder shows it (the student
+ * can do nothing about it; the teacher can). The diagnostics go to
+ * standard error as cli_load's do. */
+static sim_scenario *grade_load_json(const struct grade_args *g)
+{
+    sim_diags d = {0};
+    sim_scenario *sc = sim_scenario_load_file(g->scenario, &d);
+    for (int i = 0; i < d.n; i++)
+        fprintf(stderr, "%s\n", d.msg[i]);
+    if (!sc) {
+        char err[700];
+        snprintf(err, sizeof err, "The assignment's scenario is invalid, so nothing could be "
+                 "graded; please tell your teacher: %s", d.n ? d.msg[0] : g->scenario);
+        char *s = grade_json(NULL, NULL, NULL, NULL, err);
+        printf("%s\n", s);
+        free(s);
+    }
+    sim_diags_free(&d);
+    return sc;
+}
+
 /* The command: parse, load and run the scenario once, then grade. */
 int cli_grade(int argc, char **argv)
 {
@@ -432,7 +454,7 @@ int cli_grade(int argc, char **argv)
                         "use --csv FILE\n%s", grade_usage);
         return CLI_USAGE;
     }
-    sim_scenario *sc = cli_load(g.scenario);
+    sim_scenario *sc = g.json ? grade_load_json(&g) : cli_load(g.scenario);
     if (!sc)
         return CLI_USAGE;
     sim_state *S = sim_new(sc, NULL);

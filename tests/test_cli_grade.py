@@ -165,6 +165,16 @@ def test_json():
     check_gradescope(doc, "binary.bin")
     expect(rc == 2 and doc["score"] == 0 and "NUL byte" in doc["output"],
            f"--json on a binary file: {rc} {doc}")
+    with tempfile.TemporaryDirectory() as tmp:      # the teacher's scenario is broken
+        bad = os.path.join(tmp, "bad.json")
+        with open(bad, "w") as f:
+            f.write("{}")
+        rc, out, err = corosim("grade", bad, os.path.join(GRADE, "fork-perfect.txt"), "--json")
+        doc = json.loads(out)
+        check_gradescope(doc, "bad.json")
+        expect(rc == 2 and doc["score"] == 0 and "scenario is invalid" in doc["output"]
+               and "bad.json:1:1: error:" in doc["output"] and "bad.json:1:1" in err,
+               f"--json with an invalid scenario: {rc} {doc}")
 
 
 def test_batch():
