@@ -92,7 +92,7 @@ static int answer_check_text(const char *path, const char *buf, size_t len,
                      "file as UTF-8 text)", path, line, col, s[0]);
             return -1;
         }
-        if (s[0] == '\n') {
+        if (s[0] == '\n' || (s[0] == '\r' && (i + 1 >= len || s[1] != '\n'))) {
             line++;
             bol = i + 1;
         }
@@ -133,7 +133,16 @@ static void answer_push(grade_answer *a, const char *s, size_t n, int lineno)
     l->lineno = lineno;
 }
 
-/* Split buf into lines (LF or CRLF), dropping blank lines and comments. */
+/* The end of the line that starts at p: its LF, the CR of a CRLF, or a
+ * CR alone (old Mac files), as Python's universal newlines read them. */
+static char *answer_line_end(char *p, char *end)
+{
+    while (p < end && *p != '\n' && *p != '\r')
+        p++;
+    return p;
+}
+
+/* Split buf into lines (LF, CRLF or CR), dropping blank lines and comments. */
 static void answer_split(grade_answer *a, char *buf, size_t len)
 {
     int lineno = 1;
@@ -141,13 +150,13 @@ static void answer_split(grade_answer *a, char *buf, size_t len)
     if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
         p += 3;                               /* a UTF-8 byte-order mark */
     while (p < end) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = (size_t)((nl ? nl : end) - p);
+        char *nl = answer_line_end(p, end);
+        size_t n = (size_t)(nl - p);
         char *s = answer_trim(p, &n);
         if (n && s[0] != '#')
             answer_push(a, s, n, lineno);
         lineno++;
-        p = nl ? nl + 1 : end;
+        p = nl < end && *nl == '\r' && nl + 1 < end && nl[1] == '\n' ? nl + 2 : nl + 1;
     }
 }
 

@@ -230,6 +230,13 @@ def test_long_answers():
                 f.write("\n".join(body) + "\n")
             rc, out, err = corosim("grade", sc, ans)
             expect(rc in (0, 1) and want in out, f"{name}: exit {rc}: {out[-200:]} {err}")
+        with open(os.path.join(GRADE, "fork-perfect.txt"), encoding="utf-8") as f:
+            cr = f.read().replace("\r\n", "\n").replace("\n", "\r")
+        ans = os.path.join(tmp, "cr.txt")
+        with open(ans, "w", newline="") as f:
+            f.write(cr)
+        rc, out, err = corosim("grade", FORK, ans)
+        expect(rc == 0 and "100.00/100" in out, f"CR line ends: exit {rc}: {out[-200:]}")
         ans = os.path.join(tmp, "reversed.txt")
         with open(ans, "w") as f:
             f.write("\n".join(reversed(lines)) + "\n")
