@@ -286,12 +286,29 @@ def expect_problems(path, outcome):
         return ""
     if not expect:
         return ""
+    problems = property_problems(expect, outcome)
     keys = [k for k in OUTCOME_KEYS if k in expect]
-    if not differing_keys(expect, outcome, keys):
-        return ""
-    return ("the scenario's expect disagrees with CPython "
-            "(regenerate it with --write-expect):\n"
-            + diff(expect, outcome, "expect", "cpython", keys))
+    if differing_keys(expect, outcome, keys):
+        problems.append("the scenario's expect disagrees with CPython "
+                        "(regenerate it with --write-expect):\n"
+                        + diff(expect, outcome, "expect", "cpython", keys))
+    return "\n".join(problems)
+
+
+def property_problems(expect, outcome):
+    """The expect properties (docs/FORMAT-EXTENSIONS.md section 1) that
+    CPython's outcome refutes: end_time and order. max_concurrent needs the
+    trace, which only corosim has: `corosim check` checks it."""
+    problems = []
+    if "end_time" in expect and not close(outcome["end"]["t"], expect["end_time"]):
+        problems.append(f"expect's end_time {expect['end_time']} but CPython ends at "
+                        f"t={outcome['end']['t']}")
+    if "order" in expect:
+        texts = iter(p["text"] for p in outcome["prints"])
+        if not all(any(t == want for t in texts) for want in expect["order"]):
+            problems.append(f"expect's order {expect['order']} is not the order of "
+                            "CPython's prints")
+    return problems
 
 
 # ---- one scenario, all scenarios ---------------------------------------------

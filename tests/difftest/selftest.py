@@ -225,6 +225,16 @@ def check_pipeline():
                      (1, True, "0 passed, 1 failed"))
         rc, out = run([DIFFTEST, one, "--corosim", os.path.join(tmp, "missing")])
         expect_equal("a missing corosim fails", rc, 1)
+        props = os.path.join(tmp, "props.json")          # expect properties CPython refutes
+        with open(one, encoding="utf-8") as f:
+            scenario = json.load(f)
+        scenario["expect"] = {"end_time": 99, "order": ["main got D! at 1.0", "A woke at 1.0"]}
+        with open(props, "w", encoding="utf-8") as f:
+            json.dump(scenario, f)
+        rc, out = run([DIFFTEST, props, "--corosim", make_fake(tmp, "same")])
+        expect_equal("a wrong end_time or order in expect fails",
+                     (rc, "expect's end_time 99" in out, "is not the order of CPython's" in out),
+                     (1, True, True))
         empty = os.path.join(tmp, "empty")
         os.mkdir(empty)
         rc, _ = run([DIFFTEST, empty])
