@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "grade.h"
+#include "unicode.h"
 
 static const char grade_usage[] =
     "usage: corosim grade SCENARIO.json ANSWER.txt [--json]\n"
@@ -248,19 +249,27 @@ static char *grade_json(const grade_exp *x, const grade_answer *a, const grade_r
 }
 
 /* One CSV field per RFC 4180: quoted when it holds a comma, a quote, CR
- * or LF, with quotes doubled. */
+ * or LF, with quotes doubled; bytes that are not UTF-8 (file names may
+ * hold any) become U+FFFD, so the CSV stays UTF-8. */
 static void grade_csv_field(sim_buf *b, const char *s, int last)
 {
-    if (strpbrk(s, ",\"\r\n")) {
+    int quote = strpbrk(s, ",\"\r\n") != NULL;
+    size_t n = strlen(s);
+    if (quote)
         sim_buf_putc(b, '"');
-        for (; *s; s++) {
-            if (*s == '"')
-                sim_buf_putc(b, '"');
-            sim_buf_putc(b, *s);
-        }
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        int k = sim_unicode_decode((const unsigned char *)s + i, n - i, &cp);
+        if (cp < 0)
+            sim_buf_puts(b, "\xEF\xBF\xBD");   /* a file name's byte that is not UTF-8: U+FFFD */
+        else if (s[i] == '"')
+            sim_buf_puts(b, "\"\"");
+        else
+            sim_buf_put(b, s + i, (size_t)k);
+        i += (size_t)k;
+    }
+    if (quote)
         sim_buf_putc(b, '"');
-    } else
-        sim_buf_puts(b, s);
     sim_buf_puts(b, last ? "\r\n" : ",");
 }
 

@@ -221,6 +221,20 @@ sim_scenario *cli_load(const char *path)
     return sc;
 }
 
+/* A name or title of the scenario, with control characters as \xNN: the
+ * header is corosim's own line, and an escape sequence in it would take
+ * over the terminal (the prints themselves stay as Python prints them). */
+static void print_plain(const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f)
+            printf("\\x%02x", c);
+        else
+            putchar(c);
+    }
+}
+
 /* A printed text after its time and task: a line it holds is aligned
  * under the first, so that it does not read as a line of its own. */
 static void print_indented(const char *text)
@@ -281,7 +295,13 @@ static void print_limit(const sim_scenario *sc, const sim_outcome *o)
 static void print_transcript(const sim_scenario *sc, const sim_outcome *o)
 {
     int ki = 0, ks = 0;
-    printf("# %s%s%s\n", sc->name, sc->title ? ": " : "", sc->title ? sc->title : "");
+    printf("# ");
+    print_plain(sc->name);
+    if (sc->title) {
+        printf(": ");
+        print_plain(sc->title);
+    }
+    printf("\n");
     for (int i = 0; i < o->nprints; i++) {
         const sim_print *p = &o->prints[i];
         const char *who = p->task >= 0 ? o->tasks[p->task].name : "main";

@@ -114,6 +114,13 @@ def transcript_lines_of_a_print_and_limits():
            and lines[3] == "", "\n".join(lines))
     expect(lines[-1] == "# end: limit at t=0.000: max_steps (more than 5 statements ran)",
            lines[-1])
+    with tempfile.TemporaryDirectory() as d:      # a title cannot take over the terminal
+        sc = os.path.join(d, "s.json")
+        with open(sc, "w") as f:
+            json.dump({"format": "coroscope-scenario/1", "name": "s",
+                       "title": "red\u001b[31m title", "main": []}, f)
+        first = run("run", sc).stdout.splitlines()[0]
+    expect(first == "# s: red\\x1b[31m title", first)
 
 
 @test

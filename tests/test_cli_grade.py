@@ -210,6 +210,12 @@ def test_batch():
         with open(dest, newline="", encoding="utf-8") as f:
             names = [r[0] for r in list(csv.reader(f))[1:]]
         expect(names == ["alice.txt"], f"the second run graded its own CSV: {names}")
+    with tempfile.TemporaryDirectory() as tmp:      # a file name that is not UTF-8
+        shutil.copy(os.path.join(GRADE, "batch", "alice.txt"),
+                    os.path.join(tmp.encode(), b"bad\xffname.txt"))
+        rc, out, err = corosim("grade", FORK, tmp)
+        expect(out.splitlines()[1].startswith("bad\ufffdname.txt,100.00"),
+               f"the CSV row of a non-UTF-8 name: {out!r}")
 
 
 def test_long_answers():
