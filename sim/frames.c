@@ -492,7 +492,8 @@ static sim_resume stack_run(sim_state *S, sim_coro *co, int in, sim_value v, sim
         }
         if (act.kind == ACT_YIELD) {
             root->top = f;
-            sim_event *ev = sim_emit(S, SIM_EV_YIELD, S->cur_task ? S->cur_task->index : -1, co->id);
+            int task = S->cur_task ? S->cur_task->index : -1;
+            sim_event *ev = sim_emit(S, SIM_EV_YIELD, task, co->id);
             if (ev) {
                 ev->a = sim_repr_id(S, act.v);
                 ev->c = f->depth;
