@@ -493,7 +493,7 @@ static sim_resume stack_run(sim_state *S, sim_coro *co, int in, sim_value v, sim
         if (act.kind == ACT_YIELD) {
             root->top = f;
             int task = S->cur_task ? S->cur_task->index : -1;
-            sim_event *ev = sim_emit(S, SIM_EV_YIELD, task, co->id);
+            sim_event *ev = sim_emit(S, SIM_EV_YIELD, task, root->id);
             if (ev) {
                 ev->a = sim_repr_id(S, act.v);
                 ev->c = f->depth;
@@ -555,8 +555,10 @@ static int resume_check(sim_state *S, sim_coro *co, sim_value value, sim_exc *ex
 sim_resume sim_coro_resume(sim_state *S, sim_coro *co, sim_value value, sim_exc *exc,
                            sim_value *out, sim_exc **eout)
 {
+    /* the stack the send drives: co's own, or the one co is awaited on */
+    const sim_coro *stack = co->frame && co->state != CORO_CREATED ? co->frame->root : co;
     sim_event *ev = sim_emit(S, exc ? SIM_EV_THROW : SIM_EV_SEND,
-                             S->cur_task ? S->cur_task->index : -1, co->id);
+                             S->cur_task ? S->cur_task->index : -1, stack->id);
     if (ev)
         ev->a = exc ? sim_exc_id(S, exc) : sim_repr_id(S, value);
     *out = sim_none();

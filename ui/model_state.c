@@ -205,6 +205,10 @@ static void apply_stack_event(cs_model *M, cs_state *st, const sim_event *e)
         apply_frame_pop(M, st, e);
         break;
     case SIM_EV_STMT:
+        if (st->running < 0 && e->task < 0 && e->coro < 0)
+            st->main_inside = 0;     /* main's own statement: no send runs (one that
+                                        finished a coroutine awaited on a task's stack
+                                        popped no bottom frame) */
         apply_stmt(M, st, e);
         break;
     case SIM_EV_RAISE:

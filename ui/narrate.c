@@ -405,7 +405,10 @@ static void say_misc(const cs_model *M, const sim_event *e, say *s)
     case SIM_EV_STMT: {
         int32_t owner = e->coro >= 0 ? coro_owner(M, e->coro) : -1;
         const char *l = source_line(M, e->line, tmp, sizeof tmp);
-        if (l)
+        if (l && owner >= 0 && e->task < 0)      /* main sends into a task's awaited coroutine */
+            sayf(s, "main, sending by hand, runs line %d of %s's stack: %s", e->line,
+                 who(M, owner), l);
+        else if (l)
             sayf(s, "%s runs line %d: %s", who(M, owner), e->line, l);
         else
             sayf(s, "%s runs the next statement of %s.", who(M, owner),
