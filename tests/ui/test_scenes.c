@@ -67,6 +67,48 @@ TEST_IMPL(scenario_stack_w1_w4)
     return 0;
 }
 
+/* The first frame at or after f whose event is of kind k from main
+ * (task -1) and, when coro_none, of main's own frame (coro -1). */
+static uint32_t find_main_ev(const cs_model *M, uint32_t f, int k, int coro_none)
+{
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, M->trace);
+    for (; f < M->nframes; f++) {
+        const sim_event *e = sim_trace_at(&C, f);
+        if (e->kind == k && e->task < 0 && (!coro_none || e->coro < 0))
+            break;
+    }
+    return f;
+}
+
+/* Conformance 422: main drives by hand a coroutine that Task-1 awaits.
+ * During the drive main is inside Task-1's stack (beats above user); when
+ * main's own next statement runs it is not, and the stack holds user
+ * alone (beats finished under main). */
+TEST_IMPL(scenario_drive_into_awaited)
+{
+    cs_doc d;
+    ASSERT_EQ_INT(0, load(&d, "../tests/conformance/422-drive-coroutine-a-task-awaits.json"));
+    cs_model *M = &d.M;
+    uint32_t send = find_main_ev(M, 0, SIM_EV_SEND, 0);
+    ASSERT(send < M->nframes);
+    cs_model_seek(M, send);
+    const sim_event se = cs_model_event(M, send);
+    const cs_stack *s = &M->st.stacks[cs_model_coro(M, se.coro)];
+    ASSERT(M->st.main_inside);
+    ASSERT(s->n >= 2);
+    ASSERT_EQ_STR("user", s->fr[0].name);
+    ASSERT_EQ_STR("beats", s->fr[1].name);
+    uint32_t back = find_main_ev(M, send, SIM_EV_STMT, 1);
+    ASSERT(back < M->nframes);
+    cs_model_seek(M, back);
+    ASSERT(!M->st.main_inside);
+    ASSERT_EQ_INT(1, M->st.stacks[cs_model_coro(M, se.coro)].n);
+    ASSERT_EQ_INT(0, ui_check_seeks(sim_trace_get(d.S), d.sc));
+    cs_doc_free(&d);
+    return 0;
+}
+
 /* c1 forks c2 at t=1: Task-2 is born then, created by Task-1, and its
  * lane starts there; every task of the run finishes. */
 TEST_IMPL(scenario_fork_lanes)
