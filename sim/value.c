@@ -1365,25 +1365,34 @@ int sim_value_equal(sim_value a, sim_value b)
     return value_eq(a, b, 0) == 1;
 }
 
-/* 1 when v nests lists (or exception arguments) deeper than repr() walks
- * (NEST_MAX): CPython's repr() would raise RecursionError. */
-static int too_deep(sim_value v, int depth)
+/* The walk repr() makes over v, through list items and exception
+ * arguments: 1 when leaf holds for a value met on the way, or past
+ * (1 or 0) when the walk goes deeper than NEST_MAX. */
+static int walk_any(sim_value v, int depth, int (*leaf)(sim_value), int past)
 {
     if (depth > NEST_MAX)
-        return 1;
+        return past;
     if (v.type == SIM_EXC)
-        return v.u.e->nargs && too_deep(v.u.e->arg, depth + 1);
+        return v.u.e->nargs && walk_any(v.u.e->arg, depth + 1, leaf, past);
     if (v.type != SIM_LIST)
-        return 0;
+        return leaf(v);
     for (uint32_t i = 0; i < v.u.l->len; i++)
-        if (too_deep(v.u.l->items[i], depth + 1))
+        if (walk_any(v.u.l->items[i], depth + 1, leaf, past))
             return 1;
     return 0;
 }
 
+static int no_leaf(sim_value v)
+{
+    (void)v;
+    return 0;
+}
+
+/* 1 when v nests lists (or exception arguments) deeper than repr() walks
+ * (NEST_MAX): CPython's repr() would raise RecursionError. */
 int sim_value_too_deep(sim_value v)
 {
-    return too_deep(v, 0);
+    return walk_any(v, 0, no_leaf, 1);
 }
 
 /* Whether the int v has more than SIM_INT_MAX_STR_DIGITS decimal digits:
@@ -1405,23 +1414,9 @@ static int int_too_long(sim_value v)
     return over;
 }
 
-static int has_long_int(sim_value v, int depth)
-{
-    if (depth > NEST_MAX)
-        return 0;
-    if (v.type == SIM_EXC)
-        return v.u.e->nargs && has_long_int(v.u.e->arg, depth + 1);
-    if (v.type != SIM_LIST)
-        return int_too_long(v);
-    for (uint32_t i = 0; i < v.u.l->len; i++)
-        if (has_long_int(v.u.l->items[i], depth + 1))
-            return 1;
-    return 0;
-}
-
 int sim_value_int_too_long(sim_value v)
 {
-    return has_long_int(v, 0);
+    return walk_any(v, 0, int_too_long, 0);
 }
 
 static int compare(sim_arena *A, const sim_exctypes *T, int op, sim_value a,
