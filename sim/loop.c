@@ -294,15 +294,24 @@ static int loop_run_once(sim_state *S, sim_loop *L)
     return loop_run_ready(S, L, L->rlen);
 }
 
+/* Room for entry n in a list of things the transcript shows among the
+ * prints (interrupts, shutdown errors): items (elem bytes each, returned,
+ * maybe moved) and, in step, *prints, how many prints came before each. */
+static void *grow_noted(void *items, size_t elem, int **prints, size_t n, size_t *cap)
+{
+    if (n < *cap)
+        return items;
+    size_t c = *cap;
+    items = grow(items, &c, elem);
+    *prints = grow(*prints, cap, sizeof **prints);
+    return items;
+}
+
 /* Record an interrupt: the course presses Ctrl-C when the loop idles. */
 static void loop_interrupt(sim_state *S)
 {
-    if (S->ninterrupts == S->capinterrupts) {
-        size_t cap = S->capinterrupts;
-        S->interrupts = grow(S->interrupts, &cap, sizeof *S->interrupts);
-        S->interrupt_prints = grow(S->interrupt_prints, &S->capinterrupts,
-                                   sizeof *S->interrupt_prints);
-    }
+    S->interrupts = grow_noted(S->interrupts, sizeof *S->interrupts, &S->interrupt_prints,
+                               S->ninterrupts, &S->capinterrupts);
     S->interrupt_prints[S->ninterrupts] = (int)S->nprints;
     S->interrupts[S->ninterrupts++] = S->clock;
     sim_emit(S, SIM_EV_INTERRUPT, -1, -1);
@@ -383,12 +392,9 @@ void sim_loop_close(sim_state *S, sim_loop *L)
 static void log_shutdown_error(sim_state *S, sim_task *t)
 {
     t->fut.log_traceback = 0;
-    if (S->nshutdown_errors == S->capshutdown_errors) {
-        size_t cap = S->capshutdown_errors;
-        S->shutdown_errors = grow(S->shutdown_errors, &cap, sizeof *S->shutdown_errors);
-        S->shutdown_prints = grow(S->shutdown_prints, &S->capshutdown_errors,
-                                  sizeof *S->shutdown_prints);
-    }
+    S->shutdown_errors = grow_noted(S->shutdown_errors, sizeof *S->shutdown_errors,
+                                    &S->shutdown_prints, S->nshutdown_errors,
+                                    &S->capshutdown_errors);
     S->shutdown_prints[S->nshutdown_errors] = (int)S->nprints;
     S->shutdown_errors[S->nshutdown_errors++] = t->index;
     sim_event *e = sim_emit(S, SIM_EV_WARNING, t->index, -1);
