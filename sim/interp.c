@@ -247,17 +247,21 @@ static int block_end(sim_state *S, sim_frame *f, sim_act *act)
 
 /* ---- statements -------------------------------------------------------- */
 
-/* The exception a bare `raise` re-raises: the innermost being handled,
- * which is also the one a finally clause runs for (CPython enters a
- * finally reached by an exception as a handler of it). */
+/* The frame whose handled exception g sees next: the one awaiting g, and
+ * below a stack's bottom frame main's, whose statement runs the loop or
+ * the send that runs the stack; NULL past main. */
+static sim_frame *handler_outer(const sim_state *S, const sim_frame *g)
+{
+    return g->parent ? g->parent : g == S->main_frame ? NULL : S->main_frame;
+}
+
 /* The exception a bare raise in f re-raises, as sys.exc_info() has it:
- * the innermost except body (or finally reached by an exception) open in
- * f, else in the frames that await f, else in main, whose statement runs
- * the loop or the send that runs f. */
+ * the innermost except body open in f, or finally reached by an exception
+ * (CPython enters it as a handler of that exception), else the same in
+ * the frames handler_outer gives. */
 static sim_exc *handled_exception(sim_state *S, sim_frame *f)
 {
-    for (sim_frame *g = f; g; g = g->parent ? g->parent : g == S->main_frame ? NULL
-                                                                              : S->main_frame)
+    for (sim_frame *g = f; g; g = handler_outer(S, g))
         for (int i = g->nblk - 1; i >= 0; i--) {
             const sim_blk *k = &g->blk[i];
             if (k->kind == BLK_EXCEPT || (k->kind == BLK_FINALLY && k->pending == PEND_RAISE))
@@ -468,24 +472,36 @@ static sim_queue *target_queue(sim_state *S, sim_frame *f, const sim_target *tg,
     return queue_of(S, f, &tg->queue, tg->kind == SIM_T_QGET ? "get" : "put", e);
 }
 
+/* What a library target (sleep, queue_get, queue_put) runs: which library
+ * coroutine, its argument (the delay, the item) and its queue, looked up
+ * in Python's order (q before the item of q.put(item)). 0, or -1 with *e. */
+static int library_args(sim_state *S, sim_frame *f, const sim_target *tg, int *lib,
+                        sim_value *v, sim_queue **q, sim_exc **e)
+{
+    *v = sim_none();
+    *q = NULL;
+    *lib = tg->kind == SIM_T_SLEEP ? LIB_SLEEP : tg->kind == SIM_T_QGET ? LIB_QGET : LIB_QPUT;
+    if (tg->kind != SIM_T_SLEEP && !(*q = target_queue(S, f, tg, e)))
+        return -1;
+    return tg->expr ? sim_frame_eval(S, f, tg->expr, v, e) : 0;
+}
+
 /* What a TARGET evaluates to: a coroutine object (call, sleep, queue
  * operation), or a future (a task variable, a gather). */
 int sim_frame_target(sim_state *S, sim_frame *f, const sim_target *tg, sim_value *out,
                         sim_exc **e)
 {
-    sim_value v = sim_none();
-    sim_queue *q = NULL;
+    sim_value v;
+    sim_queue *q;
+    int lib;
     switch (tg->kind) {
     case SIM_T_CALL: return sim_frame_call(S, f, &tg->call, out, e);
     case SIM_T_TASK: return sim_frame_lookup(S, f, &tg->name, out, e);
     case SIM_T_GATHER: return make_gather(S, f, tg, out, e);
     default: break;
     }
-    if (tg->kind != SIM_T_SLEEP && !(q = target_queue(S, f, tg, e)))
+    if (library_args(S, f, tg, &lib, &v, &q, e) < 0)
         return -1;
-    if (tg->expr && sim_frame_eval(S, f, tg->expr, &v, e) < 0)
-        return -1;
-    int lib = tg->kind == SIM_T_SLEEP ? LIB_SLEEP : tg->kind == SIM_T_QGET ? LIB_QGET : LIB_QPUT;
     *out = sim_obj_value(&sim_coro_library(S, lib, v, q)->hdr);
     return 0;
 }
@@ -494,13 +510,11 @@ int sim_frame_target(sim_state *S, sim_frame *f, const sim_target *tg, sim_value
  * runs; no coroutine object is made for it, as nobody else can see it. */
 static sim_frame *library_await(sim_state *S, sim_frame *f, const sim_target *tg, sim_exc **e)
 {
-    sim_value v = sim_none();
-    sim_queue *q = NULL;
-    if (tg->kind != SIM_T_SLEEP && !(q = target_queue(S, f, tg, e)))
+    sim_value v;
+    sim_queue *q;
+    int lib;
+    if (library_args(S, f, tg, &lib, &v, &q, e) < 0)
         return NULL;
-    if (tg->expr && sim_frame_eval(S, f, tg->expr, &v, e) < 0)
-        return NULL;
-    int lib = tg->kind == SIM_T_SLEEP ? LIB_SLEEP : tg->kind == SIM_T_QGET ? LIB_QGET : LIB_QPUT;
     return sim_frame_library(S, lib, v, q);
 }
 
