@@ -491,11 +491,7 @@ int sim_jpos_check_utf8(const char *text, size_t len, sim_jpos_error *err)
         }
         err->off = i;
         sim_jpos_linecol(text, i, &err->line, &err->col);
-        int utf16 = len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF));
-        if (i == 0 && utf16)
-            snprintf(err->msg, sizeof err->msg, "the file is UTF-16 (it starts with a UTF-16 "
-                                                "byte-order mark): save it as UTF-8");
-        else if (s[i] == 0)
+        if (s[i] == 0)
             snprintf(err->msg, sizeof err->msg, "NUL byte in the text");
         else
             snprintf(err->msg, sizeof err->msg, "invalid UTF-8 byte 0x%02x", s[i]);

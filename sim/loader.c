@@ -661,8 +661,6 @@ static sim_tmpl *conv_tmpl(ld *L, const cJSON *v)
 
 static const sim_name NO_NAME = {NULL, -1, -1};
 
-/* 1 when v is a string holding a usable variable name; else reports what
- * key holds and returns 0. */
 /* print and range are the Python built-ins that statements call (print,
  * repeat's for ... in range()): a name that rebinds one would make those
  * statements fail in Python, which the simulator does not model. Reported
@@ -678,6 +676,8 @@ static int hides_builtin(ld *L, const cJSON *at, const char *name, int key)
     return stmt != NULL;
 }
 
+/* 1 when v is a string holding a usable variable name; else reports what
+ * key holds and returns 0. */
 static int check_varname(ld *L, const cJSON *v, const char *key)
 {
     if (!cJSON_IsString(v)) {
@@ -755,6 +755,17 @@ static sim_name conv_ref(ld *L, const cJSON *v, const char *key, int coro)
     return nm;
 }
 
+/* A use of a kind ("queue", "coroutine") named by v whose definition was
+ * refused for its name: said so, not "not defined", and 1. */
+static int refused_name(ld *L, const cJSON *v, const char *kind)
+{
+    if (names_find(&L->badnames, v->valuestring) < 0)
+        return 0;
+    err(L, v, "%s '%s' is not defined: its definition was refused for its name "
+              "(reported above)", kind, v->valuestring);
+    return 1;
+}
+
 /* A queue named by v, read as a variable when the statement runs (Python
  * looks q up for q.put(...): a parameter, a local or a global that main
  * rebinds is what it finds); a name bound nowhere is reported. */
@@ -768,10 +779,9 @@ static sim_name conv_queue(ld *L, const cJSON *v)
     resolve(L, v->valuestring, &nm);
     if (nm.local >= 0 || nm.global >= 0)
         return nm;
-    if (names_find(&L->badnames, v->valuestring) >= 0)
-        err(L, v, "queue '%s' is not defined: its definition was refused for its name "
-                  "(reported above)", v->valuestring);
-    else if (L->queues.n == 0)
+    if (refused_name(L, v, "queue"))
+        return nm;
+    if (L->queues.n == 0)
         err(L, v, "queue '%s' is not defined; there are no queues: define it as "
                   "\"queues\": {\"%s\": {\"maxsize\": 0}}", v->valuestring, v->valuestring);
     else
@@ -1008,10 +1018,9 @@ static int find_func(ld *L, const cJSON *namev, int awaitable)
     const char *kind = awaitable ? "awaitable" : "coroutine";
     const char *const *v = L->funcs.v + (awaitable ? L->ncoro : 0);
     int n = awaitable ? L->funcs.n - L->ncoro : L->ncoro;
-    if (names_find(&L->badnames, name) >= 0)
-        err(L, namev, "%s '%s' is not defined: its definition was refused for its name "
-                      "(reported above)", kind, name);
-    else if (n == 0)
+    if (refused_name(L, namev, kind))
+        return -1;
+    if (n == 0)
         err(L, namev, "%s '%s' is not defined; there are no %ss: define it under \"%ss\"",
             kind, name, kind, kind);
     else
@@ -1617,13 +1626,13 @@ static void convert_all(ld *L, const cJSON *root)
 /* A name defined by a key (coroutine, awaitable, queue): a Python name. */
 static int check_defname(ld *L, const cJSON *m, const char *kind)
 {
-    if (is_ident(m->string) && !is_keyword(m->string) && !hides_builtin(L, m, m->string, 1))
+    int ok = is_ident(m->string) && !is_keyword(m->string);
+    if (!ok)
+        errk(L, m, "%s name '%s' is not a valid Python name (" NAME_RULE ", not a keyword)",
+             kind, m->string);
+    if (ok && !hides_builtin(L, m, m->string, 1))
         return 1;
-    names_add(&L->badnames, L->A, m->string);
-    if (is_ident(m->string) && !is_keyword(m->string))
-        return 0;         /* said by hides_builtin */
-    errk(L, m, "%s name '%s' is not a valid Python name (" NAME_RULE ", not a keyword)",
-         kind, m->string);
+    names_add(&L->badnames, L->A, m->string);   /* its uses say why they fail */
     return 0;
 }
 
@@ -2098,9 +2107,14 @@ static cJSON *parse(ld *L, const char *text, size_t len)
         err_at(L, 0, 0, "the text is too large (%zu bytes); a scenario is at most 64 MiB", len);
         return NULL;
     }
+    const unsigned char *u = (const unsigned char *)text;
+    if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
+        err_at(L, 1, 1, "the file is UTF-16 (it starts with a UTF-16 byte-order mark): "
+                        "save it as UTF-8");
+        return NULL;
+    }
     if (sim_jpos_check_utf8(text, len, &e) < 0) {
-        err_at(L, e.line, e.col, "%s%s", e.msg,
-               strstr(e.msg, "UTF-16") ? "" : "; a scenario must be UTF-8 text");
+        err_at(L, e.line, e.col, "%s; a scenario must be UTF-8 text", e.msg);
         return NULL;
     }
     L->text = xrealloc(NULL, len + 1);
