@@ -66,10 +66,7 @@ static int is_ident(char c)
  * (a UTF-8 character is one column, as the loader counts file columns). */
 static size_t ccol(const parser *p, size_t pos)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < pos && i < p->full; i++)
-        n += ((unsigned char)p->s[i] & 0xC0) != 0x80;
-    return n;
+    return sim_unicode_count(p->s, pos < p->full ? pos : p->full);
 }
 
 /* Record the first error, at column col, and return NULL so that parse
@@ -1070,9 +1067,7 @@ static int eval_attr(const sim_expr *e, const sim_env *env, sim_value *out, sim_
 static int str_index(const sim_env *env, const sim_str *s, int64_t i, sim_value *out,
                      sim_exc **exc)
 {
-    int64_t n = 0;
-    for (uint32_t k = 0; k < s->len; k++)
-        n += ((unsigned char)s->data[k] & 0xC0) != 0x80;
+    int64_t n = (int64_t)sim_unicode_count(s->data, s->len);
     if (i < 0)
         i += n;
     if (i < 0 || i >= n)
@@ -1173,11 +1168,8 @@ static int format_str(const sim_env *env, sim_value v, sim_buf *out, sim_exc **e
     if (sim_value_too_deep(v))
         return throw_exc(exc, sim_exc_new(env->arena, SIM_EXC_RECURSIONERROR,
                      "maximum recursion depth exceeded while getting the repr of an object"));
-    if (sim_value_int_too_long(v))
-        return throw_exc(exc, sim_exc_newf(env->arena, SIM_EXC_VALUEERROR,
-                     "Exceeds the limit (%d digits) for integer string conversion; use "
-                     "sys.set_int_max_str_digits() to increase the limit",
-                     SIM_INT_MAX_STR_DIGITS));
+    if (sim_value_check_int_str(env->arena, v, exc) < 0)
+        return -1;
     sim_value_str(out, env->types, v);
     return 0;
 }

@@ -53,6 +53,14 @@ size_t sim_unicode_ident_len(const char *s, size_t n)
     return i;
 }
 
+size_t sim_unicode_count(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
 int sim_unicode_decode(const unsigned char *s, size_t n, int32_t *cp)
 {
     int len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;

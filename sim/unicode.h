@@ -19,6 +19,9 @@ int sim_unicode_id_continue(int32_t cp);
  * ASCII letters, digits and _, and the non-ASCII characters above, not
  * starting with a digit (keywords are the caller's). */
 size_t sim_unicode_ident_len(const char *s, size_t n);
+/* How many characters the UTF-8 text s[0..n) holds (the bytes that are not
+ * continuation bytes). */
+size_t sim_unicode_count(const char *s, size_t n);
 /* Decode the UTF-8 sequence at s[0..n) (n >= 1): returns its length and
  * sets *cp, or returns 1 and sets *cp to -1 for a byte that starts no valid
  * sequence (overlong forms and surrogates are not valid). */

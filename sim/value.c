@@ -947,15 +947,6 @@ typedef struct fmt_spec {
     int numeric;               /* zero padding applies */
 } fmt_spec;
 
-/* Code points in s[0..n): bytes that are not UTF-8 continuation bytes. */
-static size_t cp_count(const char *s, size_t n)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++)
-        c += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return c;
-}
-
 /* CPython's getnextarg: the one operand, once. */
 static int fmt_next_arg(fmt_state *st, sim_value *v)
 {
@@ -1108,7 +1099,7 @@ static int fmt_float(fmt_state *st, fmt_spec *sp, sim_value v)
 /* %c: an int code point or a one-character str. */
 static int fmt_char(fmt_state *st, fmt_spec *sp, sim_value v)
 {
-    if (v.type == SIM_STR && cp_count(v.u.s->data, v.u.s->len) == 1) {
+    if (v.type == SIM_STR && sim_unicode_count(v.u.s->data, v.u.s->len) == 1) {
         sim_buf_put(&sp->body, v.u.s->data, v.u.s->len);
         return 0;
     }
@@ -1163,15 +1154,13 @@ static int fmt_convert(fmt_state *st, fmt_spec *sp, size_t convpos)
         return fail(st->A, st->exc, SIM_EXC_VALUEERROR,
                     "unsupported format character '%c' (0x%x) at index %zu",
                     ch >= 31 && ch <= 126 ? (char)ch : '?', (unsigned)ch,
-                    cp_count(st->fmt->data, convpos));
+                    sim_unicode_count(st->fmt->data, convpos));
     }
     if (fmt_next_arg(st, &v) < 0)
         return -1;
     sp->prefix = "";
-    if (strchr("sradiu", sp->conv) && sim_value_int_too_long(v))
-        return fail(st->A, st->exc, SIM_EXC_VALUEERROR, "Exceeds the limit (%d digits) for "
-                    "integer string conversion; use sys.set_int_max_str_digits() to increase "
-                    "the limit", SIM_INT_MAX_STR_DIGITS);
+    if (strchr("sradiu", sp->conv) && sim_value_check_int_str(st->A, v, st->exc) < 0)
+        return -1;
     if (strchr("sra", sp->conv)) {
         fmt_text(st, sp, v);
         return 0;
@@ -1188,7 +1177,8 @@ static void fmt_emit(sim_buf *b, fmt_spec *sp)
 {
     if (sp->numeric && !sp->sign && (sp->flags & (F_SIGN | F_BLANK)))
         sp->sign = (sp->flags & F_SIGN) ? '+' : ' ';
-    size_t len = cp_count(sp->body.p, sp->body.len) + (sp->sign != 0) + strlen(sp->prefix);
+    size_t len = sim_unicode_count(sp->body.p, sp->body.len) + (sp->sign != 0) +
+                 strlen(sp->prefix);
     size_t pad = (size_t)sp->width > len ? (size_t)sp->width - len : 0;
     int zeros = sp->numeric && (sp->flags & F_ZERO) && !(sp->flags & F_LJUST);
     for (size_t i = 0; !zeros && !(sp->flags & F_LJUST) && i < pad; i++)
@@ -1417,6 +1407,15 @@ static int int_too_long(sim_value v)
 int sim_value_int_too_long(sim_value v)
 {
     return walk_any(v, 0, int_too_long, 0);
+}
+
+int sim_value_check_int_str(sim_arena *A, sim_value v, sim_exc **exc)
+{
+    if (!sim_value_int_too_long(v))
+        return 0;
+    return fail(A, exc, SIM_EXC_VALUEERROR, "Exceeds the limit (%d digits) for integer string "
+                "conversion; use sys.set_int_max_str_digits() to increase the limit",
+                SIM_INT_MAX_STR_DIGITS);
 }
 
 static int compare(sim_arena *A, const sim_exctypes *T, int op, sim_value a,

@@ -186,6 +186,9 @@ int sim_value_too_deep(sim_value v);
  * that (v itself, or an item or exception argument inside it): CPython
  * raises ValueError instead. */
 int sim_value_int_too_long(sim_value v);
+/* 0, or -1 with that ValueError in *exc (CPython's message) when
+ * sim_value_int_too_long(v). */
+int sim_value_check_int_str(sim_arena *A, sim_value v, sim_exc **exc);
 /* "Type: message" or "Type" when str(exc) is empty (the outcome form). */
 void sim_exc_describe(sim_buf *b, const sim_exctypes *T, const sim_exc *e);
 /* Python type name of v ('int', 'str', 'NoneType', 'list', 'ZeroDivisionError', ...). */
