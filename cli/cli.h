@@ -18,6 +18,9 @@ int cli_write_file(const char *path, const char *data, size_t len);
 
 /* Load path, printing its diagnostics to stderr. NULL when invalid. */
 sim_scenario *cli_load(const char *path);
+/* The same; when the scenario does not load, its first diagnostic goes to
+ * first[0..n) too. */
+sim_scenario *cli_load_first(const char *path, char *first, size_t n);
 
 /* Compare the outcome of sc's run with its "expect" block; prints a diff
  * of each mismatch, and a line per property, to out. T is the run's trace

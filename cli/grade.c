@@ -119,8 +119,8 @@ static void grade_exp_free(grade_exp *x)
 static void grade_too_large(char *err, size_t errlen, const char *path, int nans, int nexp)
 {
     snprintf(err, errlen, "%s: %d answer lines against %d expected lines: too many to align "
-             "(grade aligns at most 25 million pairs of lines, after the lines they start and "
-             "end with alike)", path, nans, nexp);
+             "(grade aligns at most %u million pairs of lines, after the lines they start and "
+             "end with alike)", path, nans, nexp, SCORE_MAX_CELLS / 1000000u);
 }
 
 /* Grade one answer file: read, split times, compare. 0, or -1 with err. */
@@ -434,19 +434,15 @@ static int grade_batch(const struct grade_args *g, const grade_exp *x)
  * standard error as cli_load's do. */
 static sim_scenario *grade_load_json(const struct grade_args *g)
 {
-    sim_diags d = {0};
-    sim_scenario *sc = sim_scenario_load_file(g->scenario, &d);
-    for (int i = 0; i < d.n; i++)
-        fprintf(stderr, "%s\n", d.msg[i]);
+    char first[700], err[800];
+    sim_scenario *sc = cli_load_first(g->scenario, first, sizeof first);
     if (!sc) {
-        char err[700];
         snprintf(err, sizeof err, "The assignment's scenario is invalid, so nothing could be "
-                 "graded; please tell your teacher: %s", d.n ? d.msg[0] : g->scenario);
+                 "graded; please tell your teacher: %s", first);
         char *s = grade_json(NULL, NULL, NULL, NULL, err);
         printf("%s\n", s);
         free(s);
     }
-    sim_diags_free(&d);
     return sc;
 }
 

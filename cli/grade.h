@@ -56,6 +56,10 @@ int answer_read(const char *path, grade_answer *a, char *err, size_t errlen);
 void answer_split_times(grade_answer *a, const char *const *expected, int n);
 void answer_free(grade_answer *a);
 
+/* The most expected x answer line pairs score_compare aligns, after the
+ * lines both start and end with alike. */
+#define SCORE_MAX_CELLS 25000000u
+
 /* Compare answer a with the nexp expected lines; fills *r (free with
  * score_free). Returns 0, or -1 when the pair is too large to compare. */
 int score_compare(const grade_expected *exp, int nexp, const grade_answer *a,

@@ -174,6 +174,8 @@ static const char run_usage[] =
     "                  [--trace-stats] [--quiet]    (corosim --help for more)\n";
 static const char check_usage[] =
     "usage: corosim check SCENARIO.json...    (corosim --help for more)\n";
+static const char validate_usage[] =
+    "usage: corosim validate SCENARIO.json...    (corosim --help for more)\n";
 
 int cli_write_file(const char *path, const char *data, size_t len)
 {
@@ -211,14 +213,21 @@ static int write_outcome(const char *path, const sim_outcome *oc)
     return out_close(&o);
 }
 
-sim_scenario *cli_load(const char *path)
+sim_scenario *cli_load_first(const char *path, char *first, size_t n)
 {
     sim_diags d = {0};
     sim_scenario *sc = sim_scenario_load_file(path, &d);
     for (int i = 0; i < d.n; i++)
         fprintf(stderr, "%s\n", d.msg[i]);
+    if (!sc && first && n)
+        snprintf(first, n, "%s", d.n ? d.msg[0] : path);
     sim_diags_free(&d);
     return sc;
+}
+
+sim_scenario *cli_load(const char *path)
+{
+    return cli_load_first(path, NULL, 0);
 }
 
 /* A name or title of the scenario, with control characters as \xNN: the
@@ -473,11 +482,9 @@ static int cmd_check(int argc, char **argv)
 static int cmd_validate(int argc, char **argv)
 {
     int rc = argc ? CLI_OK : CLI_USAGE;
-    static const char use[] =
-        "usage: corosim validate SCENARIO.json...    (corosim --help for more)\n";
     if (!argc)
-        fprintf(stderr, "corosim validate: which scenarios?\n%s", use);
-    if (files_only("validate", argc, argv, use) < 0)
+        fprintf(stderr, "corosim validate: which scenarios?\n%s", validate_usage);
+    if (files_only("validate", argc, argv, validate_usage) < 0)
         return CLI_USAGE;
     for (int i = 0; i < argc; i++) {
         sim_scenario *sc = cli_load(argv[i]);

@@ -18,7 +18,6 @@
 
 #include "grade.h"
 
-#define SCORE_MAX_CELLS 25000000u
 #define SCORE_TIME_TOL 1e-6
 
 const char *score_verdict_name(int v)
