@@ -161,15 +161,24 @@ static void seg_label(const dctx *d, const cs_lane *L, const cs_seg *s, char *bu
 
 /* ---- one segment ----------------------------------------------------------- */
 
+/* Pixel where the late part of sleeping segment s begins (its label
+ * must end before it), or INT32_MAX when it has none. */
+static int late_x(const dctx *d, const cs_seg *s, const xmap *m)
+{
+    if (s->st != CS_ST_SLEEPING || s->late_e >= s->e1)
+        return INT32_MAX;
+    double la = d->v->axis == CS_AXIS_TIME ? s->when
+                : (s->late_e < d->M->nframes ? d->M->col[s->late_e] : d->M->col_end);
+    return (int)floor(xm(m, la));
+}
+
 /* The part of a sleeping segment after its deadline: the task should be
  * running but nobody gives it the loop (starvation). */
 static void draw_late(dctx *d, const cs_seg *s, const xmap *m, cs_rect row, double pb)
 {
-    if (s->st != CS_ST_SLEEPING || s->late_e >= s->e1)
+    int x = late_x(d, s, m), x2 = (int)ceil(pb);
+    if (x == INT32_MAX)
         return;
-    double la = d->v->axis == CS_AXIS_TIME ? s->when
-                : (s->late_e < d->M->nframes ? d->M->col[s->late_e] : d->M->col_end);
-    int x = (int)floor(xm(m, la)), x2 = (int)ceil(pb);
     cs_rect r = bar_rect(row, CS_ST_RUNNING, x, x2 - x);
     d_fill(d, r, d_alpha(d->th->warn, 60));
     d_hatch(d, r, d->th->warn, d->L->em / 2);
@@ -264,8 +273,24 @@ static int mark_after(const dctx *d, const cs_lane *L, const cs_seg *s, const xm
     return 0;
 }
 
-/* One segment, its label inside it when there is room, clear of the
- * "new task" chip and of the end mark that may follow it. */
+/* Draw label buf at lx..end of bar r, cut with an ellipsis when it is
+ * longer, and not at all when not even three characters and the
+ * ellipsis would fit: a label never leaves its own segment. */
+static void draw_label(dctx *d, const cs_seg *s, cs_rect r, int lx, int end, const int chip[2],
+                       const char *buf)
+{
+    if (chip[1] > chip[0] && lx < chip[1] + 2 && end > chip[0] - 2)
+        lx = chip[1] + 4;
+    int least = cs_text_width(d->small, "abc\xE2\x80\xA6", -1);
+    if (end - lx < least && cs_text_width(d->small, buf, -1) > end - lx)
+        return;
+    cs_text_draw_fit(d->small, lx, r.y + (r.h - cs_font_height(d->small)) / 2, buf, end - lx,
+                     d->th->st_text[s->st]);
+}
+
+/* One segment, its label inside it (cut to fit, dropped when nothing
+ * readable fits), clear of the "new task" chip, of the late part and of
+ * the end mark that may follow it. */
 static void draw_seg(dctx *d, const cs_lane *L, const cs_seg *s, const xmap *m,
                      cs_rect row, double pa, double pb, const int chip[2])
 {
@@ -287,16 +312,21 @@ static void draw_seg(dctx *d, const cs_lane *L, const cs_seg *s, const xmap *m,
         return;
     int tw = cs_text_width(d->small, buf, -1);
     int tail = mark_after(d, L, s, m, pb + row.h / 4) ? row.h / 4 + 2 : 0;
-    int lx = label_x(x + 4, tw, x + w - 5 - tail, chip);
+    int end = x + w - 5 - tail, late = late_x(d, s, m);
+    end = late - 3 < end ? late - 3 : end;
+    int lx = label_x(x + 4, tw, end, chip);
     if (lx < 0 && driving) {  /* too narrow for "in tum = drum()": "tum" */
         const char *v = cs_model_coro_var(d->M, s->arg), *fn = d->M->coro_name[s->arg];
         snprintf(buf, sizeof buf, "%s", v ? v : fn ? fn : "");
         tw = cs_text_width(d->small, buf, -1);
         lx = label_x(x + 2, tw, x + w - 2, chip);
     }
-    if (s->st != CS_ST_DONE && lx >= 0 && r.h >= cs_font_height(d->small) - 4) {
-        cs_text_draw(d->small, lx, r.y + (r.h - cs_font_height(d->small)) / 2, buf,
-                     th->st_text[s->st]);
+    if (s->st != CS_ST_DONE && r.h >= cs_font_height(d->small) - 4) {
+        if (lx >= 0)
+            cs_text_draw(d->small, lx, r.y + (r.h - cs_font_height(d->small)) / 2, buf,
+                         th->st_text[s->st]);
+        else if (!driving)
+            draw_label(d, s, r, x + 4, end, chip, buf);
     } else if (s->st >= CS_ST_FAILED) {
         lx = label_x(x + row.h / 2, tw, x + w - row.h / 2, chip);
         if (lx >= 0)

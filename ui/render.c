@@ -18,6 +18,7 @@ struct cs_render {
     SDL_Surface *surf;       /* owned: the pixels */
     SDL_Renderer *r;         /* owned: software renderer on surf */
     cs_text *tx;             /* owned: fonts and glyph atlas for r */
+    cs_layout L;             /* the layout of the last frame drawn */
 };
 
 cs_render *cs_render_new(int w, int h, const char *assets_dir, char *errbuf, size_t errlen)
@@ -58,7 +59,7 @@ void cs_render_free(cs_render *R)
 /* Draw v and make sure every batched command reached the surface. */
 static void render_frame(cs_render *R, const cs_view *v)
 {
-    cs_draw(R->r, R->tx, v, NULL);
+    cs_draw(R->r, R->tx, v, &R->L);
     SDL_RenderFlush(R->r);
 }
 
@@ -68,6 +69,16 @@ const uint32_t *cs_render_pixels(cs_render *R, const cs_view *v, int *pitch)
     if (pitch)
         *pitch = R->surf->pitch;
     return R->surf->pixels;
+}
+
+cs_text *cs_render_text(cs_render *R)
+{
+    return R->tx;
+}
+
+const cs_layout *cs_render_layout(const cs_render *R)
+{
+    return &R->L;
 }
 
 int cs_render_png(cs_render *R, const cs_view *v, const char *path, char *errbuf, size_t errlen)

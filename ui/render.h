@@ -25,4 +25,11 @@ int cs_render_png(cs_render *R, const cs_view *v, const char *path, char *errbuf
  * benchmark. */
 const uint32_t *cs_render_pixels(cs_render *R, const cs_view *v, int *pitch);
 
+/* R's fonts (owned by R): for tests, to record where strings are drawn
+ * (cs_text_record). */
+cs_text *cs_render_text(cs_render *R);
+
+/* The layout of the last frame R drew (owned by R). */
+const cs_layout *cs_render_layout(const cs_render *R);
+
 #endif

@@ -52,6 +52,8 @@ struct cs_text {
     int npages;
     int cur;                         /* page being filled */
     int shelf_x, shelf_y, shelf_h;   /* packing cursor in it */
+    cs_text_rec *recs;               /* borrowed: strings drawn, for tests */
+    int rec_cap, *rec_n;
 };
 
 static const char *const face_files[CS_NFACES] = {
@@ -317,9 +319,41 @@ static int draw_n(cs_font *f, int x, int y, const char *s, int n, cs_rgba c)
     return pen - x;
 }
 
+void cs_text_record(cs_text *tx, cs_text_rec *recs, int cap, int *n)
+{
+    tx->recs = recs;
+    tx->rec_cap = cap;
+    tx->rec_n = n;
+    if (n)
+        *n = 0;
+}
+
+/* Note that s was drawn w pixels wide at (x, y), the part inside the
+ * renderer's clip rectangle, when recording. */
+static void record(cs_font *f, int x, int y, int w, const char *s)
+{
+    cs_text *tx = f->tx;
+    if (!tx->recs || !tx->rec_n)
+        return;
+    int k = (*tx->rec_n)++;
+    if (k >= tx->rec_cap)
+        return;
+    SDL_Rect box = {x, y, w, f->height}, clip, in = box;
+    if (SDL_RenderIsClipEnabled(tx->r)) {
+        SDL_RenderGetClipRect(tx->r, &clip);
+        if (!SDL_IntersectRect(&box, &clip, &in))
+            in = (SDL_Rect){x, y, 0, 0};
+    }
+    cs_text_rec *r = &tx->recs[k];
+    *r = (cs_text_rec){in.x, in.y, in.w, in.h, ""};
+    snprintf(r->s, sizeof r->s, "%s", s);
+}
+
 int cs_text_draw(cs_font *f, int x, int y, const char *s, cs_rgba c)
 {
-    return draw_n(f, x, y, s, (int)strlen(s), c);
+    int w = draw_n(f, x, y, s, (int)strlen(s), c);
+    record(f, x, y, w, s);
+    return w;
 }
 
 /* Length in bytes of the longest prefix of s[0..n) no wider than max_w. */
@@ -342,12 +376,16 @@ int cs_text_draw_fit(cs_font *f, int x, int y, const char *s, int max_w, cs_rgba
     if (max_w <= 0)
         return 0;
     if (cs_text_width(f, s, n) <= max_w)
-        return draw_n(f, x, y, s, n, c);
+        return cs_text_draw(f, x, y, s, c);
     static const char ell[] = "\xE2\x80\xA6";   /* … */
     int ew = cs_text_width(f, ell, 3);
     int k = prefix_fitting(f, s, n, max_w - ew);
     int w = draw_n(f, x, y, s, k, c);
-    return w + draw_n(f, x + w, y, ell, 3, c);
+    w += draw_n(f, x + w, y, ell, 3, c);
+    char cut[128];
+    snprintf(cut, sizeof cut, "%.*s%s", k < 120 ? k : 120, s, ell);
+    record(f, x, y, w, cut);
+    return w;
 }
 
 int cs_text_fit_words(cs_font *f, const char *s, int max_w)

@@ -38,4 +38,16 @@ int cs_text_draw_fit(cs_font *f, int x, int y, const char *s, int max_w, cs_rgba
  * space when one is found (for wrapping); at least one character. */
 int cs_text_fit_words(cs_font *f, const char *s, int max_w);
 
+/* A string as drawn, for tests that check where text lands: the box it
+ * covers (pen advance by line height, cut to the renderer's clip
+ * rectangle; w = 0 when clipped away) and its bytes (cut to 127). */
+typedef struct cs_text_rec {
+    int x, y, w, h;
+    char s[128];
+} cs_text_rec;
+
+/* From now on, record each string drawn by tx into recs (borrowed, cap
+ * entries; *n counts every string, also past cap); recs NULL stops. */
+void cs_text_record(cs_text *tx, cs_text_rec *recs, int cap, int *n);
+
 #endif

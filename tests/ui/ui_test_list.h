@@ -1,5 +1,5 @@
 /* Every test of the visualizer, one TEST(name) line each. The name's first
- * word picks the ctest entry: model_*, scenario_*, render_*. */
+ * word picks the ctest entry: model_*, scenario_*, render_*, drawn_*. */
 TEST(model_sleep_lanes)
 TEST(model_sleep_stack_and_timers)
 TEST(model_seek_matches_replay)
@@ -23,3 +23,4 @@ TEST(scenario_hand_driving_lane)
 TEST(render_reference_frames)
 TEST(render_bad_path)
 TEST(render_missing_fonts)
+TEST(drawn_labels_stay_in_segments)

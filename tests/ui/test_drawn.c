@@ -1,0 +1,149 @@
+/*
+ * test_drawn.c -- where the drawing puts its text, measured on rendered
+ * frames: every string drawn is recorded (cs_text_record) with the box it
+ * covers, and each test checks a rule a reader relies on (a label stays
+ * inside its segment, a badge never covers a frame's text, a lane keeps
+ * its task's name, ...). The scenarios are in tests/ui/scenes/.
+ */
+#include <stdlib.h>
+
+#include "doc.h"
+#include "render.h"
+#include "test.h"
+
+#define MAXRECS 8192
+
+/* One frame drawn, with the strings it drew. */
+typedef struct drawn {
+    cs_doc d;
+    cs_render *R;
+    cs_view v;
+    const cs_layout *L;
+    cs_text_rec *recs;
+    int n;
+} drawn;
+
+/* Load scene (a file of tests/ui/scenes, or a path from the scenarios
+ * folder when it starts with "../") and draw frame f (UINT32_MAX: the
+ * last) at w x h; 0, or -1 with the reason on stderr. */
+static int drawn_open(drawn *D, const char *scene, uint32_t f, int w, int h)
+{
+    char path[1024], err[4096];
+    if (!strncmp(scene, "../", 3))
+        snprintf(path, sizeof path, "%s/%s", COROSCOPE_SCENARIOS, scene + 3);
+    else
+        snprintf(path, sizeof path, "%s/%s", COROSCOPE_UI_SCENES, scene);
+    memset(D, 0, sizeof *D);
+    if (cs_doc_load(&D->d, path, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    D->R = cs_render_new(w, h, COROSCOPE_ASSETS, err, sizeof err);
+    D->recs = calloc(MAXRECS, sizeof *D->recs);
+    if (!D->R || !D->recs) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    cs_view_init(&D->v);
+    D->v.M = &D->d.M;
+    D->v.title = D->d.sc->title;
+    D->v.file = scene;
+    D->v.anim = 0.5f;  /* as coroscope render draws stills */
+    cs_model_seek(&D->d.M, f < D->d.M.nframes ? f : D->d.M.nframes - 1);
+    D->L = cs_render_layout(D->R);
+    return 0;
+}
+
+/* Draw D's view again (after a change of it), recording its strings. */
+static void drawn_draw(drawn *D)
+{
+    int pitch;
+    cs_text_record(cs_render_text(D->R), D->recs, MAXRECS, &D->n);
+    cs_render_pixels(D->R, &D->v, &pitch);
+    cs_text_record(cs_render_text(D->R), NULL, 0, NULL);
+    if (D->n > MAXRECS)
+        D->n = MAXRECS;
+}
+
+static void drawn_close(drawn *D)
+{
+    cs_render_free(D->R);
+    free(D->recs);
+    cs_doc_free(&D->d);
+}
+
+/* Is rec's box inside r? */
+static int rec_inside(const cs_text_rec *rec, cs_rect r)
+{
+    return rec->x >= r.x && rec->y >= r.y && rec->x + rec->w <= r.x + r.w &&
+           rec->y + rec->h <= r.y + r.h;
+}
+
+/* Pixel x of virtual time t on D's time axis (the whole run shown). */
+static double time_px(const drawn *D, double t)
+{
+    double x0, x1;
+    cs_view_range(&D->v, &x0, &x1);
+    return D->L->tl_lanes.x + (t - x0) / (x1 - x0) * D->L->tl_lanes.w;
+}
+
+/* Every label drawn on the lanes of D (time axis, lanes from the first)
+ * starts in a segment of its lane and ends inside it (before its late
+ * part): none runs into the next one. Returns the number checked, -1 on
+ * a violation (printed). */
+static int labels_in_segments(const drawn *D)
+{
+    const cs_layout *L = D->L;
+    const cs_model *M = &D->d.M;
+    int checked = 0;
+    for (int i = 0; i < D->n; i++) {
+        const cs_text_rec *r = &D->recs[i];
+        if (r->w == 0 || !rec_inside(r, L->tl_lanes) || !strcmp(r->s, "new task"))
+            continue;
+        uint32_t lane = (uint32_t)((r->y + r->h / 2 - L->tl_lanes.y) / L->lane_h);
+        if (lane >= M->nlanes)
+            continue;
+        const cs_lane *ln = &M->lanes[lane];
+        int ok = 0;
+        for (uint32_t k = 0; k < ln->nseg && !ok; k++) {
+            const cs_seg *s = &ln->segs[k];
+            double a = time_px(D, s->t0), b = time_px(D, s->t1);
+            int late = s->st == CS_ST_SLEEPING && s->late_e < s->e1;
+            double end = late && !strncmp(r->s, "sleep", 5) ? time_px(D, s->when) : b;
+            if (late && !strncmp(r->s, "late", 4))
+                a = time_px(D, s->when);
+            ok = r->x >= a - 1 && r->x < b && r->x + r->w <= end + 1;
+        }
+        if (!ok) {
+            fprintf(stderr, "lane %u: label '%s' at x %d..%d is not inside one segment\n", lane,
+                    r->s, r->x, r->x + r->w);
+            return -1;
+        }
+        checked++;
+    }
+    return checked;
+}
+
+/* Overdue timers: Task-3's 0.1 s sleep is followed by its late part;
+ * its label is cut to its own segment, not drawn under "late 0.4 s". */
+TEST_IMPL(drawn_labels_stay_in_segments)
+{
+    static const struct { const char *scene; uint32_t frame; int w, h; } cases[] = {
+        {"17-block-overdue-timers.json", 100, 1920, 1080},
+        {"17-block-overdue-timers.json", 100, 1280, 720},
+        {"../04-famine.json", UINT32_MAX, 1280, 720},
+        {"../13-queue-window.json", UINT32_MAX, 1920, 1080},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        drawn D;
+        ASSERT_EQ_INT(0, drawn_open(&D, cases[c].scene, cases[c].frame, cases[c].w, cases[c].h));
+        drawn_draw(&D);
+        int n = labels_in_segments(&D);
+        if (n < 0)
+            TEST_FAIL_("%s frame %u at %dx%d: a label leaves its segment", cases[c].scene,
+                       cases[c].frame, cases[c].w, cases[c].h);
+        ASSERT(n >= 3);
+        drawn_close(&D);
+    }
+    return 0;
+}
