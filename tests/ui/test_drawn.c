@@ -147,3 +147,57 @@ TEST_IMPL(drawn_labels_stay_in_segments)
     }
     return 0;
 }
+
+/* Each task lane's name drawn in D starts with the task's name, whole
+ * ("Task-7") or short ("T-7"), followed by a space or its end; the
+ * number of task lanes checked, or -1 (printed). */
+static int lanes_keep_task_names(const drawn *D)
+{
+    const cs_layout *L = D->L;
+    const cs_model *M = &D->d.M;
+    int checked = 0;
+    for (int i = 0; i < D->n; i++) {
+        const cs_text_rec *r = &D->recs[i];
+        if (r->w == 0 || !rec_inside(r, L->tl_names))
+            continue;
+        int lane = (r->y + r->h / 2 - L->tl_lanes.y) / L->lane_h + D->v.lane_top;
+        if (lane < 2 || (uint32_t)lane >= M->nlanes)
+            continue;
+        const char *name = M->tasks[lane - 2].name;
+        char brief[64];
+        snprintf(brief, sizeof brief, "T-%s", strncmp(name, "Task-", 5) ? "" : name + 5);
+        size_t k = strlen(name), b = strlen(brief);
+        int whole = !strncmp(r->s, name, k) && (r->s[k] == ' ' || !r->s[k]);
+        int shortened = b > 2 && !strncmp(r->s, brief, b) && (r->s[b] == ' ' || !r->s[b]);
+        if (!whole && !shortened) {
+            fprintf(stderr, "lane %d of %s is labelled '%s'\n", lane, name, r->s);
+            return -1;
+        }
+        checked++;
+    }
+    return checked;
+}
+
+/* The shutdown tasks' lanes keep "Task-6"/"T-6" when their long
+ * function names do not fit: the function name is cut instead. */
+TEST_IMPL(drawn_lanes_keep_task_names)
+{
+    static const struct { const char *scene; uint32_t frame; int w, h, present; } cases[] = {
+        {"../11-cancel.json", 120, 1920, 1080, 1},
+        {"17-block-overdue-timers.json", 100, 1400, 900, 0},
+        {"17-block-overdue-timers.json", 100, 800, 600, 0},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        drawn D;
+        ASSERT_EQ_INT(0, drawn_open(&D, cases[c].scene, cases[c].frame, cases[c].w, cases[c].h));
+        D.v.present = cases[c].present;
+        drawn_draw(&D);
+        int n = lanes_keep_task_names(&D);
+        if (n < 0)
+            TEST_FAIL_("%s at %dx%d: a lane lost its task's name", cases[c].scene, cases[c].w,
+                       cases[c].h);
+        ASSERT(n >= 3);
+        drawn_close(&D);
+    }
+    return 0;
+}
