@@ -431,17 +431,25 @@ static sim_exc *pep479(sim_state *S, sim_frame *f, sim_exc *e)
     return r;
 }
 
-/* Push child on top of f; RecursionError in f when the stack is too deep. */
+/* Push child on top of f; RecursionError in f when the stack would hold
+ * more than max_depth frames of the scenario's own coroutines and
+ * awaitables. Library frames (asyncio.sleep, Queue.get, Future.__await__)
+ * are not counted: the limit is the format's, on the frames a scenario
+ * writes, so that it does not depend on how deep asyncio's own code runs
+ * (CPython's limit of 1000 counts its machinery too: about 7 frames under
+ * run_until_complete, 9 under asyncio.run). */
 static sim_frame *stack_push(sim_state *S, sim_coro *root, sim_frame *f, sim_frame *child,
                              int *in, sim_exc **e)
 {
-    if (f->depth + 1 >= S->sc->limits.max_depth) {
+    int nbody = f->nbody + (child->kind == FR_BODY);
+    if (nbody > S->sc->limits.max_depth) {
         *in = IN_EXC;
         *e = sim_err(S, SIM_EXC_RECURSIONERROR, "maximum recursion depth exceeded");
         return f;
     }
     child->parent = f;
     child->depth = f->depth + 1;
+    child->nbody = nbody;
     child->root = root;
     f->child = child;
     trace_frame(S, SIM_EV_FRAME_PUSH, child, 0, 0);
@@ -571,6 +579,7 @@ sim_resume sim_coro_resume(sim_state *S, sim_coro *co, sim_value value, sim_exc 
         co->top = co->frame;
         co->frame->root = co;
         co->frame->depth = 0;
+        co->frame->nbody = co->frame->kind == FR_BODY;
         trace_frame(S, SIM_EV_FRAME_PUSH, co->frame, 0, 0);
     }
     co->state = CORO_RUNNING;

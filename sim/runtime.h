@@ -74,6 +74,8 @@ struct sim_frame {
     uint8_t kind;              /* sim_frkind */
     uint8_t fkind;             /* SIM_FR_* for the trace */
     int depth;                 /* 0 = bottom of the stack */
+    int nbody;                 /* FR_BODY frames from the bottom up to this one:
+                                  what max_depth bounds (format 4) */
     sim_coro *coro;            /* the coroutine object this frame is (or NULL) */
     sim_coro *root;            /* root of the stack it runs on */
     const sim_func *func;      /* FR_BODY */

@@ -8,7 +8,9 @@ module-level code. It imports vclock (this directory; put it on PYTHONPATH),
 which runs it under the virtual clock and prints the coroscope-outcome/1 JSON.
 Each scenario statement is preceded by `step()`, which counts it for
 `max_steps`; compound statements (if, repeat, try) get `step()` on a line of
-their own.
+their own. Each coroutine and `__await__` body starts with `frame_depth = enter()`,
+which raises RecursionError when the stack holds more than `max_depth` of
+the scenario's own frames (the format's limit, see vclock.enter).
 """
 import ast
 import io
@@ -69,7 +71,7 @@ TOP_KEYS = {"format", "name", "title", "description", "source", "coroutines",
 DRIVE_POLICIES = ("in_order", "round_robin", "random")
 
 # names the program itself uses; renamed when the scenario uses them too
-HELPERS = ("asyncio", "random", "time", "vclock", "step", "track",
+HELPERS = ("asyncio", "random", "time", "vclock", "step", "enter", "frame_depth", "track",
            "clock_now", "current_task_name", "drive_in_order",
            "drive_round_robin", "drive_random", "module_globals")
 
@@ -742,7 +744,8 @@ class Translator:
         """`async def NAME(params):` and its body."""
         scope = self.function_scope(CO, fdef, self.ident(name, "coroutine"))
         params = ", ".join(fdef.get("params", []))
-        lines = [f"@{self.alias['track']}", f"async def {name}({params}):"]
+        lines = [f"@{self.alias['track']}", f"async def {name}({params}):",
+                 f"    {self.alias['frame_depth']} = {self.alias['enter']}()"]
         return lines + self.block(fdef.get("body", []), scope, 1, name)
 
     def awaitable_def(self, name, fdef):
@@ -756,6 +759,7 @@ class Translator:
             lines += [f"        self.{p} = {p}" for p in params]
             lines.append("")
         lines.append("    def __await__(self):")
+        lines.append(f"        {self.alias['frame_depth']} = {self.alias['enter']}()")
         lines += [f"        {p} = self.{p}" for p in params]
         if not any(verb == "yield" for _, verb in walk(body, name)):
             lines.append("        yield from ()  # a generator even without yield")
@@ -774,13 +778,15 @@ class Translator:
         lines.append("import vclock" if a["vclock"] == "vclock"
                      else f"import vclock as {a['vclock']}")
         imports = ", ".join(n if a[n] == n else f"{n} as {a[n]}" for n in
-                            ("step", "track", "clock_now", "current_task_name"))
+                            ("step", "enter", "track", "clock_now", "current_task_name"))
         lines.append(f"from vclock import {imports}")
         lines.append(f"{a['module_globals']} = globals()")
         limits = sc.get("limits", {})
         lines += ["", f"{a['vclock']}.install({sc['name']!r}, "
                   f"max_steps={limits.get('max_steps', 10_000_000)!r}, "
-                  f"max_time={limits.get('max_time', 86400)!r})"]
+                  f"max_time={limits.get('max_time', 86400)!r}, "
+                  f"max_depth={limits.get('max_depth', 1000)!r}, "
+                  f"depth_name={self.alias['frame_depth']!r})"]
         for name in self.exc_classes:
             lines += ["", "", f"class {name}(Exception):", "    pass"]
         for policy in self.policies:

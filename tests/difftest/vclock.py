@@ -38,6 +38,8 @@ import warnings
 
 DEFAULT_MAX_STEPS = 10_000_000
 DEFAULT_MAX_TIME = 86400.0
+DEFAULT_MAX_DEPTH = 1000
+RECURSION_HEADROOM = 100      # Python frames under and over the scenario's own
 CLOCK_RESOLUTION = 1e-9
 
 _real_print = builtins.print
@@ -59,6 +61,9 @@ class _Run:
         self.tasks = []                 # (task, coroutine name), creation order
         self.coros = []                 # coroutine objects of scenario functions
         self.keepalive = []             # awaitable generators, never collected
+        self.max_depth = DEFAULT_MAX_DEPTH
+        self.depth_name = "frame_depth"    # the local each scenario body keeps it in
+        self.frame_codes = set()        # code of scenario coroutines and __await__s
         self.interrupts = []
 
 
@@ -252,6 +257,8 @@ def track(obj):
     if isinstance(obj, type):
         original = obj.__await__
 
+        RUN.frame_codes.add(original.__code__)
+
         @functools.wraps(original)
         def __await__(self):
             gen = original(self)
@@ -259,6 +266,9 @@ def track(obj):
             return gen
         obj.__await__ = __await__
         return obj
+
+    if obj.__module__ == "__main__":
+        RUN.frame_codes.add(obj.__code__)
 
     @functools.wraps(obj)
     def create(*args):
@@ -273,6 +283,31 @@ def step():
     RUN.steps += 1
     if RUN.steps > RUN.max_steps:
         _end("limit", "max_steps")
+
+
+def enter():
+    """A scenario coroutine or __await__ body starts: its depth, counted in
+    the scenario's own frames (1 at the bottom of a stack); RecursionError
+    when that is more than max_depth. The body keeps the depth in a local
+    (RUN.depth_name), where the next scenario frame up reads it.
+
+    This is the format's limit (section 4), counted as corosim counts it:
+    frames of asyncio's machinery and of library coroutines (asyncio.sleep,
+    Queue.get) are left out, where CPython's own limit of 1000 counts them
+    too (about 7 under run_until_complete, 9 under asyncio.run). Python's
+    limit is raised above max_depth by install(), so that this one strikes
+    first. The walk stops at the nearest scenario frame below: a few steps.
+    """
+    frame = sys._getframe(1).f_back
+    depth = 1
+    while frame is not None:
+        if frame.f_code in RUN.frame_codes:
+            depth += frame.f_locals.get(RUN.depth_name, 0)
+            break
+        frame = frame.f_back
+    if depth > RUN.max_depth:
+        raise RecursionError("maximum recursion depth exceeded")
+    return depth
 
 
 # ---- the outcome ------------------------------------------------------------
@@ -374,12 +409,16 @@ def _track_library():
 
 
 def install(name=None, max_steps=DEFAULT_MAX_STEPS, max_time=DEFAULT_MAX_TIME,
-            mode="scenario"):
+            max_depth=DEFAULT_MAX_DEPTH, depth_name="frame_depth", mode="scenario"):
     """Put the process under the virtual clock (see the module docstring)."""
     RUN.mode = mode
     RUN.name = name
     RUN.max_steps = max_steps
     RUN.max_time = float(max_time)
+    RUN.max_depth = max_depth
+    RUN.depth_name = depth_name
+    if mode == "scenario":
+        sys.setrecursionlimit(max(1000, max_depth + RECURSION_HEADROOM))
     asyncio.set_event_loop_policy(VirtualLoopPolicy())
     time.sleep = virtual_sleep
     builtins.print = _record_print
