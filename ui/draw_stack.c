@@ -21,6 +21,21 @@ typedef struct slot {
 
 #define MAXSLOTS 64
 
+/* Where a badge sits: on a shown frame (its slot index, 0 up), or: */
+enum { AT_NONE = -3, AT_GHOST = -2, AT_DRIVER = -1 };
+
+/* The value the frame's event carries ("yield ...", "returns ...",
+ * "send(None)"), a chip at the right end of the first text row of the
+ * box it belongs to, that box's text cut short of it; its path is an
+ * arrow in the column right of the boxes. */
+typedef struct badge {
+    int at;              /* AT_* or a slot index */
+    char label[160];
+    cs_rgba c;
+    float y0, y1;        /* the path: from, to */
+    int w;               /* chip width, 0 when none */
+} badge;
+
 typedef struct stackview {
     const cs_stack *s;   /* frames shown (NULL: none) */
     int32_t coro;        /* compact coroutine of s, -1 none */
@@ -32,6 +47,10 @@ typedef struct stackview {
     int x, w;
     int compact;         /* one line per frame */
     int gap;             /* between two boxes (room for "await") */
+    int more;            /* the "... N outer frames not shown" line is drawn */
+    badge b;             /* the event's value, b.at = AT_NONE when none */
+    int exc_at;          /* slot of the exception's chip (AT_*), AT_NONE none */
+    int exc_w;           /* its width */
 } stackview;
 
 static int is_lib(const cs_frame *f)
@@ -72,7 +91,8 @@ static int frames_h(const dctx *d, const stackview *sv, uint32_t first, uint32_t
 }
 
 /* Lay the frames out downwards from the driver, one line each when they
- * do not all fit; the innermost ones win when even that is too tall. */
+ * do not all fit; the innermost ones win when even that is too tall, and
+ * the innermost one is always shown. */
 static void place(dctx *d, stackview *sv, cs_rect c)
 {
     sv->gap = d->L->pad + d->L->em / 2;
@@ -90,9 +110,13 @@ static void place(dctx *d, stackview *sv, cs_rect c)
     while (first > 0 && n - first < MAXSLOTS
            && frames_h(d, sv, first - 1, n) + (first > 1 ? more : 0) <= room)
         first--;
+    if (first == n && n > 0)  /* the innermost frame even when cut by the panel's edge:
+                                 never a false "no frame" */
+        first = n - 1;
     sv->first = (int)first;
     sv->n = (int)(n - first);
-    int y = top + (first > 0 ? more : 0);
+    sv->more = first > 0 && frames_h(d, sv, first, n) + more <= room;
+    int y = top + (sv->more ? more : 0);
     for (int i = 0; i < sv->n; i++) {
         int h = frame_h(d, sv, &sv->s->fr[first + (uint32_t)i]);
         sv->fr[i] = (slot){y, h};
@@ -145,8 +169,26 @@ static void line_text(const dctx *d, int32_t line, char *buf, size_t n)
     }
 }
 
+/* Width kept free at the right of the first text row of the box at
+ * slot at (AT_*): the badges on it and a pad before them. */
+static int reserved(const dctx *d, const stackview *sv, int at)
+{
+    int w = (sv->b.at == at ? sv->b.w : 0) + (sv->exc_at == at ? sv->exc_w : 0);
+    return w ? w + d->L->pad : 0;
+}
+
+/* Top of a chip on the first text row of box r (one text row or two). */
+static int chip_y(const dctx *d, cs_rect r, int one)
+{
+    int ch = cs_font_height(d->small_bold);
+    return one ? r.y + (r.h - ch) / 2 : r.y + d->L->pad / 2 + (cs_font_height(d->bold) - ch) / 2;
+}
+
+/* One frame's box at slot s (moved down dy, faded to alpha): its title,
+ * and its current line below it or, one line each, after it; the text
+ * of the first row ends before the width kept for badges (keep). */
 static void draw_frame_box(dctx *d, const stackview *sv, const cs_frame *f, slot s,
-                           int top, uint8_t alpha, int dy)
+                           int top, uint8_t alpha, int dy, int keep)
 {
     const cs_theme *th = d->th;
     cs_rect r = {sv->x, s.y + dy, sv->w, s.h};
@@ -162,15 +204,15 @@ static void draw_frame_box(dctx *d, const stackview *sv, const cs_frame *f, slot
     cs_font *tf = is_lib(f) ? d->small : d->bold;
     int one = is_lib(f) || sv->compact;
     int tw = cs_text_draw_fit(tf, r.x + p, r.y + (one ? (r.h - cs_font_height(tf)) / 2 : p / 2),
-                              title, r.w - 2 * p, d_alpha(text, alpha));
+                              title, r.w - 2 * p - keep, d_alpha(text, alpha));
     line_text(d, f->line, line, sizeof line);
     if (!is_lib(f) && line[0] && !sv->compact)
         cs_text_draw_fit(d->mono_small, r.x + p, r.y + p / 2 + cs_font_height(tf), line,
                          r.w - 2 * p, d_alpha(th->text_dim, alpha));
-    else if (!is_lib(f) && line[0] && r.w - 3 * p - tw > 0)
+    else if (!is_lib(f) && line[0] && r.w - 3 * p - tw - keep > 0)
         cs_text_draw_fit(d->mono_small, r.x + 2 * p + tw,
                          r.y + (r.h - cs_font_height(d->mono_small)) / 2, line,
-                         r.w - 3 * p - tw, d_alpha(th->text_dim, alpha));
+                         r.w - 3 * p - tw - keep, d_alpha(th->text_dim, alpha));
 }
 
 /* The connector between a frame and the one it awaits. */
@@ -200,12 +242,12 @@ static void draw_driver(dctx *d, const stackview *sv)
         line_text(d, cs_model_main_stack(d->M)->fr[0].line, line, sizeof line);
     }
     d_box(d, r, th->text_dim);
-    int p = d->L->pad;
-    cs_font *tf = cs_text_width(d->bold, title, -1) <= r.w - 2 * p ? d->bold : d->small_bold;
-    cs_text_draw_fit(tf, r.x + p, r.y + p / 2, title, r.w - 2 * p, th->text);
+    int p = d->L->pad, room = r.w - 2 * p - reserved(d, sv, AT_DRIVER);
+    cs_font *tf = cs_text_width(d->bold, title, -1) <= room ? d->bold : d->small_bold;
+    cs_text_draw_fit(tf, r.x + p, r.y + p / 2, title, room, th->text);
     cs_text_draw_fit(d->mono_small, r.x + p, r.y + p / 2 + cs_font_height(d->bold), line,
                      r.w - 2 * p, th->text_dim);
-    if (sv->n < (sv->s ? (int)sv->s->n : 0)) {
+    if (sv->more) {
         char more[48];
         snprintf(more, sizeof more, "\xE2\x80\xA6 %d outer frame%s not shown", sv->first,
                  sv->first == 1 ? "" : "s");
@@ -215,39 +257,54 @@ static void draw_driver(dctx *d, const stackview *sv)
 
 /* ---- travelling values -------------------------------------------------------- */
 
-/* Right of the title of frame depth k, a pad after it (the box's left
- * edge when k is not shown). */
-static int title_end(dctx *d, const stackview *sv, int k)
+/* The slot showing frame depth k: its index, or the driver when k is
+ * not shown (an outer frame left out, or none). */
+static int slot_of(const stackview *sv, int k)
 {
-    if (!sv->s || k < sv->first || k - sv->first >= sv->n)
-        return sv->x;
-    const cs_frame *f = &sv->s->fr[k];
-    char title[128];
-    frame_title(f, title, sizeof title);
-    return sv->x + 2 * d->L->pad + cs_text_width(is_lib(f) ? d->small : d->bold, title, -1);
+    return sv->s && k >= sv->first && k - sv->first < sv->n ? k - sv->first : AT_DRIVER;
 }
 
-/* A value chip at fraction t of the way from y0 to y1, with the path;
- * brief (or NULL) is the label shortened, shown when label is too long;
- * the chip starts at left or after (the title of the frame it is on). */
-static void travel(dctx *d, const stackview *sv, float y0, float y1, const char *label,
-                   const char *brief, int left, cs_rgba c)
+/* The box at slot at (AT_*), moved as drawn (the ghost drops with the
+ * animation). */
+static cs_rect slot_rect(const dctx *d, const stackview *sv, int at)
 {
-    float t = d->v->anim;
-    float x = sv->x + sv->w + d->L->em * 1.2f;
-    d_arrow(d, x, y0, x, y1, 2.5f * d->L->scale, d->L->em * 0.7f, d_alpha(c, 200));
-    float y = y0 + (y1 - y0) * t;
-    /* the chip stays inside the boxes (clear of their borders, 3 px at
-     * most) and covers at most their right half, so the frame's name stays
-     * readable; a longer label is shortened, then cut */
-    int right = sv->x + sv->w - (int)(4 * d->L->scale + 0.5f), max_w = (right - sv->x) / 2;
-    if (right - left < max_w)
-        max_w = right - left;
+    if (at == AT_DRIVER)
+        return (cs_rect){sv->x, sv->driver.y, sv->w, sv->driver.h};
+    if (at >= 0)
+        return (cs_rect){sv->x, sv->fr[at].y, sv->w, sv->fr[at].h};
+    int base = sv->n ? sv->fr[sv->n - 1].y + sv->fr[sv->n - 1].h + sv->gap
+                     : sv->driver.y + sv->driver.h + sv->gap;
+    int dy = (int)(d->v->anim * d->L->em * 1.5f);
+    return (cs_rect){sv->x, base + dy, sv->w, frame_h(d, sv, &d->M->st.popped)};
+}
+
+/* Is the box at slot at one text row high? */
+static int slot_one_row(const dctx *d, const stackview *sv, int at)
+{
+    const cs_frame *f = at == AT_GHOST ? &d->M->st.popped
+                        : at >= 0 ? &sv->s->fr[sv->first + at] : NULL;
+    return f && (is_lib(f) || sv->compact);
+}
+
+/* Set badge b to label (or brief, when label does not fit and brief is
+ * given) on slot at, travelling from y0 to y1: at most half a box wide,
+ * so the frame's name stays readable. */
+static void badge_set(dctx *d, stackview *sv, int at, const char *label, const char *brief,
+                      float y0, float y1, cs_rgba c)
+{
+    badge *b = &sv->b;
+    int max_w = (sv->w - 2 * d->L->pad) / 2;
     if (brief && d_chip_w(d, d->small_bold, label) > max_w)
         label = brief;
-    if (max_w > cs_font_height(d->small_bold))
-        d_chip_right(d, d->small_bold, right, (int)y - cs_font_height(d->small_bold) / 2, label,
-                     max_w, c, d_on(c));
+    snprintf(b->label, sizeof b->label, "%s", label);
+    int w = d_chip_w(d, d->small_bold, b->label);
+    b->w = w < max_w ? w : max_w;
+    if (b->w <= cs_font_height(d->small_bold))
+        b->w = 0;
+    b->at = b->w ? at : AT_NONE;
+    b->y0 = y0;
+    b->y1 = y1;
+    b->c = c;
 }
 
 static const char *or_none(const char *s)
@@ -255,10 +312,14 @@ static const char *or_none(const char *s)
     return s && *s ? s : "None";
 }
 
-/* Animate the frame's event when it touches the stack shown. */
-static void draw_event(dctx *d, const stackview *sv)
+/* The badge of the frame's event when it touches the stack shown: a
+ * yield on the yielding frame, a send or throw on the innermost frame it
+ * reaches, a return or raise on the frame that ends (its ghost), a raise
+ * or catch on the frame it is in. */
+static void pick_badge(dctx *d, stackview *sv)
 {
     const sim_event *e = d->ev;
+    sv->b.at = AT_NONE;
     if (!e || cs_model_coro(d->M, e->coro) != sv->coro || sv->coro < 0)
         return;
     const cs_theme *th = d->th;
@@ -267,76 +328,109 @@ static void draw_event(dctx *d, const stackview *sv)
     switch (e->kind) {
     case SIM_EV_YIELD:
         snprintf(buf, sizeof buf, "yield %s", or_none(cs_model_str(d->M, e->a)));
-        travel(d, sv, depth_y(sv, e->c), depth_y(sv, -1), buf, NULL, sv->x, th->accent);
+        badge_set(d, sv, slot_of(sv, e->c), buf, NULL, depth_y(sv, e->c), depth_y(sv, -1),
+                  th->accent);
         break;
     case SIM_EV_SEND:
-        snprintf(buf, sizeof buf, "send(%s)", or_none(cs_model_str(d->M, e->a)));
-        travel(d, sv, depth_y(sv, -1), depth_y(sv, top), buf, NULL, sv->x, th->st[CS_ST_RUNNING]);
-        break;
     case SIM_EV_THROW:
-        snprintf(buf, sizeof buf, "throw %s", cs_model_str(d->M, e->a));
-        travel(d, sv, depth_y(sv, -1), depth_y(sv, top), buf, NULL, sv->x, th->error);
+        if (e->kind == SIM_EV_SEND)
+            snprintf(buf, sizeof buf, "send(%s)", or_none(cs_model_str(d->M, e->a)));
+        else
+            snprintf(buf, sizeof buf, "throw %s", cs_model_str(d->M, e->a));
+        badge_set(d, sv, slot_of(sv, top), buf, NULL, depth_y(sv, -1), depth_y(sv, top),
+                  e->kind == SIM_EV_SEND ? th->st[CS_ST_RUNNING] : th->error);
         break;
     case SIM_EV_FRAME_POP: {
         snprintf(buf, sizeof buf, "%s %s", e->a ? "raises" : "returns",
                  or_none(cs_model_str(d->M, e->b)));
-        float from = depth_y(sv, e->c) + d->L->em * 2.0f;
-        travel(d, sv, from, depth_y(sv, e->c - 1), buf, or_none(cs_model_str(d->M, e->b)), sv->x,
-               e->a ? th->error : th->st[CS_ST_RUNNING]);
+        int ghost = d->M->st.popped.name != NULL;
+        cs_rect g = slot_rect(d, sv, AT_GHOST);
+        float from = ghost ? g.y + g.h / 2.0f : depth_y(sv, e->c);
+        badge_set(d, sv, ghost ? AT_GHOST : slot_of(sv, e->c - 1), buf,
+                  or_none(cs_model_str(d->M, e->b)), from, depth_y(sv, e->c - 1),
+                  e->a ? th->error : th->st[CS_ST_RUNNING]);
         break;
     }
     case SIM_EV_RAISE:
-        snprintf(buf, sizeof buf, "raise %s", cs_model_str(d->M, e->a));
-        travel(d, sv, depth_y(sv, e->c) - d->L->em, depth_y(sv, e->c), buf,
-               cs_model_str(d->M, e->a), title_end(d, sv, e->c), th->error);
-        break;
     case SIM_EV_CATCH:
-        snprintf(buf, sizeof buf, "caught: %s", cs_model_str(d->M, e->a));
-        travel(d, sv, depth_y(sv, e->c) - d->L->em, depth_y(sv, e->c), buf,
-               cs_model_str(d->M, e->a), title_end(d, sv, e->c), th->st[CS_ST_RUNNING]);
+        snprintf(buf, sizeof buf, "%s%s", e->kind == SIM_EV_RAISE ? "raise " : "caught: ",
+                 cs_model_str(d->M, e->a));
+        badge_set(d, sv, slot_of(sv, e->c), buf, cs_model_str(d->M, e->a),
+                  depth_y(sv, e->c) - d->L->em, depth_y(sv, e->c),
+                  e->kind == SIM_EV_RAISE ? th->error : th->st[CS_ST_RUNNING]);
         break;
     default:
         break;
     }
 }
 
-/* The frame just popped drops away and fades. */
-static void draw_popped_ghost(dctx *d, const stackview *sv)
+/* The badge's path, an arrow right of the boxes with a dot moving along
+ * it, and its chip on the box it belongs to. */
+static void draw_badge(dctx *d, const stackview *sv)
+{
+    const badge *b = &sv->b;
+    if (b->at == AT_NONE)
+        return;
+    float x = sv->x + sv->w + d->L->em * 1.2f;
+    d_arrow(d, x, b->y0, x, b->y1, 2.5f * d->L->scale, d->L->em * 0.7f, d_alpha(b->c, 200));
+    d_disc(d, x, b->y0 + (b->y1 - b->y0) * d->v->anim, d->L->em * 0.3f, b->c);
+    cs_rect r = slot_rect(d, sv, b->at);
+    int right = r.x + r.w - (int)(4 * d->L->scale + 0.5f);  /* clear of a 3-scale border */
+    d_chip_right(d, d->small_bold, right, chip_y(d, r, slot_one_row(d, sv, b->at)), b->label,
+                 b->w, b->c, d_on(b->c));
+}
+
+/* The frame just popped drops away and fades; 1 when it is drawn. */
+static int draw_popped_ghost(dctx *d, const stackview *sv)
 {
     const sim_event *e = d->ev;
     if (!e || e->kind != SIM_EV_FRAME_POP || cs_model_coro(d->M, e->coro) != sv->coro
         || !d->M->st.popped.name)
-        return;
-    int h = frame_h(d, sv, &d->M->st.popped);
-    int base = sv->n ? sv->fr[sv->n - 1].y + sv->fr[sv->n - 1].h + sv->gap
-                     : sv->driver.y + sv->driver.h + sv->gap;
-    int dy = (int)(d->v->anim * d->L->em * 1.5f);
+        return 0;
+    cs_rect g = slot_rect(d, sv, AT_GHOST);
     uint8_t a = (uint8_t)(255 * (1 - 0.7f * d->v->anim));
-    draw_frame_box(d, sv, &d->M->st.popped, (slot){base, h}, 0, a, dy);
+    draw_frame_box(d, sv, &d->M->st.popped, (slot){g.y, g.h}, 0, a, 0,
+                   reserved(d, sv, AT_GHOST));
     if (e->a)
-        d_box_w(d, (cs_rect){sv->x, base + dy, sv->w, h}, d->th->error, 2);
+        d_box_w(d, g, d->th->error, 2);
+    return 1;
 }
 
-/* A red badge on the frame an exception is passing through. */
-static void draw_exception(dctx *d, const stackview *sv)
+/* Where the red chip of the exception in flight goes (the frame it is
+ * passing through, the driver when it left the frames shown), unless
+ * the event's own badge already names it there. */
+static void pick_exception(dctx *d, stackview *sv)
 {
+    sv->exc_at = AT_NONE;
+    sv->exc_w = 0;
     if (!sv->s || !sv->s->exc)
         return;
+    int at = slot_of(sv, sv->s->exc_depth);
     const sim_event *e = d->ev;
     int moving = e && (e->kind == SIM_EV_RAISE || e->kind == SIM_EV_CATCH)
-                 && cs_model_coro(d->M, e->coro) == sv->coro;  /* its chip names it */
-    int k = sv->s->exc_depth;
-    cs_rect r = k >= sv->first && k - sv->first < sv->n
-                    ? (cs_rect){sv->x, sv->fr[k - sv->first].y, sv->w, sv->fr[k - sv->first].h}
-                    : (cs_rect){sv->x, sv->driver.y, sv->w, sv->driver.h};
-    d_box_w(d, r, d->th->error, (int)(3 * d->L->scale + 0.5f));
-    if (moving)
+                 && cs_model_coro(d->M, e->coro) == sv->coro;  /* its badge names it */
+    sv->exc_at = at;
+    if (moving || sv->b.at == at)
         return;
-    char buf[160];
-    snprintf(buf, sizeof buf, "%s", sv->s->exc);
+    int max_w = (sv->w - 2 * d->L->pad) / 2 - reserved(d, sv, at);
+    int w = d_chip_w(d, d->small_bold, sv->s->exc);
+    sv->exc_w = w < max_w ? w : max_w > 0 ? max_w : 0;
+}
+
+/* A red border on the frame an exception is passing through, and its
+ * chip left of the event's badge. */
+static void draw_exception(dctx *d, const stackview *sv)
+{
+    if (sv->exc_at == AT_NONE)
+        return;
+    cs_rect r = slot_rect(d, sv, sv->exc_at);
+    d_box_w(d, r, d->th->error, (int)(3 * d->L->scale + 0.5f));
+    if (sv->exc_w <= cs_font_height(d->small_bold))
+        return;
     int in = (int)(4 * d->L->scale + 0.5f);  /* clear of the 3-scale red border */
-    d_chip_right(d, d->small_bold, r.x + r.w - in, r.y + in, buf, r.w / 2, d->th->error,
-                 d_on(d->th->error));
+    int right = r.x + r.w - in - (sv->b.at == sv->exc_at ? sv->b.w + d->L->pad : 0);
+    d_chip_right(d, d->small_bold, right, chip_y(d, r, slot_one_row(d, sv, sv->exc_at)),
+                 sv->s->exc, sv->exc_w, d->th->error, d_on(d->th->error));
 }
 
 static void stack_note(dctx *d, char *buf, size_t n)
@@ -377,6 +471,8 @@ void d_stack(dctx *d)
     stackview sv;
     pick_stack(d, &sv);
     place(d, &sv, c);
+    pick_badge(d, &sv);
+    pick_exception(d, &sv);
     d_clip(d, d->L->stack);
     draw_driver(d, &sv);
     const sim_event *e = d->ev;
@@ -389,13 +485,14 @@ void d_stack(dctx *d)
             dy = (int)((1 - d->v->anim) * d->L->em * 1.5f);
             a = (uint8_t)(255 * (0.3f + 0.7f * d->v->anim));
         }
-        draw_frame_box(d, &sv, &sv.s->fr[sv.first + i], sv.fr[i], top, a, dy);
+        draw_frame_box(d, &sv, &sv.s->fr[sv.first + i], sv.fr[i], top, a, dy,
+                       reserved(d, &sv, i));
     }
     draw_await_links(d, &sv);
-    draw_popped_ghost(d, &sv);
+    int ghost = draw_popped_ghost(d, &sv);
     draw_exception(d, &sv);
-    draw_event(d, &sv);
-    if (!sv.n && d->focus >= 0)
+    draw_badge(d, &sv);
+    if (!sv.n && !ghost && d->focus >= 0)  /* a ghost says the frame just ended */
         d_wrap(d, d->body, (cs_rect){c.x, sv.driver.y + sv.driver.h + sv.gap, c.w, c.h},
                "no frame: the coroutine has not started or has ended", d->th->text_dim, 3);
     d_unclip(d);

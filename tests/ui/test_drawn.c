@@ -72,11 +72,46 @@ static void drawn_close(drawn *D)
     cs_doc_free(&D->d);
 }
 
+/* Do a and b overlap (both drawn, w > 0)? */
+static int recs_overlap(const cs_text_rec *a, const cs_text_rec *b)
+{
+    return a->w > 0 && b->w > 0 && a->x < b->x + b->w && b->x < a->x + a->w &&
+           a->y < b->y + b->h && b->y < a->y + a->h;
+}
+
 /* Is rec's box inside r? */
 static int rec_inside(const cs_text_rec *rec, cs_rect r)
 {
     return rec->x >= r.x && rec->y >= r.y && rec->x + rec->w <= r.x + r.w &&
            rec->y + rec->h <= r.y + r.h;
+}
+
+/* The first string drawn inside r that starts with prefix, or NULL. */
+static const cs_text_rec *find_rec(const drawn *D, cs_rect r, const char *prefix)
+{
+    for (int i = 0; i < D->n; i++)
+        if (D->recs[i].w > 0 && rec_inside(&D->recs[i], r) &&
+            !strncmp(D->recs[i].s, prefix, strlen(prefix)))
+            return &D->recs[i];
+    return NULL;
+}
+
+/* Two strings drawn over each other inside r: 0 when none, else -1
+ * (printed). */
+static int overlaps_in(const drawn *D, cs_rect r)
+{
+    for (int i = 0; i < D->n; i++) {
+        if (!rec_inside(&D->recs[i], r))
+            continue;
+        for (int j = i + 1; j < D->n; j++)
+            if (rec_inside(&D->recs[j], r) && recs_overlap(&D->recs[i], &D->recs[j])) {
+                fprintf(stderr, "'%s' (%d,%d %dx%d) and '%s' (%d,%d %dx%d) overlap\n",
+                        D->recs[i].s, D->recs[i].x, D->recs[i].y, D->recs[i].w, D->recs[i].h,
+                        D->recs[j].s, D->recs[j].x, D->recs[j].y, D->recs[j].w, D->recs[j].h);
+                return -1;
+            }
+    }
+    return 0;
 }
 
 /* Pixel x of virtual time t on D's time axis (the whole run shown). */
@@ -199,5 +234,70 @@ TEST_IMPL(drawn_lanes_keep_task_names)
         ASSERT(n >= 3);
         drawn_close(&D);
     }
+    return 0;
+}
+
+/* In every frame of these runs no string of the stack panel is drawn
+ * over another: the badges ("yield ...", "returns ...", an exception)
+ * sit beside the frame text, never on it. */
+TEST_IMPL(drawn_stack_badges_clear_of_text)
+{
+    static const struct { const char *scene; int w, h; } cases[] = {
+        {"15-deep-stack.json", 1280, 720},
+        {"17-block-overdue-timers.json", 1920, 1080},
+        {"../06-stack-w1-w4.json", 1280, 720},
+        {"../08-fork.json", 1024, 768},
+        {"../10-task-outcomes.json", 1280, 720},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        drawn D;
+        ASSERT_EQ_INT(0, drawn_open(&D, cases[c].scene, 0, cases[c].w, cases[c].h));
+        for (uint32_t f = 0; f < D.d.M.nframes; f++) {
+            cs_model_seek(&D.d.M, f);
+            drawn_draw(&D);
+            if (overlaps_in(&D, D.L->stack) != 0)
+                TEST_FAIL_("%s frame %u at %dx%d: text drawn over text in the stack",
+                           cases[c].scene, f, cases[c].w, cases[c].h);
+        }
+        drawn_close(&D);
+    }
+    return 0;
+}
+
+/* The yield of a 13-frame recursion sits on the yielding frame
+ * (Future.__await__, the innermost); when hog() returns, its badge is on
+ * the fading hog() box and no "no frame" sentence contradicts it. */
+TEST_IMPL(drawn_stack_badge_beside_its_frame)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "15-deep-stack.json", 67, 1920, 1080));
+    drawn_draw(&D);
+    const cs_text_rec *y = find_rec(&D, D.L->stack, "yield <Future");
+    const cs_text_rec *fut = find_rec(&D, D.L->stack, "Future.__await__");
+    ASSERT(y && fut);
+    ASSERT(y->y < fut->y + fut->h && fut->y < y->y + y->h);
+    ASSERT(y->x > fut->x + fut->w);
+    drawn_close(&D);
+    ASSERT_EQ_INT(0, drawn_open(&D, "17-block-overdue-timers.json", 100, 1920, 1080));
+    drawn_draw(&D);
+    const cs_text_rec *ret = find_rec(&D, D.L->stack, "returns None");
+    const cs_text_rec *hog = find_rec(&D, D.L->stack, "hog()");
+    ASSERT(ret && hog);
+    ASSERT(ret->y < hog->y + hog->h && hog->y < ret->y + ret->h);
+    ASSERT(find_rec(&D, D.L->stack, "no frame") == NULL);
+    drawn_close(&D);
+    return 0;
+}
+
+/* At the smallest size the stack still shows the running task's
+ * innermost frame (c2() at 12), not a false "no frame". */
+TEST_IMPL(drawn_stack_small_shows_innermost)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "../08-fork.json", 50, 320, 240));
+    drawn_draw(&D);
+    ASSERT(find_rec(&D, D.L->stack, "c2()") != NULL);
+    ASSERT(find_rec(&D, D.L->stack, "no frame") == NULL);
+    drawn_close(&D);
     return 0;
 }
