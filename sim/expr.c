@@ -192,6 +192,12 @@ static void float_literal(parser *p, const char *d, size_t n)
     sim_buf_free(&b);
 }
 
+/* Whether the '.' at pos starts an attribute: a name follows it. */
+static int attribute_follows(const parser *p, size_t pos)
+{
+    return pos + 1 < p->end && is_ident(p->s[pos + 1]) && !is_digit(p->s[pos + 1]);
+}
+
 /* NUMBER: 0x/0o/0b ints, decimal ints (no leading zeros, as in Python 3),
  * floats with a point and/or an exponent, '_' between digits. */
 static int lex_number(parser *p)
@@ -219,8 +225,11 @@ static int lex_number(parser *p)
             ok = scan_digits(p, 10) > 0;
         }
     }
-    for (; p->pos < p->end && (is_ident(s[p->pos]) || s[p->pos] == '.'); p->pos++)
-        ok = 0;   /* "1abc", "1.2.3": one bad literal, shown whole */
+    for (; p->pos < p->end && (is_ident(s[p->pos]) || s[p->pos] == '.'); p->pos++) {
+        if (s[p->pos] == '.' && (isfloat || base != 10) && attribute_follows(p, p->pos))
+            break;    /* 2.5.real, 0x10.real: the literal, then an attribute */
+        ok = 0;       /* "1abc", "1.2.3": one bad literal, shown whole */
+    }
     p->tok = (token){T_NUM, st, p->pos - st, sim_none()};
     if (!ok) {
         perr(p, st, "invalid number '%.*s' at column %zu", (int)(p->pos - st), s + st, ccol(p, st));

@@ -472,6 +472,22 @@ static int spelled_float(const char *t, size_t len)
     return 0;
 }
 
+/* 1 when v is a JSON number written as an integer too big for int64. */
+static int int_too_big(const ld *L, const cJSON *v)
+{
+    if (!cJSON_IsNumber(v))
+        return 0;
+    const sim_jpos *p = pos_of(L, v);
+    return !spelled_float(L->text + p->off, p->len);
+}
+
+/* " of 64 bits (...)" when v is an integer int_value refuses, else "":
+ * the message's "must be an integer" would read false without it. */
+static const char *int_bits_note(const ld *L, const cJSON *v)
+{
+    return int_too_big(L, v) ? " of 64 bits (-9223372036854775808 to 9223372036854775807)" : "";
+}
+
 /* 1 when v is a JSON number written as an integer that fits int64. */
 static int int_value(const ld *L, const cJSON *v, int64_t *out)
 {
@@ -613,17 +629,25 @@ static sim_expr *conv_value(ld *L, const cJSON *v)
 }
 
 /* A number-like value: a number (an integer when int_only), or an
- * "=expression". what names it and expected says what is right, for the
- * message; a plain string gets the hint of its "=" form. */
+ * "=expression"; where any number will do, also true, false and null,
+ * values Python takes (sleep(True) is sleep(1)) or refuses when the
+ * statement runs (sleep(None): TypeError). what names it and expected says
+ * what is right, for the message; a plain string gets the hint of its "="
+ * form, being far more often a lost "=" than meant. */
 static sim_expr *conv_numeric(ld *L, const cJSON *v, const char *what,
                               const char *expected, int int_only)
 {
     int64_t i;
     int ok = cJSON_IsString(v) ? v->valuestring[0] == '='
-                               : cJSON_IsNumber(v) && (!int_only || int_value(L, v, &i));
+                               : cJSON_IsNumber(v) ? !int_only || int_value(L, v, &i)
+                               : !int_only && (cJSON_IsBool(v) || cJSON_IsNull(v));
     if (ok)
         return conv_value(L, v);
     int plain = cJSON_IsString(v) && strlen(v->valuestring) < 40;
+    if (int_only && int_too_big(L, v)) {
+        err(L, v, "%s must be an integer%s, got %s", what, int_bits_note(L, v), got(L, v).s);
+        return NULL;
+    }
     err(L, v, "%s must be %s, got %s%s%s%s", what, expected, got(L, v).s,
         plain ? " (did you mean \"=" : "", plain ? v->valuestring : "", plain ? "\"?)" : "");
     return NULL;
@@ -1724,8 +1748,8 @@ static void load_queues(ld *L, const cJSON *qs)
         else
             check_keys(L, m, "maxsize", "", "in a queue", NULL, NULL);
         if (ms && !int_value(L, ms, &max))     /* <= 0 is unbounded, as in CPython */
-            err(L, ms, "'maxsize' must be an integer (0 or less means unbounded), got %s",
-                got(L, ms).s);
+            err(L, ms, "'maxsize' must be an integer%s (0 or less means unbounded), got %s",
+                int_bits_note(L, ms), got(L, ms).s);
         int k = names_add(&L->queues, L->A, m->string);
         sim_queuedef *q = &L->sc->queues[k];
         q->name = L->queues.v[k];
