@@ -363,9 +363,23 @@ static const char *repr_cstr(sim_state *S, sim_value v)
 {
     sim_buf *b = &S->tmp;
     b->len = 0;
-    sim_value_repr(b, &S->sc->types, v);
+    if (v.type == SIM_OBJ && v.u.o->kind == SIM_OBJ_TASK)
+        sim_task_repr(b, (const sim_task *)v.u.o);
+    else
+        sim_value_repr(b, &S->sc->types, v);
     sim_buf_putc(b, 0);
     return b->p;
+}
+
+/* RuntimeError "Task <repr of t> " + what + the repr of v: the two bad
+ * yields whose message names both the task and what it yielded. */
+static sim_exc *bad_yield_error(sim_state *S, const sim_task *t, const char *what, sim_value v)
+{
+    sim_buf own = {0};
+    sim_task_repr(&own, t);
+    sim_exc *e = sim_err(S, SIM_EXC_RUNTIMEERROR, what, own.p, repr_cstr(S, v));
+    sim_buf_free(&own);
+    return e;
 }
 
 /* What __step does with the value the coroutine yielded. */
@@ -382,15 +396,13 @@ static int task_handle_yield(sim_state *S, sim_task *t, sim_value v)
     }
     sim_future *f = (sim_future *)v.u.o;
     if (f->loop != t->fut.loop) {
-        step_soon_error(S, t, sim_err(S, SIM_EXC_RUNTIMEERROR,
-            "Task <%s name='%s'> got Future %s attached to a different loop",
-            t->fut.hdr.label, t->name, repr_cstr(S, v)));
+        step_soon_error(S, t, bad_yield_error(S, t,
+            "Task %s got Future %s attached to a different loop", v));
         return SIM_STEP_BAD_YIELD;
     }
     if (!f->blocking) {
-        step_soon_error(S, t, sim_err(S, SIM_EXC_RUNTIMEERROR,
-            "yield was used instead of yield from in task <%s name='%s'> with %s",
-            t->fut.hdr.label, t->name, repr_cstr(S, v)));
+        step_soon_error(S, t, bad_yield_error(S, t,
+            "yield was used instead of yield from in task %s with %s", v));
         return SIM_STEP_BAD_YIELD;
     }
     if (f == &t->fut) {

@@ -112,9 +112,14 @@ static int32_t task_repr_id(sim_state *S, const sim_task *t)
 {
     sim_buf *b = &S->tmp;
     b->len = 0;
+    sim_task_repr(b, t);
+    return sim_trace_intern(&S->trace, b->p, b->len);
+}
+
+void sim_task_repr(sim_buf *b, const sim_task *t)
+{
     sim_buf_printf(b, "<%s name='%s' coro=<%s()>>", t->fut.hdr.label ? t->fut.hdr.label : "Task",
                    t->name, t->coro && t->coro->name ? t->coro->name : "?");
-    return sim_trace_intern(&S->trace, b->p, b->len);
 }
 
 /* The id of constant text, kept in *slot (0 until first used: id 0 is ""). */

@@ -222,6 +222,31 @@ TEST_IMPL(runtime_unreachable_timer_interrupts)
     return 0;
 }
 
+/* The RuntimeError of a task awaiting a task of another loop names both
+ * tasks and their coroutines, as CPython's reprs do (without their source
+ * positions and callbacks, which the format leaves unspecified). */
+TEST_IMPL(runtime_other_loop_error_names_tasks)
+{
+    static const char text[] =
+        "{\"format\": \"coroscope-scenario/1\", \"name\": \"loops\","
+        " \"coroutines\": {\"slow\": {\"params\": [], \"body\": [{\"sleep\": 1}]},"
+        "   \"other\": {\"params\": [\"t\"], \"body\": [{\"try\": [{\"await\": {\"task\": \"t\"}}],"
+        "     \"except\": [{\"type\": \"RuntimeError\", \"as\": \"e\", \"body\": [{\"print\": \"{e}\"}]}]}]}},"
+        " \"main\": [{\"create_task\": {\"call\": \"slow\", \"args\": []}, \"as\": \"t\"},"
+        "   {\"new_loop\": true}, {\"run_until_complete\": {\"call\": \"other\", \"args\": [\"=t\"]}}]}";
+    sim_scenario *sc;
+    sim_state *S = test_run_text(text, &sc, 0);
+    ASSERT(S);
+    const sim_outcome *o = sim_outcome_get(S);
+    ASSERT_EQ_INT(1, o->nprints);
+    ASSERT_EQ_STR("Task <Task pending name='Task-2' coro=<other()>> got Future "
+                  "<Task pending name='Task-1' coro=<slow()>> attached to a different loop",
+                  o->prints[0].text);
+    sim_free(S);
+    sim_scenario_free(sc);
+    return 0;
+}
+
 /* A sleep's future is reused once the sleep has returned: two tasks that
  * sleep 5,000 times each leave far fewer than 10,000 futures' worth of
  * memory behind, and their results, times and the clock are as without
