@@ -247,6 +247,41 @@ TEST_IMPL(runtime_other_loop_error_names_tasks)
     return 0;
 }
 
+/* A slow step that ends by a KeyboardInterrupt leaving the loop is not
+ * reported (Handle._run's timing is skipped), a slow one that returns is. */
+TEST_IMPL(runtime_slow_step_not_after_interrupt)
+{
+    static const char text[] =
+        "{\"format\": \"coroscope-scenario/1\", \"name\": \"slow\","
+        " \"coroutines\": {\"bomb\": {\"params\": [], \"body\": [{\"sleep\": 1}, {\"block\": 0.5},"
+        "     {\"raise\": \"KeyboardInterrupt\"}]},"
+        "   \"slowpoke\": {\"params\": [], \"body\": [{\"sleep\": 2}, {\"block\": 0.3}]}},"
+        " \"main\": [{\"create_task\": {\"call\": \"bomb\", \"args\": []}},"
+        "   {\"create_task\": {\"call\": \"slowpoke\", \"args\": []}},"
+        "   {\"try\": [{\"run_forever\": true}], \"except\": [{\"type\": \"KeyboardInterrupt\","
+        "     \"body\": []}]}, {\"run_forever\": true}]}";
+    sim_scenario *sc;
+    sim_state *S = test_run_text(text, &sc, 1);
+    ASSERT(S);
+    const sim_trace *T = sim_trace_get(S);
+    int nslow = 0;
+    double x = 0;
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, T);
+    for (size_t i = 0; i < T->n; i++) {
+        const sim_event *e = sim_trace_at(&C, i);
+        if (e->kind == SIM_EV_SLOW_STEP) {
+            nslow++;
+            x = e->x;
+        }
+    }
+    ASSERT_EQ_INT(1, nslow);
+    ASSERT_NEAR(0.3, x, 1e-9);
+    sim_free(S);
+    sim_scenario_free(sc);
+    return 0;
+}
+
 /* A sleep's future is reused once the sleep has returned: two tasks that
  * sleep 5,000 times each leave far fewer than 10,000 futures' worth of
  * memory behind, and their results, times and the clock are as without
