@@ -264,7 +264,7 @@ static const keyhelp help_rows[] = {
     {"Home / End", "first / last frame"},
     {"+ / -", "faster / slower"},
     {"N / Shift+N", "next / previous event of the selected task"},
-    {"Tab / Shift+Tab, click a lane", "select a task, or follow the frame's"},
+    {"Tab / Shift+Tab, click a lane", "select a task (again: follow the running one)"},
     {"Ctrl + / Ctrl -", "zoom the whole UI"},
     {"Ctrl 0", "reset the zoom"},
     {"T", "theme: light, dark, high contrast"},
@@ -301,27 +301,53 @@ static cs_rect overlay_box(dctx *d, int w, int h, const char *title)
     return (cs_rect){r.x + 2 * p, r.y + top, r.w - 4 * p, r.h - top - p};
 }
 
+/* The help's legend rows past the states: the late part of a timer
+ * and the chip of a task just created. */
+static const char *const legend_extra[] = {
+    "late: its timer is due, the loop is held (time.sleep)",
+    "new task: created at this frame (arrow from its creator)",
+};
+#define LEGEND_EXTRA ((int)(sizeof legend_extra / sizeof legend_extra[0]))
+#define LEGEND_ROWS (D_NLEGEND + LEGEND_EXTRA)
+
+/* Width of the swatch column of the help's legend, lines lh high. */
+static int legend_sw(dctx *d, int lh)
+{
+    int chip = d_chip_w(d, d->small_bold, "new task");
+    return chip > lh * 3 ? chip : lh * 3;
+}
+
 /* Width of the timeline legend of the help in font f, lines lh high. */
-static int legend_width(cs_font *f, int lh, int pad)
+static int legend_width(dctx *d, cs_font *f, int lh)
 {
     int w = 0;
-    for (int i = 0; i < D_NLEGEND; i++) {
-        int a = cs_text_width(f, d_legend_rows[i].what, -1);
+    for (int i = 0; i < LEGEND_ROWS; i++) {
+        const char *s = i < D_NLEGEND ? d_legend_rows[i].what : legend_extra[i - D_NLEGEND];
+        int a = cs_text_width(f, s, -1);
         w = a > w ? a : w;
     }
-    return lh * 3 + pad + w;
+    return legend_sw(d, lh) + d->L->pad + w;
 }
 
 /* The "Timeline" section of the help at (x, y): each state as the lanes
  * draw it, and what it means. */
 static void draw_legend(dctx *d, cs_font *hf, cs_font *f, int x, int y, int w, int lh)
 {
+    int sw = legend_sw(d, lh), tx = x + sw + d->L->pad;
     cs_text_draw_fit(hf, x, y, "Timeline", w, d->th->text);
     for (int i = 0; i < D_NLEGEND; i++) {
         int ry = y + (i + 1) * lh;
-        d_state_swatch(d, d_legend_rows[i].st, (cs_rect){x, ry, lh * 3, lh});
-        cs_text_draw_fit(f, x + lh * 3 + d->L->pad, ry, d_legend_rows[i].what,
-                         w - lh * 3 - d->L->pad, d->th->text);
+        d_state_swatch(d, d_legend_rows[i].st, (cs_rect){x, ry, sw, lh});
+        cs_text_draw_fit(f, tx, ry, d_legend_rows[i].what, x + w - tx, d->th->text);
+    }
+    for (int i = 0; i < LEGEND_EXTRA; i++) {
+        int ry = y + (D_NLEGEND + i + 1) * lh;
+        if (i == 0)
+            d_late_swatch(d, (cs_rect){x, ry, sw, lh});
+        else
+            d_chip(d, d->small_bold, x, ry + (lh - cs_font_height(d->small_bold)) / 2, "new task",
+                   d->th->accent, d->th->panel);
+        cs_text_draw_fit(f, tx, ry, legend_extra[i], x + w - tx, d->th->text);
     }
 }
 
@@ -359,10 +385,11 @@ static help_plan help_layout(dctx *d, int n)
         p.gap = L->em * 2;
         help_widths(p.kf, p.wf, &p.kw, &p.ww);
         p.keys_w = p.kw + p.ww + p.gap + L->em;
-        p.lw = legend_width(p.wf, p.lh, L->pad);
+        p.lw = legend_width(d, p.wf, p.lh);
         int rows = (L->h - 4 * L->pad - cs_font_height(d->bold)) / p.lh;
         int side = p.keys_w + p.gap + p.lw + 4 * L->pad <= L->w - 2 * L->pad;
-        p.legend = side && n + 2 <= rows ? 2 : n + D_NLEGEND + 4 <= rows ? 1 : 0;
+        p.legend = side && n + 2 <= rows && LEGEND_ROWS + 1 <= rows ? 2
+                   : n + LEGEND_ROWS + 4 <= rows ? 1 : 0;
         if (p.legend)
             break;
     }
@@ -376,7 +403,7 @@ static void draw_help(dctx *d)
     help_plan p = help_layout(d, n);
     cs_font *kf = p.kf, *wf = p.wf;
     int kw = p.kw, gap = p.gap, lh = p.lh, lw = p.lw, side = p.legend == 2;
-    int rows = p.legend == 1 ? n + D_NLEGEND + 3 : n;
+    int rows = p.legend == 1 ? n + LEGEND_ROWS + 3 : p.legend == 2 && LEGEND_ROWS + 1 > n ? LEGEND_ROWS + 1 : n;
     cs_rect in = overlay_box(d, (side ? p.keys_w + gap + lw : p.keys_w) + 4 * d->L->pad,
                              (rows + 1) * lh + cs_font_height(d->bold) + 4 * d->L->pad,
                              "Keys and mouse");

@@ -71,6 +71,9 @@ extern const d_legend d_legend_rows[D_NLEGEND];
 /* State st drawn exactly as a lane draws it, filling row (a lane's
  * height and some width). */
 void d_state_swatch(dctx *d, int st, cs_rect row);
+/* The late part of a sleeping segment (its timer due, nobody gives the
+ * task the loop) as a lane draws it, filling row. */
+void d_late_swatch(dctx *d, cs_rect row);
 
 /* The width the timeline's names column asks for (draw_timeline.c). */
 int d_names_want(const dctx *d);

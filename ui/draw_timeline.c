@@ -172,6 +172,22 @@ static int late_x(const dctx *d, const cs_seg *s, const xmap *m)
     return (int)floor(xm(m, la));
 }
 
+/* The late shape over [x, x + w) of row: hatched in the warning colour,
+ * framed. Returns its bar. */
+static cs_rect late_shape(dctx *d, cs_rect row, int x, int w)
+{
+    cs_rect r = bar_rect(row, CS_ST_RUNNING, x, w);
+    d_fill(d, r, d_alpha(d->th->warn, 60));
+    d_hatch(d, r, d->th->warn, d->L->em / 2);
+    d_box(d, r, d->th->warn);
+    return r;
+}
+
+void d_late_swatch(dctx *d, cs_rect row)
+{
+    late_shape(d, row, row.x, row.w);
+}
+
 /* The part of a sleeping segment after its deadline: the task should be
  * running but nobody gives it the loop (starvation). */
 static void draw_late(dctx *d, const cs_seg *s, const xmap *m, cs_rect row, double pb)
@@ -179,10 +195,7 @@ static void draw_late(dctx *d, const cs_seg *s, const xmap *m, cs_rect row, doub
     int x = late_x(d, s, m), x2 = (int)ceil(pb);
     if (x == INT32_MAX)
         return;
-    cs_rect r = bar_rect(row, CS_ST_RUNNING, x, x2 - x);
-    d_fill(d, r, d_alpha(d->th->warn, 60));
-    d_hatch(d, r, d->th->warn, d->L->em / 2);
-    d_box(d, r, d->th->warn);
+    cs_rect r = late_shape(d, row, x, x2 - x);
     char buf[64];
     snprintf(buf, sizeof buf, "late %.3g s", s->t1 - s->when);
     if (d->v->predict && s->e1 > d->frame)  /* the total is not known yet */
@@ -652,53 +665,101 @@ static void draw_scrollbar(dctx *d, int nlanes, int vis)
     d_fill(d, (cs_rect){s.x + 1, ty, s.w - 2, th}, d->th->text_dim);
 }
 
-/* The compact legend, right-aligned in the title row of the timeline
- * from x0 on: a swatch and a word per state, the least needed states
- * left out first when the row is short; nothing when fewer than half
- * would fit. */
-static void title_legend(dctx *d, int x0)
+/* How the title row's legend is drawn: swatch width, gap, the width of
+ * each item and of those kept, and how many are kept. */
+typedef struct legend_plan {
+    int sw, gap, wide[D_NLEGEND], total, keep;
+} legend_plan;
+
+/* The least needed states first out (keep order). */
+static const int legend_need[D_NLEGEND] = {0, 1, 2, 3, 4, 6, 7, 5, 8, 9};
+
+/* The legend in room pixels, roomy or tight (narrower swatches and
+ * gaps), the least needed states left out while it does not fit. */
+static legend_plan legend_fit(dctx *d, int room, int tight)
 {
-    static const int need[D_NLEGEND] = {0, 1, 2, 3, 4, 6, 7, 5, 8, 9};  /* keep order */
     const cs_layout *L = d->L;
-    int sw = L->em * 5 / 4, gap = L->pad, wide[D_NLEGEND], total = 0, keep = D_NLEGEND;
+    legend_plan p = {.sw = tight ? L->em * 3 / 4 : L->em * 5 / 4,
+                     .gap = tight ? L->pad / 2 + 1 : L->pad, .keep = D_NLEGEND};
     for (int i = 0; i < D_NLEGEND; i++)
-        total += (wide[i] = sw + gap / 2 + cs_text_width(d->small, d_legend_rows[i].brief, -1)
-                            + gap * 3 / 2);
-    int right = L->timeline.x + L->timeline.w - L->pad;
-    while (keep > 0 && total > right - x0)
-        total -= wide[need[--keep]];
-    if (keep < D_NLEGEND / 2)
-        return;
-    int x = right - total + gap * 3 / 2, y = L->timeline.y + L->pad / 2;
+        p.total += (p.wide[i] = p.sw + p.gap / 2 + cs_text_width(d->small, d_legend_rows[i].brief, -1)
+                                + p.gap * 3 / 2);
+    while (p.keep > 0 && p.total > room)
+        p.total -= p.wide[legend_need[--p.keep]];
+    return p;
+}
+
+/* Is state i kept by plan p? */
+static int legend_kept(const legend_plan *p, int i)
+{
+    for (int k = 0; k < p->keep; k++)
+        if (legend_need[k] == i)
+            return 1;
+    return 0;
+}
+
+/* The compact legend, right-aligned in the title row of the timeline
+ * between x0 and right: a swatch and a word per state; when some are
+ * left out, a last word says where the whole legend is ("? all"). */
+static void title_legend(dctx *d, const legend_plan *p, int right)
+{
+    const cs_layout *L = d->L;
+    static const char more[] = "? all";
+    int mw = p->keep < D_NLEGEND ? cs_text_width(d->small, more, -1) + p->gap : 0;
+    int x = right - p->total - mw + p->gap * 3 / 2, y = L->timeline.y + L->pad / 2;
     for (int i = 0; i < D_NLEGEND; i++) {
-        int k = 0;
-        while (k < keep && need[k] != i)
-            k++;
-        if (k == keep)
+        if (!legend_kept(p, i))
             continue;
-        d_state_swatch(d, d_legend_rows[i].st, (cs_rect){x, y, sw, L->em});
-        cs_text_draw(d->small, x + sw + gap / 2, y + (L->em - L->small) / 2,
+        d_state_swatch(d, d_legend_rows[i].st, (cs_rect){x, y, p->sw, L->em});
+        cs_text_draw(d->small, x + p->sw + p->gap / 2, y + (L->em - L->small) / 2,
                      d_legend_rows[i].brief, d->th->text_dim);
-        x += wide[i];
+        x += p->wide[i];
     }
+    if (mw)
+        cs_text_draw(d->small, right - mw + p->gap, y + (L->em - L->small) / 2, more,
+                     d->th->text_dim);
+}
+
+/* The title row: "Timeline", the mouse hints and the legend. The hints
+ * give way to the legend: first the mouse's, then the axis's; then the
+ * legend is drawn tight; only then are states left out (and "? all"
+ * said). Fewer than half the states: no legend. */
+static void title_row(dctx *d)
+{
+    const cs_layout *L = d->L;
+    char notes[3][160];
+    if (d->M && d->M->t_end <= 0 && d->v->axis == CS_AXIS_STEPS) {
+        snprintf(notes[0], sizeof notes[0], "steps (the whole run is at t=0)   wheel: zoom   drag: pan");
+        snprintf(notes[1], sizeof notes[1], "steps (the whole run is at t=0)");
+    } else {
+        const char *ax = d->v->axis == CS_AXIS_TIME ? "virtual time" : "loop iterations and steps";
+        const char *other = d->v->axis == CS_AXIS_TIME ? "steps" : "time";
+        snprintf(notes[0], sizeof notes[0], "%s   X: %s   wheel: zoom   drag: pan", ax, other);
+        snprintf(notes[1], sizeof notes[1], "%s   X: %s", ax, other);
+    }
+    notes[2][0] = 0;
+    int right = L->timeline.x + L->timeline.w - L->pad, start = L->present ? 2 : 0, lv = start;
+    int base = L->timeline.x + 2 * L->pad + cs_text_width(d->bold, "Timeline", -1), x0 = base;
+    legend_plan p;
+    for (int tries = 0;; tries++) {
+        lv = start + tries / 2 < 2 ? start + tries / 2 : 2;
+        x0 = base + (notes[lv][0] ? cs_text_width(d->small, notes[lv], -1) + L->em : 0);
+        p = legend_fit(d, right - x0, tries % 2);
+        if (p.keep == D_NLEGEND || (lv == 2 && tries % 2))
+            break;
+    }
+    if (p.keep < D_NLEGEND)  /* room for "? all" */
+        p = legend_fit(d, right - x0 - cs_text_width(d->small, "? all", -1) - p.gap, 1);
+    int level = lv;
+    d_panel(d, L->timeline, "Timeline", notes[level][0] ? notes[level] : NULL);
+    if (p.keep >= D_NLEGEND / 2)
+        title_legend(d, &p, right);
 }
 
 void d_timeline(dctx *d)
 {
     const cs_layout *L = d->L;
-    char note[160];
-    if (d->M && d->M->t_end <= 0 && d->v->axis == CS_AXIS_STEPS)
-        snprintf(note, sizeof note, "steps (the whole run is at t=0)   wheel: zoom   drag: pan");
-    else
-        snprintf(note, sizeof note, "%s   X: %s   wheel: zoom   drag: pan",
-                 d->v->axis == CS_AXIS_TIME ? "virtual time" : "loop iterations and steps",
-                 d->v->axis == CS_AXIS_TIME ? "steps" : "time");
-    /* in present mode the legend takes the place of the mouse hints */
-    d_panel(d, L->timeline, "Timeline", L->present ? NULL : note);
-    int x0 = L->timeline.x + 2 * L->pad + cs_text_width(d->bold, "Timeline", -1);
-    if (!L->present)
-        x0 += cs_text_width(d->small, note, -1) + L->em;
-    title_legend(d, x0);
+    title_row(d);
     if (!d->M || d->M->nframes == 0)
         return;
     xmap m;

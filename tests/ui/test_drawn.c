@@ -54,8 +54,10 @@ static int drawn_open(drawn *D, const char *scene, uint32_t f, int w, int h)
     return 0;
 }
 
-/* Draw D's view again (after a change of it), recording its strings. */
-static void drawn_draw(drawn *D)
+/* Draw D's view again (after a change of it), recording its strings.
+ * With COROSCOPE_DRAWN_DIR set, the frame is also saved there as
+ * drawn-NAME.png, to look at. */
+static void drawn_draw_as(drawn *D, const char *name)
 {
     int pitch;
     cs_text_record(cs_render_text(D->R), D->recs, MAXRECS, &D->n);
@@ -63,6 +65,18 @@ static void drawn_draw(drawn *D)
     cs_text_record(cs_render_text(D->R), NULL, 0, NULL);
     if (D->n > MAXRECS)
         D->n = MAXRECS;
+    const char *dir = getenv("COROSCOPE_DRAWN_DIR");
+    if (dir && name) {
+        char path[1024], err[512];
+        snprintf(path, sizeof path, "%s/drawn-%s.png", dir, name);
+        if (cs_render_png(D->R, &D->v, path, err, sizeof err) != 0)
+            fprintf(stderr, "%s\n", err);
+    }
+}
+
+static void drawn_draw(drawn *D)
+{
+    drawn_draw_as(D, NULL);
 }
 
 static void drawn_close(drawn *D)
@@ -96,11 +110,11 @@ static const cs_text_rec *find_rec(const drawn *D, cs_rect r, const char *prefix
     return NULL;
 }
 
-/* Two strings drawn over each other inside r: 0 when none, else -1
- * (printed). */
-static int overlaps_in(const drawn *D, cs_rect r)
+/* Two strings drawn over each other inside r, among those drawn from
+ * the from-th on: 0 when none, else -1 (printed). */
+static int overlaps_from(const drawn *D, cs_rect r, int from)
 {
-    for (int i = 0; i < D->n; i++) {
+    for (int i = from; i < D->n; i++) {
         if (!rec_inside(&D->recs[i], r))
             continue;
         for (int j = i + 1; j < D->n; j++)
@@ -112,6 +126,11 @@ static int overlaps_in(const drawn *D, cs_rect r)
             }
     }
     return 0;
+}
+
+static int overlaps_in(const drawn *D, cs_rect r)
+{
+    return overlaps_from(D, r, 0);
 }
 
 /* Pixel x of virtual time t on D's time axis (the whole run shown). */
@@ -299,5 +318,45 @@ TEST_IMPL(drawn_stack_small_shows_innermost)
     ASSERT(find_rec(&D, D.L->stack, "c2()") != NULL);
     ASSERT(find_rec(&D, D.L->stack, "no frame") == NULL);
     drawn_close(&D);
+    return 0;
+}
+
+/* The help at the window's default size and smaller: the key rows are
+ * whole sentences, the legend explains the late part and the "new task"
+ * chip; the title row's legend keeps all its states at 1400x900. */
+TEST_IMPL(drawn_help_and_legend)
+{
+    static const int sizes[][2] = {{1400, 900}, {1280, 720}, {1920, 1080}};
+    for (size_t c = 0; c < sizeof sizes / sizeof sizes[0]; c++) {
+        drawn D;
+        char name[32];
+        ASSERT_EQ_INT(0, drawn_open(&D, "17-block-overdue-timers.json", 100, sizes[c][0],
+                                    sizes[c][1]));
+        snprintf(name, sizeof name, "legend-%d", sizes[c][0]);
+        drawn_draw_as(&D, name);
+        cs_rect title = {D.L->timeline.x, D.L->timeline.y, D.L->timeline.w,
+                         D.L->tl_axis.y - D.L->timeline.y};
+        static const char *const states[] = {"running", "ready", "sleeping", "waiting",
+                                             "time.sleep", "done", "failed", "cancelled",
+                                             "loop", "idle"};
+        for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
+            if (!find_rec(&D, title, states[i]))
+                TEST_FAIL_("%dx%d: the title row's legend lacks '%s'", sizes[c][0], sizes[c][1],
+                           states[i]);
+        ASSERT_EQ_INT(0, overlaps_in(&D, title));
+        D.v.help = 1;
+        snprintf(name, sizeof name, "help-%d", sizes[c][0]);
+        drawn_draw_as(&D, name);
+        cs_rect all = {0, 0, sizes[c][0], sizes[c][1]};
+        const cs_text_rec *tab = find_rec(&D, all, "select a task");
+        ASSERT(tab != NULL);
+        ASSERT_EQ_STR("select a task (again: follow the running one)", tab->s);
+        ASSERT(find_rec(&D, all, "late: ") != NULL);
+        ASSERT(find_rec(&D, all, "new task: ") != NULL);
+        const cs_text_rec *head = find_rec(&D, all, "Keys and mouse");
+        ASSERT(head != NULL);
+        ASSERT_EQ_INT(0, overlaps_from(&D, all, (int)(head - D.recs)));
+        drawn_close(&D);
+    }
     return 0;
 }
