@@ -347,8 +347,12 @@ static int stmt_block(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e
         *e = sim_err(S, SIM_EXC_VALUEERROR, "sleep length must be non-negative");
         return -1;
     }
-    sim_event *ev = sim_emit(S, SIM_EV_BLOCK, S->cur_task ? S->cur_task->index : -1,
-                             f->root ? f->root->id : -1);
+    /* A block that max_time cuts never moves the clock (the run ends
+     * before the move): it is not recorded, so that nothing is drawn
+     * blocking past the end of the run. */
+    sim_event *ev = S->clock + secs > S->sc->limits.max_time ? NULL
+        : sim_emit(S, SIM_EV_BLOCK, S->cur_task ? S->cur_task->index : -1,
+                   f->root ? f->root->id : -1);
     if (ev)
         ev->x = secs;
     sim_clock_advance(S, secs);

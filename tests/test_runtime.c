@@ -282,6 +282,37 @@ TEST_IMPL(runtime_slow_step_not_after_interrupt)
     return 0;
 }
 
+/* A block that max_time cuts is not in the trace: the run ends at the
+ * clock before it, and no event lies past that time. */
+TEST_IMPL(runtime_block_cut_by_max_time)
+{
+    static const char text[] =
+        "{\"format\": \"coroscope-scenario/1\", \"name\": \"cut\", \"limits\": {\"max_time\": 10},"
+        " \"main\": [{\"block\": 5}, {\"block\": 6}, {\"print\": \"never\"}]}";
+    sim_scenario *sc;
+    sim_state *S = test_run_text(text, &sc, 1);
+    ASSERT(S);
+    const sim_outcome *o = sim_outcome_get(S);
+    ASSERT_EQ_INT(SIM_END_LIMIT, o->status);
+    ASSERT_NEAR(5.0, o->t, 1e-9);
+    const sim_trace *T = sim_trace_get(S);
+    int nblock = 0;
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, T);
+    for (size_t i = 0; i < T->n; i++) {
+        const sim_event *e = sim_trace_at(&C, i);
+        if (e->kind == SIM_EV_BLOCK) {
+            nblock++;
+            ASSERT_NEAR(5.0, e->t + e->x, 1e-9);
+        }
+        ASSERT(e->t <= 5.0 + 1e-9);
+    }
+    ASSERT_EQ_INT(1, nblock);
+    sim_free(S);
+    sim_scenario_free(sc);
+    return 0;
+}
+
 /* A sleep's future is reused once the sleep has returned: two tasks that
  * sleep 5,000 times each leave far fewer than 10,000 futures' worth of
  * memory behind, and their results, times and the clock are as without
