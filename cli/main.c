@@ -277,10 +277,13 @@ static clock_str clock_text(double t)
  * prints, from *ki and *ks on (both lists are in order). */
 static void print_notices(const sim_outcome *o, int nprints, int *ki, int *ks)
 {
-    for (; *ki < o->ninterrupts && o->interrupt_prints[*ki] <= nprints; ++*ki)
+    for (; *ki < o->ninterrupts && o->interrupt_prints[*ki] <= nprints; ++*ki) {
+        double t = o->interrupts[*ki];
         printf("# interrupted (Ctrl-C) at t=%s: no callback was ready and no timer could "
-               "fire, so the loop would have waited forever\n",
-               clock_text(o->interrupts[*ki]).s);
+               "fire, so the loop would have waited forever%s\n", clock_text(t).s,
+               t + 1e-9 == t ? " (past 2**24 s, now + 1e-9 == now: a timer at the clock "
+                               "is never due, and CPython's loop would spin)" : "");
+    }
     for (; *ks < o->nshutdown_errors && o->shutdown_prints[*ks] <= nprints; ++*ks) {
         const sim_task_info *t = &o->tasks[o->shutdown_errors[*ks]];
         printf("# asyncio.run() shutdown: unhandled exception in %s (%s)\n", t->name,

@@ -99,6 +99,18 @@ def transcript_notices_in_order():
 
 
 @test
+def transcript_says_why_past_2_24():
+    """An interrupt past 2**24 s says that the timer is never due there
+    (the loop would spin); one at an ordinary time does not."""
+    sc = os.path.join(ROOT, "tests", "conformance", "433-timer-past-2-24-never-due.json")
+    notes = [l for l in run("run", sc).stdout.splitlines() if l.startswith("# interrupted")]
+    expect(len(notes) == 2 and all("a timer at the clock is never due" in n for n in notes),
+           "\n".join(notes))
+    sc = os.path.join(ROOT, "tests", "conformance", "397-asyncio-run-shutdown-logs-error.json")
+    expect("never due" not in run("run", sc).stdout, "ordinary transcript")
+
+
+@test
 def transcript_lines_of_a_print_and_limits():
     """A printed text with line breaks keeps its later lines under its first
     (no trailing blanks); a limit's end names the limit's value."""

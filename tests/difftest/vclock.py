@@ -133,11 +133,23 @@ class VirtualSelector(selectors.DefaultSelector):
     loop = None
 
     def select(self, timeout=None):
-        """Jump to the first timer, or report a wait forever; never block."""
+        """Jump to the first timer, or report a wait forever; never block.
+
+        Past 2**24 s, now + 1e-9 == now: a timer at the clock is never due,
+        and with nothing ready _run_once would spin with a timeout of 0 for
+        ever (a real clock would move on; this one cannot). That is a wait
+        forever too (FORMAT-EXTENSIONS section 5), as corosim has it.
+        """
+        loop = self.loop
         if timeout is None:
-            _wait_forever(self.loop)
-        elif timeout > 0 and self.loop._scheduled:
-            _advance_to(max(RUN.clock, self.loop._scheduled[0]._when))
+            _wait_forever(loop)
+        elif timeout > 0 and loop._scheduled:
+            _advance_to(max(RUN.clock, loop._scheduled[0]._when))
+        if (timeout is not None and loop._scheduled and not loop._ready
+                and not loop._stopping
+                and loop._scheduled[0]._when >= RUN.clock + CLOCK_RESOLUTION
+                and loop._scheduled[0]._when <= RUN.clock):
+            _wait_forever(loop)
         if RUN.mode == "scenario":
             return []       # scenarios have no I/O, threads or signals
         return super().select(0)
