@@ -506,6 +506,7 @@ void cs_draw(SDL_Renderer *r, cs_text *tx, const cs_view *v, cs_layout *Lout)
         shown.x0 = shown.x1 = 0;
     dctx d = {.r = r, .tx = tx, .v = &shown, .M = M, .th = cs_theme_get(v->theme), .L = &L};
     fonts(&d, tx, &L);
+    cs_text_set_escape_color(tx, d.th->warn);  /* "\r" in a print shows as such */
     cs_layout_names(&L, d_names_want(&d));
     if (M) {
         d.frame = cs_model_frame(M);

@@ -3,9 +3,11 @@
  * with its virtual time and the task that printed it, the line of the
  * current frame highlighted, warnings (never retrieved, never awaited,
  * slow step, interrupt, the end) in the warning colour. A printed
- * newline starts a row and a row too long for the panel wraps, up to
- * three rows; then the line is cut. Lines after the frame are not
- * shown; the view scrolls to keep the newest one in sight.
+ * newline starts a row and a row too long for the panel wraps, as many
+ * rows as the panel holds: the newest line is shown whole when it fits
+ * in the panel, cut at its bottom otherwise. Control characters show as
+ * escapes ("\r"). Lines after the frame are not shown; the view scrolls
+ * to keep the newest one in sight.
  *
  * In prediction mode, a print the class has to guess is replaced by the
  * question.
@@ -52,13 +54,13 @@ static cols columns(dctx *d, cs_rect c, int32_t first, int32_t last)
     return k;
 }
 
-#define MAXROWS 3            /* rows one console line may take */
+#define MAXROWS 128          /* rows one console line may take at most */
 
 /* A console line laid out in rows: tabs expanded to the next multiple of
  * 8 columns, a newline starts a row (as in a terminal), a row too long
- * wraps at a space; past MAXROWS the last row is cut. */
+ * wraps at a space; past the rows allowed the last row is cut. */
 typedef struct shown {
-    char buf[1024];
+    char buf[8192];
     int start[MAXROWS], len[MAXROWS];
     int n;                   /* rows used */
     int cut;                 /* the last row does not hold the rest */
@@ -80,13 +82,16 @@ static void expand_tabs(const char *s, char *out, size_t n)
     out[k] = 0;
 }
 
-static void layout_line(cs_font *f, const char *text, int w, shown *sh)
+/* Lay text out in rows w pixels wide, at most max_rows of them. */
+static void layout_line(cs_font *f, const char *text, int w, int max_rows, shown *sh)
 {
     expand_tabs(text, sh->buf, sizeof sh->buf);
     sh->n = 0;
     sh->cut = 0;
     const char *p = sh->buf;
-    while (sh->n < MAXROWS) {
+    if (max_rows > MAXROWS)
+        max_rows = MAXROWS;
+    while (sh->n < (max_rows > 0 ? max_rows : 1)) {
         const char *nl = strchr(p, '\n');
         int seg = nl ? (int)(nl - p) : (int)strlen(p);
         int fit = seg > 0 ? cs_text_fit_words(f, p, w) : 0;
@@ -113,13 +118,13 @@ static const char *row_text(dctx *d, const cs_outline *o, int ask)
     return ask ? "What is printed next?" : cs_model_out_text(d->M, o);
 }
 
-/* Rows line o takes. */
-static int row_lines(dctx *d, const cols *k, const cs_outline *o, int ask)
+/* Rows line o takes, at most vis (the rows of the panel). */
+static int row_lines(dctx *d, const cols *k, const cs_outline *o, int ask, int vis)
 {
     if (ask)
         return 1;
     shown sh;
-    layout_line(d->mono, cs_model_out_text(d->M, o), k->sw, &sh);
+    layout_line(d->mono, cs_model_out_text(d->M, o), k->sw, vis, &sh);
     return sh.n;
 }
 
@@ -151,7 +156,7 @@ static void console_row(dctx *d, const cols *k, cs_rect r, const cs_outline *o, 
         return;
     }
     shown sh;
-    layout_line(f, row_text(d, o, ask), k->sw, &sh);
+    layout_line(f, row_text(d, o, ask), k->sw, lines, &sh);
     for (int i = 0; i < sh.n; i++) {
         const char *row = sh.buf + sh.start[i];
         char tmp[1024];
@@ -189,7 +194,7 @@ void d_console(dctx *d)
     while (first > 0) {
         const cs_outline *o = &d->M->out[first - 1];
         int a = o->ev == d->frame && ask && o->kind == CS_OUT_PRINT;
-        int n = row_lines(d, &k, o, a);
+        int n = row_lines(d, &k, o, a, vis);
         if (rows + n > vis && rows > 0)
             break;
         rows += n;
@@ -201,7 +206,7 @@ void d_console(dctx *d)
         const cs_outline *o = &d->M->out[i];
         int cur = o->ev == d->frame;
         int a = cur && ask && o->kind == CS_OUT_PRINT;
-        int n = row_lines(d, &k, o, a);
+        int n = row_lines(d, &k, o, a, vis);
         console_row(d, &k, (cs_rect){c.x, y, c.w, rh * n}, o, cur, a, n);
         y += rh * n;
     }

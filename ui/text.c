@@ -52,6 +52,8 @@ struct cs_text {
     int npages;
     int cur;                         /* page being filled */
     int shelf_x, shelf_y, shelf_h;   /* packing cursor in it */
+    cs_rgba esc;                     /* colour of control characters' escapes */
+    int has_esc;
     cs_text_rec *recs;               /* borrowed: strings drawn, for tests */
     int rec_cap, *rec_n;
 };
@@ -247,8 +249,67 @@ static glyph *glyph_get(cs_font *f, uint32_t cp, cs_rgba c)
     return &none;
 }
 
-/* Advance of cp in pixels (cached per codepoint). */
+/* ---- characters that are not drawn as their glyph ------------------------ */
+
+/* A control character (C0, DEL, C1) is shown as its Python escape
+ * ("\r", "\x1b") instead of a missing-glyph box: its text in out (at
+ * least 8 bytes), or 0 when cp is no control character. */
+static int ctrl_escape(uint32_t cp, char *out)
+{
+    if (cp >= 0x20 && (cp < 0x7F || cp > 0x9F))
+        return 0;
+    const char *named = cp == '\t' ? "\\t" : cp == '\n' ? "\\n" : cp == '\r' ? "\\r" : NULL;
+    if (named)
+        snprintf(out, 8, "%s", named);
+    else
+        snprintf(out, 8, "\\x%02x", (unsigned)cp);
+    return 1;
+}
+
+/* Does cp take no cell of its own: a combining mark (drawn over the
+ * character before it), a zero-width space or joiner, a variation
+ * selector (not drawn)? */
+static int zero_width(uint32_t cp)
+{
+    return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x0483 && cp <= 0x0489) ||
+           (cp >= 0x0591 && cp <= 0x05BD) || (cp >= 0x0610 && cp <= 0x061A) ||
+           (cp >= 0x064B && cp <= 0x065F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+           (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x200B && cp <= 0x200F) ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+           (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0x302A && cp <= 0x302F) ||
+           (cp >= 0x3099 && cp <= 0x309A) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+           (cp >= 0xFE20 && cp <= 0xFE2F) || cp == 0xFEFF || (cp >= 0xE0100 && cp <= 0xE01EF);
+}
+
+/* Is zero-width cp a mark drawn over the character before it (rather
+ * than nothing)? */
+static int is_mark(uint32_t cp)
+{
+    return zero_width(cp) && !(cp >= 0x200B && cp <= 0x200F) && !(cp >= 0x202A && cp <= 0x202E) &&
+           !(cp >= 0x2060 && cp <= 0x2064) && !(cp >= 0xFE00 && cp <= 0xFE0F) && cp != 0xFEFF &&
+           !(cp >= 0xE0100 && cp <= 0xE01EF);
+}
+
+static int glyph_advance(cs_font *f, uint32_t cp);
+
+/* Advance of cp in pixels (cached per codepoint): a control character
+ * as wide as its escape, a zero-width one none. */
 static int advance_get(cs_font *f, uint32_t cp)
+{
+    char esc[8];
+    if (zero_width(cp))
+        return 0;
+    if (ctrl_escape(cp, esc)) {
+        int w = 0;
+        for (const char *e = esc; *e; e++)
+            w += glyph_advance(f, (unsigned char)*e);
+        return w;
+    }
+    return glyph_advance(f, cp);
+}
+
+/* Advance of cp's glyph in pixels (cached per codepoint). */
+static int glyph_advance(cs_font *f, uint32_t cp)
 {
     uint32_t h = (cp * 2654435761u) & (NADV - 1);
     for (int probe = 0; probe < NADV; probe++) {
@@ -297,26 +358,61 @@ int cs_text_width(cs_font *f, const char *s, int n)
     return w;
 }
 
+/* Draw the glyph of cp with its left at x, in colour c (its page's
+ * alpha set to c's when it changes: *last is the page set last). */
+static void blit(cs_font *f, uint32_t cp, int x, int y, cs_rgba c, int *last)
+{
+    glyph *g = glyph_get(f, cp, c);
+    if (g->page < 0)
+        return;
+    SDL_Texture *t = f->tx->pages[g->page];
+    if (g->page != *last) {
+        SDL_SetTextureAlphaMod(t, c.a);
+        *last = g->page;
+    }
+    SDL_Rect dst = {x, y, g->src.w, g->src.h};
+    SDL_RenderCopy(f->tx->r, t, &g->src, &dst);
+}
+
 /* Draw n bytes of s: glyphs already in colour c, only the alpha is
- * modulated (and only when c is translucent). */
+ * modulated (and only when c is translucent). A combining mark is
+ * centred over the character before it; a control character is drawn
+ * as its escape in the escape colour. */
 static int draw_n(cs_font *f, int x, int y, const char *s, int n, cs_rgba c)
 {
-    int pen = x, len, last = -1;
+    int pen = x, len, last = -1, prev_x = x, prev_w = 0;
+    char esc[8];
     for (int i = 0; i < n; i += len) {
         uint32_t cp = utf8_next((const unsigned char *)s + i, n - i, &len);
-        glyph *g = glyph_get(f, cp, c);
-        if (g->page >= 0) {
-            SDL_Texture *t = f->tx->pages[g->page];
-            if (g->page != last) {
-                SDL_SetTextureAlphaMod(t, c.a);
-                last = g->page;
+        if (zero_width(cp)) {
+            if (is_mark(cp)) {
+                glyph *g = glyph_get(f, cp, c);
+                if (g->page >= 0)
+                    blit(f, cp, prev_x + (prev_w - g->src.w) / 2, y, c, &last);
             }
-            SDL_Rect dst = {pen, y, g->src.w, g->src.h};
-            SDL_RenderCopy(f->tx->r, t, &g->src, &dst);
+            continue;
         }
-        pen += advance_get(f, cp);
+        prev_x = pen;
+        prev_w = advance_get(f, cp);
+        if (ctrl_escape(cp, esc)) {
+            cs_rgba ec = f->tx->has_esc ? f->tx->esc : c;
+            ec.a = c.a;
+            for (const char *e = esc; *e; e++) {
+                blit(f, (unsigned char)*e, pen, y, ec, &last);
+                pen += glyph_advance(f, (unsigned char)*e);
+            }
+            continue;
+        }
+        blit(f, cp, pen, y, c, &last);
+        pen += prev_w;
     }
     return pen - x;
+}
+
+void cs_text_set_escape_color(cs_text *tx, cs_rgba c)
+{
+    tx->esc = c;
+    tx->has_esc = 1;
 }
 
 void cs_text_record(cs_text *tx, cs_text_rec *recs, int cap, int *n)

@@ -30,13 +30,18 @@ int cs_font_height(const cs_font *f);   /* line height in pixels */
 int cs_font_ascent(const cs_font *f);
 /* Width of UTF-8 s in pixels (n bytes, or all when n < 0). */
 int cs_text_width(cs_font *f, const char *s, int n);
-/* Draw s with its top-left corner at (x, y); returns the width drawn. */
+/* Draw s with its top-left corner at (x, y); returns the width drawn.
+ * Control characters are drawn as their escapes ("\r", "\x1b") in the
+ * escape colour, combining marks over the character before them. */
 int cs_text_draw(cs_font *f, int x, int y, const char *s, cs_rgba c);
 /* Draw s cut to max_w pixels with an ellipsis; returns the width drawn. */
 int cs_text_draw_fit(cs_font *f, int x, int y, const char *s, int max_w, cs_rgba c);
 /* Byte length of the longest prefix of s that fits in max_w, cut at a
  * space when one is found (for wrapping); at least one character. */
 int cs_text_fit_words(cs_font *f, const char *s, int max_w);
+
+/* The colour of control characters' escapes (until set: the text's). */
+void cs_text_set_escape_color(cs_text *tx, cs_rgba c);
 
 /* A string as drawn, for tests that check where text lands: the box it
  * covers (pen advance by line height, cut to the renderer's clip

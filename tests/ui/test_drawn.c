@@ -360,3 +360,70 @@ TEST_IMPL(drawn_help_and_legend)
     }
     return 0;
 }
+
+/* Does s end with an ellipsis (a line cut)? */
+static int ends_cut(const char *s)
+{
+    size_t n = strlen(s);
+    return n >= 3 && !strcmp(s + n - 3, "\xE2\x80\xA6");
+}
+
+/* The console shows a print of four lines whole, and a 300-character
+ * print in as many rows as it takes, when the panel has room: no line is
+ * cut; a carriage return is drawn as the two characters of its escape. */
+TEST_IMPL(drawn_console_whole_prints)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "36-multiline-print.json", UINT32_MAX, 1920, 1080));
+    drawn_draw_as(&D, "console-36");
+    ASSERT(find_rec(&D, D.L->console, "        line four") != NULL);
+    int cr = 0;
+    for (int i = 0; i < D.n; i++) {
+        const cs_text_rec *r = &D.recs[i];
+        if (r->w && rec_inside(r, D.L->console) && strstr(r->s, "done\r!"))
+            cr = 1;
+        if (r->w && rec_inside(r, D.L->console) && ends_cut(r->s))
+            TEST_FAIL_("console line cut: '%s'", r->s);
+    }
+    ASSERT(cr);
+    cs_font *mono = cs_font_get(cs_render_text(D.R), CS_MONO, 16);
+    ASSERT_EQ_INT(cs_text_width(mono, "done\\r!", -1), cs_text_width(mono, "done\r!", -1));
+    ASSERT_EQ_INT(cs_text_width(mono, "\\x1b", -1), cs_text_width(mono, "\x1b", -1));
+    drawn_close(&D);
+
+    ASSERT_EQ_INT(0, drawn_open(&D, "13-unicode-prints.json", UINT32_MAX, 1920, 1080));
+    drawn_draw_as(&D, "console-13");
+    int xs = 0, rows = 0;
+    for (int i = 0; i < D.n; i++) {
+        const cs_text_rec *r = &D.recs[i];
+        if (!r->w || !rec_inside(r, D.L->console))
+            continue;
+        if (ends_cut(r->s))
+            TEST_FAIL_("console line cut: '%s'", r->s);
+        if (r->s[0] == 'x' || !strncmp(r->s, "=x", 2)) {
+            xs += (int)strspn(r->s + (r->s[0] == '='), "x");
+            rows++;
+        }
+    }
+    ASSERT(rows >= 4);
+    ASSERT(xs >= 300);  /* one print of 300 shown whole at least */
+    drawn_close(&D);
+    return 0;
+}
+
+/* A combining mark takes no cell of its own: "e" + U+0301 is as wide as
+ * "e", in every face; the zero-width joiner and variation selectors too. */
+TEST_IMPL(drawn_combining_marks)
+{
+    char err[512];
+    cs_render *R = cs_render_new(320, 240, COROSCOPE_ASSETS, err, sizeof err);
+    ASSERT(R != NULL);
+    for (int face = 0; face < CS_NFACES; face++) {
+        cs_font *f = cs_font_get(cs_render_text(R), (cs_face)face, 18);
+        ASSERT_EQ_INT(cs_text_width(f, "e", -1), cs_text_width(f, "e\xCC\x81", -1));
+        ASSERT_EQ_INT(cs_text_width(f, "Zoe", -1), cs_text_width(f, "Zoe\xCC\x88", -1));
+        ASSERT_EQ_INT(cs_text_width(f, "ab", -1), cs_text_width(f, "a\xE2\x80\x8D" "\xEF\xB8\x8F" "b", -1));
+    }
+    cs_render_free(R);
+    return 0;
+}
