@@ -40,7 +40,23 @@ typedef struct quiz_walk {
     int runs_ended;            /* loop runs that returned so far */
     int run_how;               /* SIM_RUN_* of the last one */
     double run_end_t;
+    size_t run_end_i;          /* its RUN_END event */
+    const char *run_raised;    /* "Type: message" it raised, NULL if it returned */
 } quiz_walk;
+
+/* A time or a delay as the worksheet writes it: Python's repr, without
+ * the ".0" of a whole number (t=8000000.5, t=2, t=1e-09). */
+typedef struct { char s[32]; } quiz_num;
+
+static quiz_num qnum(double d)
+{
+    quiz_num n;
+    sim_float_repr(d, n.s);
+    size_t len = strlen(n.s);
+    if (len > 2 && !strcmp(n.s + len - 2, ".0"))
+        n.s[len - 2] = 0;
+    return n;
+}
 
 static const char *quiz_task(const quiz_walk *W, int k)
 {
@@ -68,12 +84,13 @@ static void quiz_first_step(sim_buf *b, const quiz_walk *W, const steps_step *s)
     sim_event w = s->waker >= 0 ? sim_trace_event(W->T, (size_t)s->waker)
                                 : (sim_event){.kind = SIM_EV_NKINDS};
     if (w.kind == SIM_EV_TASK_NEW)
-        sim_buf_printf(b, "%s runs its first step at t=%g: %s created it at t=%g "
+        sim_buf_printf(b, "%s runs its first step at t=%s: %s created it at t=%s "
                        "(create_task/ensure_future only schedules it), and the loop "
-                       "reached it in the ready queue.", me, t, quiz_who(W, s->waker), w.t);
+                       "reached it in the ready queue.", me, qnum(t).s, quiz_who(W, s->waker),
+                       qnum(w.t).s);
     else
-        sim_buf_printf(b, "%s runs its first step at t=%g, when the loop reached it in the "
-                       "ready queue.", me, t);
+        sim_buf_printf(b, "%s runs its first step at t=%s, when the loop reached it in the "
+                       "ready queue.", me, qnum(t).s);
 }
 
 /* Whether event k (main's, with no loop running) is part of asyncio.run
@@ -108,10 +125,10 @@ static void quiz_canceller(sim_buf *b, const quiz_walk *W, size_t k, const char 
     const char *who = quiz_who(W, (long)first);
     if (e.loop == 0 && !strcmp(who, "main") && quiz_in_asyncio_run(W, first)) {
         sim_buf_printf(b, "asyncio.run() cancelled the tasks its main coroutine left pending "
-                       "at t=%g", e.t);
+                       "at t=%s", qnum(e.t).s);
         return;
     }
-    sim_buf_printf(b, "%s called %s.cancel() at t=%g", who, quiz_task(W, e.task), e.t);
+    sim_buf_printf(b, "%s called %s.cancel() at t=%s", who, quiz_task(W, e.task), qnum(e.t).s);
     if (first != k)
         sim_buf_printf(b, ", and the cancel was passed on to %s through what %s was awaiting",
                        me, quiz_task(W, e.task));
@@ -128,48 +145,50 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
     const sim_event *w = s->waker >= 0 ? &waker : NULL;
     const char *q = p->queue >= 0 && p->queue < W->sc->nqueues ? W->sc->queues[p->queue].name
                                                                 : "the queue";
-    sim_buf_printf(b, "%s resumes at t=%g because ", me, t);
+    sim_buf_printf(b, "%s resumes at t=%s because ", me, qnum(t).s);
     if (s->thrown && w && w->kind == SIM_EV_CANCEL) {
         quiz_canceller(b, W, (size_t)s->waker, me);
         sim_buf_puts(b, ", so CancelledError is thrown in where it waited.");
     }
     else if (s->thrown) {
-        sim_buf_printf(b, "the loop throws %s into it where it waited since t=%g",
-                       sim_trace_str(W->T, b0.b), since);
+        sim_buf_printf(b, "the loop throws %s into it where it waited since t=%s",
+                       sim_trace_str(W->T, b0.b), qnum(since).s);
         if (p->wait == STEPS_W_GATHER)
             sim_buf_puts(b, ": the gather it awaited failed with it.");
         else if (p->wait == STEPS_W_TASK && w && w->kind == SIM_EV_TASK_DONE)
-            sim_buf_printf(b, ": the task it awaited, %s, %s at t=%g.", quiz_task(W, w->task),
-                           w->a == SIM_TASK_CANCELLED ? "was cancelled" : "ended with it", w->t);
+            sim_buf_printf(b, ": the task it awaited, %s, %s at t=%s.", quiz_task(W, w->task),
+                           w->a == SIM_TASK_CANCELLED ? "was cancelled" : "ended with it",
+                           qnum(w->t).s);
         else
             sim_buf_putc(b, '.');
     }
     else if (p->wait == STEPS_W_SLEEP) {
-        sim_buf_printf(b, "its asyncio.sleep(%g) timer set at t=%g fired", p->delay, since);
+        sim_buf_printf(b, "its asyncio.sleep(%s) timer set at t=%s fired", qnum(p->delay).s,
+                       qnum(since).s);
         if (t > since + p->delay + 1e-6)
-            sim_buf_printf(b, " (it was due at t=%g, but the loop was busy until then)",
-                           since + p->delay);
+            sim_buf_printf(b, " (it was due at t=%s, but the loop was busy until then)",
+                           qnum(since + p->delay).s);
         sim_buf_putc(b, '.');
     }
     else if (p->wait == STEPS_W_YIELD)
-        sim_buf_printf(b, "its bare yield to the loop at t=%g (an asyncio.sleep(0), or the "
+        sim_buf_printf(b, "its bare yield to the loop at t=%s (an asyncio.sleep(0), or the "
                        "yield of an awaitable) gave the other ready callbacks their turn first.",
-                       since);
+                       qnum(since).s);
     else if (p->wait == STEPS_W_QUEUE_GET && w && w->kind == SIM_EV_QUEUE_PUT)
-        sim_buf_printf(b, "its await %s.get(), waiting since t=%g, got the item %s put "
-                       "at t=%g.", q, since, quiz_who(W, s->waker), w->t);
+        sim_buf_printf(b, "its await %s.get(), waiting since t=%s, got the item %s put "
+                       "at t=%s.", q, qnum(since).s, quiz_who(W, s->waker), qnum(w->t).s);
     else if (p->wait == STEPS_W_QUEUE_PUT && w && w->kind == SIM_EV_QUEUE_GET)
-        sim_buf_printf(b, "its await %s.put(), waiting since t=%g for a free slot, got "
-                       "one when %s took an item at t=%g.", q, since, quiz_who(W, s->waker),
-                       w->t);
+        sim_buf_printf(b, "its await %s.put(), waiting since t=%s for a free slot, got "
+                       "one when %s took an item at t=%s.", q, qnum(since).s,
+                       quiz_who(W, s->waker), qnum(w->t).s);
     else if (p->wait == STEPS_W_TASK && w && w->kind == SIM_EV_TASK_DONE)
-        sim_buf_printf(b, "the task it awaited since t=%g, %s, finished at t=%g.", since,
-                       quiz_task(W, w->task), w->t);
+        sim_buf_printf(b, "the task it awaited since t=%s, %s, finished at t=%s.",
+                       qnum(since).s, quiz_task(W, w->task), qnum(w->t).s);
     else if (p->wait == STEPS_W_GATHER)
-        sim_buf_printf(b, "the gather it awaited since t=%g completed%s%g.", since,
-                       w ? " at t=" : " by t=", w ? w->t : t);
+        sim_buf_printf(b, "the gather it awaited since t=%s completed%s%s.", qnum(since).s,
+                       w ? " at t=" : " by t=", qnum(w ? w->t : t).s);
     else
-        sim_buf_printf(b, "what it awaited since t=%g completed.", since);
+        sim_buf_printf(b, "what it awaited since t=%s completed.", qnum(since).s);
 }
 
 /* The sentence for a print by task step s. */
@@ -184,8 +203,8 @@ static void quiz_task_print(sim_buf *b, const quiz_walk *W, const steps_step *s)
     else
         quiz_resume(b, W, s);
     if (W->blocked > 0)
-        sim_buf_printf(b, " Its time.sleep calls blocked the whole loop for %g s in this "
-                       "step before the print.", W->blocked);
+        sim_buf_printf(b, " Its time.sleep calls blocked the whole loop for %s s in this "
+                       "step before the print.", qnum(W->blocked).s);
 }
 
 /* The sentence for a print by main. */
@@ -203,10 +222,14 @@ static void quiz_main_print(sim_buf *b, const quiz_walk *W, double t)
                        "inside that send, before it returns to main.",
                        sim_trace_str(W->T, W->co[W->driving].fn));
     else if (W->runs_ended == 0)
-        sim_buf_printf(b, "Main prints at t=%g before the loop runs: module code runs at once.", t);
+        sim_buf_printf(b, "Main prints at t=%s before the loop runs: module code runs at once.",
+                       qnum(t).s);
+    else if (W->run_raised)
+        sim_buf_printf(b, "Main prints after %s raised %.*s at t=%s.", how[W->run_how],
+                       (int)strcspn(W->run_raised, ":"), W->run_raised, qnum(W->run_end_t).s);
     else
-        sim_buf_printf(b, "Main prints after %s returned at t=%g.", how[W->run_how],
-                       W->run_end_t);
+        sim_buf_printf(b, "Main prints after %s returned at t=%s.", how[W->run_how],
+                       qnum(W->run_end_t).s);
 }
 
 /* What the walk knows of coroutine coro (grown on demand, zeroed). */
@@ -240,7 +263,11 @@ static void quiz_follow(quiz_walk *W, size_t i, const sim_event *e)
         W->runs_ended++;
         W->run_how = e->a;
         W->run_end_t = e->t;
-    } else if (e->kind == SIM_EV_FRAME_PUSH && e->c == 0 && e->coro >= 0)
+        W->run_end_i = i;
+        W->run_raised = NULL;
+    } else if (e->kind == SIM_EV_RAISE && e->task < 0 && e->coro < 0 && W->runs_ended
+               && i == W->run_end_i + 1)
+        W->run_raised = sim_trace_str(W->T, e->a);   /* raised by the run that just ended */ else if (e->kind == SIM_EV_FRAME_PUSH && e->c == 0 && e->coro >= 0)
         quiz_coro_at(W, e->coro)->fn = e->a;
     else if (e->kind == SIM_EV_CORO_BIND && e->coro >= 0)
         quiz_coro_at(W, e->coro)->var = e->a;
@@ -278,7 +305,7 @@ static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o
 {
     sim_buf_printf(b, "# Answer: %s\n\n```\n", sc->title ? sc->title : sc->name);
     for (int i = 0; i < o->nprints; i++)
-        sim_buf_printf(b, "%g %s\n", o->prints[i].t, o->prints[i].text);
+        sim_buf_printf(b, "%s %s\n", qnum(o->prints[i].t).s, o->prints[i].text);
     sim_buf_puts(b, "```\n\n## Why\n\n");
     quiz_walk W = {.T = T, .sc = sc, .o = o, .L = L, .step = -1, .driving = -1};
     int n = 0;
@@ -288,11 +315,12 @@ static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o
         const sim_event *e = sim_trace_at(&C, i);
         quiz_follow(&W, i, e);
         if (e->kind == SIM_EV_INTERRUPT)
-            sim_buf_printf(b, "\nAt t=%g no callback is ready and no timer can fire, so the "
-                           "loop would wait forever: the run is interrupted (Ctrl-C).\n\n", e->t);
+            sim_buf_printf(b, "\nAt t=%s no callback is ready and no timer can fire, so the "
+                           "loop would wait forever: the run is interrupted (Ctrl-C).\n\n",
+                           qnum(e->t).s);
         if (e->kind != SIM_EV_PRINT)
             continue;
-        sim_buf_printf(b, "%d. t=%g, %s: ", ++n, e->t, quiz_task(&W, e->task));
+        sim_buf_printf(b, "%d. t=%s, %s: ", ++n, qnum(e->t).s, quiz_task(&W, e->task));
         quiz_code_span(b, sim_trace_str(T, e->a));
         sim_buf_puts(b, ". ");
         if (W.step >= 0 && e->task >= 0)
@@ -303,8 +331,8 @@ static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o
         W.prints_in_step++;
     }
     free(W.co);
-    sim_buf_printf(b, "\nThe scenario ends (%s) at t=%g%s%s.\n", sim_end_status_name(o->status),
-                   o->t, o->error ? ": " : "", o->error ? o->error : "");
+    sim_buf_printf(b, "\nThe scenario ends (%s) at t=%s%s%s.\n", sim_end_status_name(o->status),
+                   qnum(o->t).s, o->error ? ": " : "", o->error ? o->error : "");
 }
 
 /* question.md: title, listing, the question. The scenario's description

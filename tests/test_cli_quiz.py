@@ -200,12 +200,20 @@ def verify_main_claim(run, p, sentence, prev_print):
         ends = [s for s in run.steps if s[0] == task and prev_print and
                 prev_print["seq"] < s[2] < p["seq"]]
         return None if prev_print and prev_print["task"] == task and not ends else "same-step false"
-    m = re.match(rf"Main prints after (\S+) returned at t={T}", sentence)
+    m = re.match(rf"Main prints after (\S+) (returned|raised (\w+)) at t={T}", sentence)
     if m:
-        ends = [e for e in run.ev if e["kind"] == "run_end" and e["seq"] < p["seq"]]
+        ends = [i for i, e in enumerate(run.ev) if e["kind"] == "run_end" and e["seq"] < p["seq"]]
         how = ["loop.run_until_complete()", "loop.run_forever()", "asyncio.run()"]
-        ok = task == -1 and ends and how[ends[-1]["a"]] == m.group(1) and close(ends[-1]["t"], m.group(2))
-        return None if ok else "run-returned claim false"
+        end = run.ev[ends[-1]] if ends else None
+        after = run.ev[ends[-1] + 1] if ends else None
+        raised = after is not None and after["kind"] == "raise" and after["task"] == -1 \
+            and after["coro"] == -1
+        ok = task == -1 and end and how[end["a"]] == m.group(1) and close(end["t"], m.group(4))
+        if m.group(3):
+            ok = ok and raised and after["text"].split(":")[0] == m.group(3)
+        else:
+            ok = ok and not raised
+        return None if ok else "run-returned/raised claim false"
     if sentence.startswith("Main prints at t=") and "before the loop runs" in sentence:
         begun = [e for e in run.ev if e["kind"] == "run_begin" and e["seq"] < p["seq"]]
         return None if task == -1 and not begun else "before-the-loop claim false"
