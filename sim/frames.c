@@ -147,6 +147,16 @@ sim_frame *sim_frame_body(sim_state *S, const sim_func *fn, const sim_value *arg
     return f;
 }
 
+int sim_coro_line(const sim_coro *co)
+{
+    if (co->state == CORO_CREATED || !co->frame || !co->frame->root)
+        return 0;
+    for (const sim_frame *f = co->frame->root->top; f; f = f->parent)
+        if (f->kind == FR_BODY && f->cur)
+            return f->cur->line;
+    return 0;
+}
+
 /* Frame that awaits future f: Future.__await__. */
 static sim_frame *future_await_frame(sim_state *S, sim_future *fut)
 {

@@ -434,6 +434,7 @@ void sim_task_step(sim_state *S, sim_task *t, sim_exc *exc)
     t->fut_waiter = NULL;
     sim_task *saved = S->cur_task;
     S->cur_task = t;
+    S->line = sim_coro_line(t->coro);
     sim_event *e = sim_emit(S, SIM_EV_STEP_BEGIN, t->index, t->coro->id);
     if (e && exc) {
         e->a = 1;

@@ -702,6 +702,8 @@ static void body_run(sim_state *S, sim_frame *f, sim_act *act)
 
 void sim_body_step(sim_state *S, sim_frame *f, int in, sim_value v, sim_exc *e, sim_act *act)
 {
+    if (f->cur)
+        S->line = f->cur->line;     /* resumed: the events are its statement's again */
     if (in == IN_VALUE && f->cur) {
         sim_frame_assign(S, f, &f->cur->as, v);
     } else if (in == IN_EXC) {

@@ -332,6 +332,9 @@ void sim_future_add_callback(sim_state *S, sim_future *f, int kind, void *obj);
 void sim_future_remove_callback(sim_future *f, int kind, void *obj);
 /* Task for coroutine co on loop: named Task-N, first step scheduled. */
 sim_task *sim_task_new(sim_state *S, sim_loop *loop, sim_coro *co);
+/* The source line of the statement co's stack is suspended in (the
+ * innermost scenario frame's await or yield), 0 before it starts. */
+int sim_coro_line(const sim_coro *co);
 /* Append CPython's repr of t without its source positions and callbacks,
  * "<Task pending name='Task-2' coro=<child()>>", to b (state.c). */
 void sim_task_repr(sim_buf *b, const sim_task *t);

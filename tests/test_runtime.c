@@ -313,6 +313,38 @@ TEST_IMPL(runtime_block_cut_by_max_time)
     return 0;
 }
 
+/* Events of a resumed step carry the line the task waited at, not the
+ * line of whatever ran last (main's statement, another task's): the step's
+ * begin, the pops of the library frames and the first statement after. */
+TEST_IMPL(runtime_resumed_step_lines)
+{
+    static const char text[] =
+        "{\"format\": \"coroscope-scenario/1\", \"name\": \"lines\","
+        " \"coroutines\": {\"nap\": {\"params\": [], \"body\": [{\"sleep\": 1, \"line\": 5},"
+        "     {\"print\": \"woke\", \"line\": 6}]}},"
+        " \"main\": [{\"create_task\": {\"call\": \"nap\", \"args\": []}, \"as\": \"t\", \"line\": 9},"
+        "   {\"run_until_complete\": {\"task\": \"t\"}, \"line\": 10}]}";
+    sim_scenario *sc;
+    sim_state *S = test_run_text(text, &sc, 1);
+    ASSERT(S);
+    const sim_trace *T = sim_trace_get(S);
+    int steps = 0, pops = 0;
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, T);
+    for (size_t i = 0; i < T->n; i++) {
+        const sim_event *e = sim_trace_at(&C, i);
+        if (e->kind == SIM_EV_STEP_BEGIN && ++steps == 2)
+            ASSERT_EQ_INT(5, e->line);
+        if (steps == 2 && e->kind == SIM_EV_FRAME_POP && e->task == 0 && pops++ < 2)
+            ASSERT_EQ_INT(5, e->line);    /* Future.__await__, asyncio.sleep */
+    }
+    ASSERT_EQ_INT(2, steps);
+    ASSERT(pops >= 2);
+    sim_free(S);
+    sim_scenario_free(sc);
+    return 0;
+}
+
 /* A sleep's future is reused once the sleep has returned: two tasks that
  * sleep 5,000 times each leave far fewer than 10,000 futures' worth of
  * memory behind, and their results, times and the clock are as without
