@@ -465,6 +465,12 @@ static int cmd_check(int argc, char **argv)
         return CLI_USAGE;
     for (int i = 0; i < argc; i++) {
         sim_scenario *sc = cli_load(argv[i]);
+        if (sc && !sc->expect_json) {     /* nothing to check: bad input, not a mismatch */
+            fprintf(stderr, "%s:1:1: error: no \"expect\" block to check against; add one, e.g. "
+                    "the outcome of 'corosim run %s --outcome -'\n", argv[i], argv[i]);
+            sim_scenario_free(sc);
+            sc = NULL;
+        }
         if (!sc) {
             worst = CLI_USAGE;
             continue;

@@ -291,6 +291,12 @@ def check_match_and_mismatch():
         p = run("check", bad)
         expect(p.returncode == 1, f"exit {p.returncode}")
         expect("first difference at item 0" in p.stdout and "something else" in p.stdout, p.stdout)
+        del doc["expect"]
+        json.dump(doc, open(bad, "w"))
+        p = run("check", bad, FORK)          # nothing to check: bad input (2), not a mismatch
+        expect(p.returncode == 2 and 'no "expect" block' in p.stderr
+               and p.stderr.startswith(bad + ":1:1: error: ") and "ok   " + FORK in p.stdout,
+               f"exit {p.returncode}: {p.stdout} {p.stderr}")
 
 
 def main():
