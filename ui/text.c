@@ -14,6 +14,7 @@
 
 #include <SDL_ttf.h>
 
+#include "fallback.h"
 #include "text.h"
 
 #define ATLAS 1024
@@ -21,11 +22,14 @@
 #define NSLOTS 4096          /* coloured glyph hash slots per font (power of two) */
 #define NADV 1024            /* advance hash slots per font (power of two) */
 #define MAXFONTS 48
+#define MAXFALLBACK 4        /* installed fonts used for what DejaVu lacks */
+#define NNONE 512            /* codepoints no font has (power of two) */
 
 typedef struct glyph {
     uint64_t key;            /* glyph_key(); 0 = empty slot */
     int page;                /* atlas page, -1 for an empty glyph */
     SDL_Rect src;
+    int dy;                  /* drawn this much lower (a fallback font's ascent) */
 } glyph;
 
 typedef struct advance {
@@ -39,6 +43,8 @@ struct cs_font {
     cs_face face;
     int px, height, ascent;
     int nglyphs;             /* slots in use */
+    TTF_Font *fb[MAXFALLBACK];   /* the fallback fonts at px, opened on first use */
+    int fb_bad[MAXFALLBACK];     /* 1: it would not open */
     glyph slots[NSLOTS];
     advance adv[NADV];
 };
@@ -52,6 +58,11 @@ struct cs_text {
     int npages;
     int cur;                         /* page being filled */
     int shelf_x, shelf_y, shelf_h;   /* packing cursor in it */
+    cs_fallback *fall;               /* owned: finds installed fonts */
+    char fb_path[MAXFALLBACK][1024]; /* fallback fonts found so far */
+    int fb_index[MAXFALLBACK], nfb;
+    uint32_t none[NNONE];            /* codepoint + 1 no fallback has; 0 empty */
+    int nnone;
     cs_rgba esc;                     /* colour of control characters' escapes */
     int has_esc;
     cs_text_rec *recs;               /* borrowed: strings drawn, for tests */
@@ -69,11 +80,13 @@ cs_text *cs_text_new(SDL_Renderer *r, const char *assets_dir)
     if (!tx)
         return NULL;
     tx->r = r;
+    tx->fall = cs_fallback_new();
     for (int i = 0; i < CS_NFACES; i++) {
         snprintf(tx->path[i], sizeof tx->path[i], "%s/%s", assets_dir, face_files[i]);
         FILE *f = fopen(tx->path[i], "rb");
         if (!f) {
             SDL_SetError("font not found: %s", tx->path[i]);
+            cs_fallback_free(tx->fall);
             free(tx);
             return NULL;
         }
@@ -82,14 +95,23 @@ cs_text *cs_text_new(SDL_Renderer *r, const char *assets_dir)
     return tx;
 }
 
+/* Close f's faces and free it. */
+static void font_free(cs_font *f)
+{
+    TTF_CloseFont(f->ttf);
+    for (int k = 0; k < MAXFALLBACK; k++)
+        if (f->fb[k])
+            TTF_CloseFont(f->fb[k]);
+    free(f);
+}
+
 void cs_text_free(cs_text *tx)
 {
     if (!tx)
         return;
-    for (int i = 0; i < tx->nfonts; i++) {
-        TTF_CloseFont(tx->fonts[i]->ttf);
-        free(tx->fonts[i]);
-    }
+    for (int i = 0; i < tx->nfonts; i++)
+        font_free(tx->fonts[i]);
+    cs_fallback_free(tx->fall);
     for (int i = 0; i < tx->npages; i++)
         SDL_DestroyTexture(tx->pages[i]);
     free(tx);
@@ -103,8 +125,7 @@ cs_font *cs_font_get(cs_text *tx, cs_face face, int px)
         if (tx->fonts[i]->face == face && tx->fonts[i]->px == px)
             return tx->fonts[i];
     if (tx->nfonts == MAXFONTS) {  /* forget the oldest size */
-        TTF_CloseFont(tx->fonts[0]->ttf);
-        free(tx->fonts[0]);
+        font_free(tx->fonts[0]);
         memmove(tx->fonts, tx->fonts + 1, (MAXFONTS - 1) * sizeof *tx->fonts);
         tx->nfonts--;
     }
@@ -199,14 +220,98 @@ static uint64_t glyph_key(uint32_t cp, cs_rgba c)
     return ((uint64_t)c.r << 45 | (uint64_t)c.g << 37 | (uint64_t)c.b << 29 | cp) + 1;
 }
 
+/* ---- fallback fonts ------------------------------------------------------ */
+
+/* Fallback k of tx at f's size (opened on first use, NULL when it does
+ * not open); *dy gets how much lower its glyphs go to share f's
+ * baseline. */
+static TTF_Font *fb_open(cs_font *f, int k, int *dy)
+{
+    if (!f->fb[k] && !f->fb_bad[k]) {
+        f->fb[k] = TTF_OpenFontIndex(f->tx->fb_path[k], f->px, f->tx->fb_index[k]);
+        f->fb_bad[k] = f->fb[k] == NULL;
+        if (f->fb[k])
+            TTF_SetFontHinting(f->fb[k], TTF_HINTING_LIGHT);
+    }
+    if (f->fb[k])
+        *dy = f->ascent - TTF_FontAscent(f->fb[k]);
+    return f->fb[k];
+}
+
+/* Is cp one that no font has (as far as fontconfig said)? With mark,
+ * note that it is. */
+static int no_font(cs_text *tx, uint32_t cp, int mark)
+{
+    uint32_t h = (cp * 2654435761u) & (NNONE - 1);
+    for (int probe = 0; probe < NNONE; probe++) {
+        uint32_t *e = &tx->none[(h + (uint32_t)probe) & (NNONE - 1)];
+        if (*e == cp + 1)
+            return 1;
+        if (*e == 0) {
+            if (mark && tx->nnone < NNONE * 3 / 4) {
+                *e = cp + 1;
+                tx->nnone++;
+            }
+            return mark || tx->nnone >= NNONE * 3 / 4;  /* full: ask no more */
+        }
+    }
+    return 1;
+}
+
+/* Ask fontconfig for a font with cp and add it to tx's fallbacks: its
+ * index, or -1 (and cp noted as having none). */
+static int fb_add(cs_text *tx, uint32_t cp)
+{
+    if (no_font(tx, cp, 0) || tx->nfb == MAXFALLBACK || !tx->fall)
+        return -1;
+    char path[1024];
+    int index = 0, known = 0;
+    if (cs_fallback_find(tx->fall, cp, path, sizeof path, &index) == 0) {
+        for (int k = 0; k < tx->nfb; k++)
+            known |= !strcmp(tx->fb_path[k], path) && tx->fb_index[k] == index;
+        for (int i = 0; i < CS_NFACES; i++)
+            known |= !strcmp(tx->path[i], path);
+        if (!known) {
+            snprintf(tx->fb_path[tx->nfb], sizeof tx->fb_path[0], "%s", path);
+            tx->fb_index[tx->nfb] = index;
+            return tx->nfb++;
+        }
+    }
+    no_font(tx, cp, 1);
+    return -1;
+}
+
+/* The face that draws cp for f: f's own when it has the glyph (or no
+ * installed font has it: the missing-glyph box), else a fallback; *dy
+ * gets the baseline shift. */
+static TTF_Font *face_for(cs_font *f, uint32_t cp, int *dy)
+{
+    *dy = 0;
+    if (cp < 0x80 || TTF_GlyphIsProvided32(f->ttf, cp))
+        return f->ttf;
+    for (int k = 0; k < f->tx->nfb; k++) {
+        TTF_Font *t = fb_open(f, k, dy);
+        if (t && TTF_GlyphIsProvided32(t, cp))
+            return t;
+    }
+    int k = fb_add(f->tx, cp);
+    TTF_Font *t = k >= 0 ? fb_open(f, k, dy) : NULL;
+    if (t && TTF_GlyphIsProvided32(t, cp))
+        return t;
+    *dy = 0;
+    return f->ttf;
+}
+
 /* Render codepoint cp of f in colour c into the atlas; 0, or -1 when the
  * atlas is full. */
 static int glyph_make(cs_font *f, uint32_t cp, cs_rgba c, glyph *g)
 {
     g->page = -1;
+    g->dy = 0;
     if (cp == ' ')
         return 0;
-    SDL_Surface *s = TTF_RenderGlyph32_Blended(f->ttf, cp, (SDL_Color){c.r, c.g, c.b, 255});
+    TTF_Font *face = face_for(f, cp, &g->dy);
+    SDL_Surface *s = TTF_RenderGlyph32_Blended(face, cp, (SDL_Color){c.r, c.g, c.b, 255});
     if (!s)
         return 0;
     SDL_Surface *cv = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
@@ -224,7 +329,7 @@ static int glyph_make(cs_font *f, uint32_t cp, cs_rgba c, glyph *g)
 }
 
 /* The glyph of cp in colour c, rendered on first use. */
-static glyph *glyph_get(cs_font *f, uint32_t cp, cs_rgba c)
+static const glyph *glyph_get(cs_font *f, uint32_t cp, cs_rgba c)
 {
     uint64_t key = glyph_key(cp, c);
     for (int attempt = 0; attempt < 2; attempt++) {
@@ -245,7 +350,7 @@ static glyph *glyph_get(cs_font *f, uint32_t cp, cs_rgba c)
         }
         atlas_reset(f->tx);
     }
-    static glyph none = {0, -1, {0, 0, 0, 0}};
+    static const glyph none = {0, -1, {0, 0, 0, 0}, 0};
     return &none;
 }
 
@@ -317,8 +422,8 @@ static int glyph_advance(cs_font *f, uint32_t cp)
         if (a->cp == cp + 1)
             return a->px;
         if (a->cp == 0) {
-            int minx, maxx, miny, maxy, adv = 0;
-            if (TTF_GlyphMetrics32(f->ttf, cp, &minx, &maxx, &miny, &maxy, &adv) < 0)
+            int minx, maxx, miny, maxy, adv = 0, dy;
+            if (TTF_GlyphMetrics32(face_for(f, cp, &dy), cp, &minx, &maxx, &miny, &maxy, &adv) < 0)
                 adv = f->px / 2;
             a->cp = cp + 1;
             a->px = adv;
@@ -362,7 +467,7 @@ int cs_text_width(cs_font *f, const char *s, int n)
  * alpha set to c's when it changes: *last is the page set last). */
 static void blit(cs_font *f, uint32_t cp, int x, int y, cs_rgba c, int *last)
 {
-    glyph *g = glyph_get(f, cp, c);
+    const glyph *g = glyph_get(f, cp, c);
     if (g->page < 0)
         return;
     SDL_Texture *t = f->tx->pages[g->page];
@@ -370,7 +475,7 @@ static void blit(cs_font *f, uint32_t cp, int x, int y, cs_rgba c, int *last)
         SDL_SetTextureAlphaMod(t, c.a);
         *last = g->page;
     }
-    SDL_Rect dst = {x, y, g->src.w, g->src.h};
+    SDL_Rect dst = {x, y + g->dy, g->src.w, g->src.h};
     SDL_RenderCopy(f->tx->r, t, &g->src, &dst);
 }
 
@@ -386,7 +491,7 @@ static int draw_n(cs_font *f, int x, int y, const char *s, int n, cs_rgba c)
         uint32_t cp = utf8_next((const unsigned char *)s + i, n - i, &len);
         if (zero_width(cp)) {
             if (is_mark(cp)) {
-                glyph *g = glyph_get(f, cp, c);
+                const glyph *g = glyph_get(f, cp, c);
                 if (g->page >= 0)
                     blit(f, cp, prev_x + (prev_w - g->src.w) / 2, y, c, &last);
             }

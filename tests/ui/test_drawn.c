@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "doc.h"
+#include "fallback.h"
 #include "render.h"
 #include "test.h"
 
@@ -425,5 +426,23 @@ TEST_IMPL(drawn_combining_marks)
         ASSERT_EQ_INT(cs_text_width(f, "ab", -1), cs_text_width(f, "a\xE2\x80\x8D" "\xEF\xB8\x8F" "b", -1));
     }
     cs_render_free(R);
+    return 0;
+}
+
+/* The fallback lookup goes through the fonts installed (fontconfig
+ * always has one for 'A') and finds none for a private-use codepoint no
+ * font has; without fontconfig at build time it finds nothing. */
+TEST_IMPL(drawn_fallback_lookup)
+{
+    cs_fallback *fb = cs_fallback_new();
+    ASSERT(fb != NULL);
+    char path[1024] = "";
+    int index = -1;
+#ifdef COROSCOPE_FONTCONFIG
+    ASSERT_EQ_INT(0, cs_fallback_find(fb, 'A', path, sizeof path, &index));
+    ASSERT(path[0] == '/' && index >= 0);
+#endif
+    ASSERT_EQ_INT(-1, cs_fallback_find(fb, 0x10FFFD, path, sizeof path, &index));
+    cs_fallback_free(fb);
     return 0;
 }
