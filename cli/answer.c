@@ -218,15 +218,31 @@ static size_t answer_time_prefix(const char *s, double *t)
 }
 
 /* Is text one of the n expected texts? */
-static int answer_is_expected(const char *text, const char *const *expected, int n)
+static int answer_is_expected(const char *text, const grade_expected *e, int n)
 {
     for (int i = 0; i < n; i++)
-        if (strcmp(text, expected[i]) == 0)
+        if (strcmp(text, e[i].text) == 0)
             return 1;
     return 0;
 }
 
-void answer_split_times(grade_answer *a, const char *const *expected, int n)
+/* A task column, as corosim run's transcript writes one: the name of the
+ * task that prints an expected text ("Task-2", "main"), spaces, then that
+ * very text. Returns the length of the name with its spaces, or 0. */
+static size_t answer_who_prefix(const char *s, const grade_expected *e, int n)
+{
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(e[i].who);
+        if (strncmp(s, e[i].who, len) != 0 || (s[len] != ' ' && s[len] != '\t'))
+            continue;
+        size_t k = len + strspn(s + len, " \t");
+        if (strcmp(s + k, e[i].text) == 0)
+            return k;
+    }
+    return 0;
+}
+
+void answer_split_times(grade_answer *a, const grade_expected *e, int n)
 {
     for (int i = 0; i < a->n; i++) {
         grade_line *l = &a->line[i];
@@ -234,10 +250,12 @@ void answer_split_times(grade_answer *a, const char *const *expected, int n)
         size_t k = answer_time_prefix(l->raw, &t);
         l->text = l->raw;
         l->has_time = 0;
-        if (k && !answer_is_expected(l->raw, expected, n)) {
+        if (k && !answer_is_expected(l->raw, e, n)) {
             l->text = l->raw + k;
             l->has_time = 1;
             l->t = t;
         }
+        if (!answer_is_expected(l->text, e, n))
+            l->text += answer_who_prefix(l->text, e, n);
     }
 }

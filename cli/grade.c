@@ -30,7 +30,6 @@ struct grade_args {
 typedef struct grade_exp {
     int n, cap;
     grade_expected *e;
-    const char **texts;        /* e[i].text, for answer_split_times */
 } grade_exp;
 
 /* Parse the arguments after "grade"; -1 after a usage message. */
@@ -75,8 +74,7 @@ static void grade_exp_push(grade_exp *x, const char *s, size_t n, double t, cons
     if (x->n == x->cap) {
         x->cap = x->cap ? x->cap * 2 : 64;
         x->e = realloc(x->e, (size_t)x->cap * sizeof *x->e);
-        x->texts = realloc(x->texts, (size_t)x->cap * sizeof *x->texts);
-        if (!x->e || !x->texts)
+        if (!x->e)
             abort();
     }
     char *copy = malloc(n + 1);
@@ -84,8 +82,7 @@ static void grade_exp_push(grade_exp *x, const char *s, size_t n, double t, cons
         abort();
     memcpy(copy, s, n);
     copy[n] = '\0';
-    x->e[x->n] = (grade_expected){.text = copy, .t = t, .who = who};
-    x->texts[x->n++] = copy;
+    x->e[x->n++] = (grade_expected){.text = copy, .t = t, .who = who};
 }
 
 /* The expected lines of outcome o (borrowed by x for the task names). */
@@ -111,7 +108,6 @@ static void grade_exp_free(grade_exp *x)
     for (int i = 0; i < x->n; i++)
         free((char *)x->e[i].text);
     free(x->e);
-    free(x->texts);
     memset(x, 0, sizeof *x);
 }
 
@@ -130,7 +126,7 @@ static int grade_one(const grade_exp *x, const char *path, grade_result *r,
     grade_answer a;
     if (answer_read(path, &a, err, errlen) < 0)
         return -1;
-    answer_split_times(&a, x->texts, x->n);
+    answer_split_times(&a, x->e, x->n);
     int rc = score_compare(x->e, x->n, &a, r);
     if (rc < 0)
         grade_too_large(err, errlen, path, a.n, x->n);
@@ -302,7 +298,7 @@ static int grade_single(const struct grade_args *g, const sim_scenario *sc, cons
     grade_result r = {0};
     int bad = answer_read(g->answer, &a, err, sizeof err) < 0;
     if (!bad) {
-        answer_split_times(&a, x->texts, x->n);
+        answer_split_times(&a, x->e, x->n);
         if (score_compare(x->e, x->n, &a, &r) < 0) {
             grade_too_large(err, sizeof err, g->answer, a.n, x->n);
             bad = 1;

@@ -52,8 +52,9 @@ typedef struct grade_result {
  * not split yet (answer_split_times). */
 int answer_read(const char *path, grade_answer *a, char *err, size_t errlen);
 /* Split each line's time prefix off, unless the whole line is one of the
- * n expected texts (see the prefix rule in docs/FORMAT-EXTENSIONS.md). */
-void answer_split_times(grade_answer *a, const char *const *expected, int n);
+ * n expected texts (see the prefix rule in docs/FORMAT-EXTENSIONS.md), and
+ * then a task column that names the task printing the rest. */
+void answer_split_times(grade_answer *a, const grade_expected *e, int n);
 void answer_free(grade_answer *a);
 
 /* The most expected x answer line pairs score_compare aligns, after the

@@ -86,6 +86,11 @@ def test_single_answers():
     expect(re.search(r"^~ wrong time +2\.000  Task-1 +c1 ends .*t=2\.5", out, re.M),
            f"wrong time not shown:\n{out}")
     case("empty.txt", FORK, 1, missing=11)
+    # the transcript's own layout (time, task, text) grades as time + text,
+    # but only with the name of the task that prints it: "Task-9" on line 3
+    # is not c2's task, so that line is unexpected and c2's line missing
+    out = case("fork-transcript-layout.txt", FORK, 1, ok=10, missing=1, unexpected=1)
+    expect("Task-9    c2 starts" in out, f"the wrong task's line not shown whole:\n{out}")
     # Texts that begin with a number: "0 s: job 0 starts" is a whole
     # expected text; "0 0 s: job 1 starts" is time 0 + that text; the
     # last line "7 10 jobs in 6 s" has the wrong time.
