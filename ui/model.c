@@ -23,6 +23,21 @@ const char *cs_end_name(int status)
     return status >= 0 && status < 4 ? names[status] : "ended";
 }
 
+void cs_end_reason(const cs_model *M, int status, int32_t error, char *buf, size_t n)
+{
+    const char *e = cs_model_str(M, error);
+    const sim_limits *lim = M->sc ? &M->sc->limits : NULL;
+    if (status == SIM_END_INTERRUPTED && !*e)
+        snprintf(buf, n, "KeyboardInterrupt (Ctrl-C)");
+    else if (status == SIM_END_LIMIT && lim && !strcmp(e, "max_steps"))
+        snprintf(buf, n, "max_steps: more than %lld statements ran", (long long)lim->max_steps);
+    else if (status == SIM_END_LIMIT && lim && !strcmp(e, "max_time"))
+        snprintf(buf, n, "max_time: the clock would have moved past %g s of virtual time",
+                 lim->max_time);
+    else
+        snprintf(buf, n, "%s", *e ? e : cs_end_name(status));
+}
+
 const char *cs_model_str(const cs_model *M, int32_t id)
 {
     if (!M->trace || id <= 0 || (uint32_t)id >= M->trace->strings.n)

@@ -194,10 +194,12 @@ static void observe_console(builder *B)
     case SIM_EV_END:
         if (ev->a == SIM_END_COMPLETED)
             out_add(B, CS_OUT_END, -1, text_add(M, "-- completed at t=%g --", ev->t));
-        else
-            out_add(B, CS_OUT_ERROR, -1,
-                    text_add(M, "-- %s: %s --", cs_end_name(ev->a),
-                             cs_model_str(M, ev->b)));
+        else {
+            char why[256];
+            cs_end_reason(M, ev->a, ev->b, why, sizeof why);
+            out_add(B, CS_OUT_ERROR, -1, text_add(M, "-- %s at t=%g: %s --", cs_end_name(ev->a),
+                                                  ev->t, why));
+        }
         break;
     default:
         break;

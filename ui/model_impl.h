@@ -24,6 +24,12 @@ size_t cs_checkpoint_size(const cs_checkpoint *c);
 /* "completed", "uncaught", "interrupted", "limit". */
 const char *cs_end_name(int status);
 
+/* Why a run that did not complete ended, for people, into buf (n bytes):
+ * the uncaught exception, "KeyboardInterrupt (Ctrl-C)", or the limit
+ * with what reached it ("max_steps: more than 1000 statements ran").
+ * status and error are the end event's a and b. */
+void cs_end_reason(const cs_model *M, int status, int32_t error, char *buf, size_t n);
+
 /* The static pass (model_build.c): lanes, tasks, console, columns,
  * checkpoints. Returns 0 or -1. */
 int cs_model_build(cs_model *M);

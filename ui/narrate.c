@@ -318,7 +318,7 @@ static void say_frames(const cs_model *M, uint32_t f, const sim_event *e, say *s
         break;
     case SIM_EV_FRAME_POP:
         if (e->a && e->c > 0)
-            sayf(s, "%s leaves %s: the exception moves down to %s.", v,
+            sayf(s, "%s leaves %s: the exception moves up to its caller %s.", v,
                  M->st.popped.name, frame_name(st, e->c - 1));
         else if (e->a)
             sayf(s, "%s leaves %s, the last frame: it escapes the coroutine.", v,
@@ -445,9 +445,11 @@ static void say_misc(const cs_model *M, const sim_event *e, say *s)
     case SIM_EV_END:
         if (e->a == SIM_END_COMPLETED)
             sayf(s, "The program ends at t=%g.", e->t);
-        else
-            sayf(s, "The program ends (%s) at t=%g: %s", cs_end_name(e->a), e->t,
-                 cs_model_str(M, e->b));
+        else {
+            char why[256];
+            cs_end_reason(M, e->a, e->b, why, sizeof why);
+            sayf(s, "The program ends (%s) at t=%g: %s.", cs_end_name(e->a), e->t, why);
+        }
         break;
     default:
         sayf(s, "%s.", sim_evkind_name(e->kind));

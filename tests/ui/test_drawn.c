@@ -446,3 +446,29 @@ TEST_IMPL(drawn_fallback_lookup)
     cs_fallback_free(fb);
     return 0;
 }
+
+/* A run that does not complete ends with a reason, in the console's
+ * last line and the last frame's narration, never a dangling colon:
+ * the interrupt names Ctrl-C, a limit says what reached it. */
+TEST_IMPL(drawn_end_says_why)
+{
+    static const struct { const char *scene, *want; } cases[] = {
+        {"68-ruc-forever.json", "KeyboardInterrupt (Ctrl-C)"},
+        {"28-max-steps.json", "max_steps: more than 1000 statements ran"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        drawn D;
+        ASSERT_EQ_INT(0, drawn_open(&D, cases[c].scene, UINT32_MAX, 1280, 720));
+        cs_model *M = &D.d.M;
+        ASSERT(M->nout > 0);
+        const char *last = cs_model_out_text(M, &M->out[M->nout - 1]);
+        if (!strstr(last, cases[c].want) || strstr(last, ":  --"))
+            TEST_FAIL_("%s: console ends with '%s'", cases[c].scene, last);
+        char buf[512];
+        cs_narrate(M, M->nframes - 1, buf, sizeof buf);
+        if (!strstr(buf, cases[c].want) || buf[strlen(buf) - 1] == ':')
+            TEST_FAIL_("%s: the last narration is '%s'", cases[c].scene, buf);
+        drawn_close(&D);
+    }
+    return 0;
+}
