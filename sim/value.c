@@ -54,6 +54,7 @@ static const sim_exctype builtin_types[SIM_EXC_NBUILTIN] = {
     [SIM_EXC_QUEUEEMPTY] = {"QueueEmpty", SIM_EXC_EXCEPTION},
     [SIM_EXC_TIMEOUTERROR] = {"TimeoutError", SIM_EXC_EXCEPTION},
     [SIM_EXC_INVALIDSTATEERROR] = {"InvalidStateError", SIM_EXC_EXCEPTION},
+    [SIM_EXC_MEMORYERROR] = {"MemoryError", SIM_EXC_EXCEPTION},
 };
 
 static void *xrealloc(void *p, size_t n)
@@ -808,6 +809,15 @@ static int unsupported(sim_arena *A, const sim_exctypes *T, int op, sim_value a,
                 sim_value_typename(T, a), sim_value_typename(T, b));
 }
 
+/* A str past STR_MAX bytes or a list past LIST_MAX items: MemoryError(),
+ * as CPython raises when it cannot allocate one (with memory enough it
+ * would build it; no simulator run should hold gigabytes). */
+static int no_memory(sim_arena *A, sim_exc **exc)
+{
+    *exc = sim_exc_new(A, SIM_EXC_MEMORYERROR, NULL);
+    return -1;
+}
+
 /* str + str and list + list; the left operand decides the message. */
 static int concat(sim_arena *A, const sim_exctypes *T, sim_value a, sim_value b,
                   sim_value *out, sim_exc **exc)
@@ -820,7 +830,7 @@ static int concat(sim_arena *A, const sim_exctypes *T, sim_value a, sim_value b,
     if (a.type == SIM_STR) {
         uint32_t la = a.u.s->len, lb = b.u.s->len;
         if ((uint64_t)la + lb > STR_MAX)
-            return fail(A, exc, SIM_EXC_OVERFLOWERROR, "strings are too large to concat");
+            return no_memory(A, exc);
         sim_str *s = str_alloc(A, la + lb);
         memcpy(s->data, a.u.s->data, la);
         memcpy(s->data + la, b.u.s->data, lb);
@@ -829,7 +839,7 @@ static int concat(sim_arena *A, const sim_exctypes *T, sim_value a, sim_value b,
     }
     uint32_t la = a.u.l->len, lb = b.u.l->len;
     if ((uint64_t)la + lb > LIST_MAX)
-        return fail(A, exc, SIM_EXC_OVERFLOWERROR, "lists are too large to concat");
+        return no_memory(A, exc);
     *out = sim_list_value(list_concat(A, a.u.l, b.u.l));
     return 0;
 }
@@ -841,9 +851,10 @@ static int repeat_seq(sim_arena *A, sim_value seq, int64_t n, sim_value *out,
     uint32_t len = seq.type == SIM_STR ? seq.u.s->len : seq.u.l->len;
     uint64_t max = seq.type == SIM_STR ? STR_MAX : LIST_MAX;
     uint64_t count = n > 0 ? (uint64_t)n : 0;
-    if (len && count > max / len)
-        return fail(A, exc, SIM_EXC_OVERFLOWERROR, "repeated %s is too long",
-                    seq.type == SIM_STR ? "string" : "list");
+    if (seq.type == SIM_STR && len && count > (uint64_t)INT64_MAX / len)
+        return fail(A, exc, SIM_EXC_OVERFLOWERROR, "repeated string is too long");
+    if (len && count > max / len)       /* a list past sys.maxsize too, as list_repeat */
+        return no_memory(A, exc);
     uint32_t total = (uint32_t)(len * count);
     if (seq.type == SIM_STR) {
         sim_str *s = str_alloc(A, total);

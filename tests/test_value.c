@@ -702,7 +702,10 @@ TEST_IMPL(expr_int_overflow)
         {"100000000000000000000 < 1e20", "False"},
         {"100000000000000000001 > 1e20", "True"},
         {"'ab' * big", "OverflowError: repeated string is too long"},
-        {"[1] * big", "OverflowError: repeated list is too long"},
+        {"[1] * big", "MemoryError"},
+        {"'a' * big", "MemoryError"},
+        {"'ab' * 2147483648", "MemoryError"},
+        {"'ab' + 'c' * 268435455", "MemoryError"},
         {"'ab' * (big + 1)", "OverflowError: cannot fit 'int' into an index-sized integer"},
         {"[1][big + 1]", "IndexError: cannot fit 'int' into an index-sized integer"},
     };
