@@ -503,6 +503,17 @@ static void lane_name(dctx *d, const cs_lane *L, cs_rect row, int selected)
     lane_label(d, L, 0, buf, sizeof buf);
     if (cs_text_width(f, buf, -1) > room)
         lane_label(d, L, 1, buf, sizeof buf);
+    int head = (int)strcspn(buf, " ");  /* the task's name: never cut */
+    int ell = cs_text_width(f, "\xE2\x80\xA6", -1);
+    if (cs_text_width(f, buf, -1) > room && cs_text_width(f, buf, head) + ell > room) {
+        buf[head] = 0;  /* the name alone, smaller when need be, clipped to the column */
+        if (cs_text_width(f, buf, -1) > room)
+            f = selected ? d->small_bold : d->small;
+        d_clip(d, nr);
+        cs_text_draw(f, x, row.y + (row.h - cs_font_height(f)) / 2, buf, th->text);
+        d_unclip(d);
+        return;
+    }
     cs_text_draw_fit(f, x, ty, buf, room, th->text);
 }
 

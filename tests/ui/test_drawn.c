@@ -51,6 +51,7 @@ static int drawn_open(drawn *D, const char *scene, uint32_t f, int w, int h)
     D->v.file = scene;
     D->v.anim = 0.5f;  /* as coroscope render draws stills */
     cs_model_seek(&D->d.M, f < D->d.M.nframes ? f : D->d.M.nframes - 1);
+    cs_view_follow(&D->v, w, h);  /* as coroscope render does */
     D->L = cs_render_layout(D->R);
     return 0;
 }
@@ -155,7 +156,7 @@ static int labels_in_segments(const drawn *D)
         const cs_text_rec *r = &D->recs[i];
         if (r->w == 0 || !rec_inside(r, L->tl_lanes) || !strcmp(r->s, "new task"))
             continue;
-        uint32_t lane = (uint32_t)((r->y + r->h / 2 - L->tl_lanes.y) / L->lane_h);
+        uint32_t lane = (uint32_t)((r->y + r->h / 2 - L->tl_lanes.y) / L->lane_h + D->v.lane_top);
         if (lane >= M->nlanes)
             continue;
         const cs_lane *ln = &M->lanes[lane];
@@ -241,6 +242,7 @@ TEST_IMPL(drawn_lanes_keep_task_names)
         {"../11-cancel.json", 120, 1920, 1080, 1},
         {"17-block-overdue-timers.json", 100, 1400, 900, 0},
         {"17-block-overdue-timers.json", 100, 800, 600, 0},
+        {"../08-fork.json", 50, 320, 240, 0},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         drawn D;
@@ -251,7 +253,7 @@ TEST_IMPL(drawn_lanes_keep_task_names)
         if (n < 0)
             TEST_FAIL_("%s at %dx%d: a lane lost its task's name", cases[c].scene, cases[c].w,
                        cases[c].h);
-        ASSERT(n >= 3);
+        ASSERT(n >= 2);  /* at 320x240: T-1 and T-2 */
         drawn_close(&D);
     }
     return 0;
