@@ -1793,10 +1793,10 @@ static void load_limits(ld *L, const cJSON *lim)
     load_int_limit(L, lim, "max_depth", 1000000, &depth);
     l->max_depth = (int)depth;
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(lim, "max_time");
-    if (cJSON_IsNumber(t) && t->valuedouble > 0 && isfinite(t->valuedouble))
-        l->max_time = t->valuedouble;
+    if (cJSON_IsNumber(t) && t->valuedouble >= 0 && isfinite(t->valuedouble))
+        l->max_time = t->valuedouble;     /* 0: the clock may never move */
     else if (t)
-        err(L, t, "'max_time' must be a positive number of seconds, got %s", got(L, t).s);
+        err(L, t, "'max_time' must be a number of seconds, 0 or more, got %s", got(L, t).s);
 }
 
 /* An optional string at the top level into *out (arena copy). */

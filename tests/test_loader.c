@@ -1084,7 +1084,7 @@ TEST_IMPL(loader_err_all_reported)
     sim_scenario *sc = load(HEAD " `main`: [{`sleep`: 1},\n"
                                  "  {`print`: 3},\n"
                                  "  {`await`: {`task`: `nope`}}],\n"
-                                 " `limits`: {`max_time`: 0}}", &d);
+                                 " `limits`: {`max_time`: -1}}", &d);
     ASSERT(sc == NULL);
     ASSERT_EQ_INT(5, d.n);
     ASSERT_EQ_STR("t.json:2:11: error: 'sleep' is only allowed inside a coroutine, not in main",
@@ -1094,7 +1094,7 @@ TEST_IMPL(loader_err_all_reported)
     ASSERT_EQ_STR("t.json:4:3: error: 'await' is only allowed inside a coroutine, not in main",
                   d.msg[2]);
     ASSERT(strstr(d.msg[3], "t.json:4:22: error: variable 'nope' is never assigned in main;"));
-    ASSERT_EQ_STR("t.json:5:25: error: 'max_time' must be a positive number of seconds, got 0",
+    ASSERT_EQ_STR("t.json:5:25: error: 'max_time' must be a number of seconds, 0 or more, got -1",
                   d.msg[4]);
     sim_diags_free(&d);
     return 0;
