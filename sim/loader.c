@@ -772,7 +772,9 @@ static sim_name conv_ref(ld *L, const cJSON *v, const char *key, int coro)
     const char **cands = known_vars(L, &n);
     err(L, v, "variable '%s' is never assigned in %s%s; create the %s first, e.g. "
               "{\"%s\": {\"call\": \"c1\"}, \"as\": \"%s\"}%s",
-        nm.id, place_name(L).s, L->fn->kind == SIM_F_MAIN ? "" : " or in main",
+        nm.id, place_name(L).s, L->fn->kind == SIM_F_MAIN
+            ? " (the top-level statements: a coroutine's variables are not seen there)"
+            : " or in main",
         coro ? "coroutine" : "task", coro ? "coroutine" : "create_task", nm.id,
         did_you_mean(nm.id, cands, n).s);
     free(cands);

@@ -1093,7 +1093,8 @@ TEST_IMPL(loader_err_all_reported)
                   "got 3", d.msg[1]);
     ASSERT_EQ_STR("t.json:4:3: error: 'await' is only allowed inside a coroutine, not in main",
                   d.msg[2]);
-    ASSERT(strstr(d.msg[3], "t.json:4:22: error: variable 'nope' is never assigned in main;"));
+    ASSERT(strstr(d.msg[3], "t.json:4:22: error: variable 'nope' is never assigned in main (the top-level "
+                  "statements: a coroutine's variables are not seen there);"));
     ASSERT_EQ_STR("t.json:5:25: error: 'max_time' must be a number of seconds, 0 or more, got -1",
                   d.msg[4]);
     sim_diags_free(&d);
