@@ -126,7 +126,7 @@ static void draw_ready(dctx *d, listing *ls)
     }
     uint32_t n = st->nready;
     for (uint32_t i = 0; i < n && row < ls->rows; i++, row++) {
-        if (row == ls->rows - 1 && i + 1 < n) {
+        if (row == ls->rows - 1 && i + 1 < n && i > 0) {  /* an entry first, always */
             snprintf(buf, sizeof buf, "\xE2\x80\xA6 and %u more", n - i);
             list_row(d, (cs_rect){ls->area.x, ls->area.y + row * ls->rh, ls->area.w, ls->rh},
                      ls->numw, 0, buf, 0, 0);
@@ -162,7 +162,7 @@ static void draw_timers(dctx *d, listing *ls)
     uint32_t n = st->ntimers;
     for (uint32_t i = 0; i < n && row < ls->rows; i++, row++) {
         cs_rect r = {ls->area.x, ls->area.y + row * ls->rh, ls->area.w, ls->rh};
-        if (row == ls->rows - 1 && i + 1 < n) {
+        if (row == ls->rows - 1 && i + 1 < n && i > 0) {  /* an entry first, always */
             snprintf(buf, sizeof buf, "\xE2\x80\xA6 and %u more", n - i);
             list_row(d, r, ls->numw, 0, buf, 0, 0);
             return;
@@ -226,6 +226,8 @@ void d_loop_panel(dctx *d)
     int total = avail / rh;
     const cs_state *st = &d->M->st;
     int need_r = (int)st->nready + 1, need_t = (int)st->ntimers + 1;
+    if (!st->nready && total <= (int)st->ntimers)  /* "(0)" says it: the timers get the rows */
+        need_r = 0;
     int rr = total / 2, rt = total - rr;
     if (need_r < rr) {
         rr = need_r;

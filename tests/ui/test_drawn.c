@@ -474,3 +474,20 @@ TEST_IMPL(drawn_end_says_why)
     }
     return 0;
 }
+
+/* At a large UI scale the loop panel has room for few rows: it lists
+ * the first timer rather than "... and 3 more" with none shown. */
+TEST_IMPL(drawn_loop_lists_an_entry)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "../11-cancel.json", 120, 1920, 1080));
+    D.v.scale = 2.5f;
+    drawn_draw_as(&D, "loop-scale25");
+    ASSERT(D.d.M.st.ntimers >= 2);
+    const cs_text_rec *more = find_rec(&D, D.L->loop, "\xE2\x80\xA6 and");
+    const cs_text_rec *timer = find_rec(&D, D.L->loop, "t=");
+    ASSERT(timer != NULL);
+    ASSERT(!more || more->y > timer->y);
+    drawn_close(&D);
+    return 0;
+}
