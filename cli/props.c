@@ -34,8 +34,8 @@ static int props_max_concurrent(const sim_scenario *sc, const sim_outcome *o,
     if (got == w)
         fprintf(out, "  %s: max_concurrent %d: ok\n", sc->path, w);
     else
-        fprintf(out, "  %s: max_concurrent differs: expected %d tasks at work at once at "
-                "most, the run has %d\n", sc->path, w, got);
+        fprintf(out, "  %s: max_concurrent differs: expected %d task%s at work at once at "
+                "most, the run has %d\n", sc->path, w, w == 1 ? "" : "s", got);
     return got != w;
 }
 

@@ -312,6 +312,10 @@ def test_properties():
                     "end_time differs: expected 5, the run ends at t=6",
                     'order differs: "0 s: job 0 starts" is not printed after "1 s: job 4 starts"'):
             expect(msg in out, f"13 wrong properties: no '{msg}' in\n{out}")
+        one = scenario_with(WINDOW, {"max_concurrent": 1}, tmp)
+        rc, out, err = corosim("check", one)
+        expect("expected 1 task at work at once at most, the run has 4" in out,
+               f"13 max_concurrent 1: {out}")
         big = scenario_with(os.path.join(ROOT, "scenarios", "19-window-100k.json"),
                             {"max_concurrent": 100}, tmp)
         rc, out, err = corosim("check", big)
