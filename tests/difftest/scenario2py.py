@@ -26,7 +26,7 @@ PY_EXCEPTIONS = {
     "GeneratorExit", "ArithmeticError", "ZeroDivisionError", "OverflowError",
     "LookupError", "KeyError", "IndexError", "RuntimeError", "RecursionError",
     "ValueError", "TypeError", "NameError", "UnboundLocalError",
-    "AttributeError", "StopIteration", "TimeoutError",
+    "AttributeError", "StopIteration", "TimeoutError", "MemoryError",
 }
 ASYNCIO_EXCEPTIONS = {"CancelledError", "QueueFull", "QueueEmpty",
                       "InvalidStateError"}
