@@ -349,19 +349,42 @@ static void draw_seg(dctx *d, const cs_lane *L, const cs_seg *s, const xmap *m,
 
 /* ---- one lane ----------------------------------------------------------------- */
 
+/* A pixel column shared by segments too short to draw alone: the most
+ * telling state among them (st), and the state the lane is in at the
+ * column's middle (long_st: what it mostly is there). */
 typedef struct bucket {
     int px;
     int st;
+    int long_st;
+    int last_tick;       /* column of the last instant drawn as the pixel's state */
 } bucket;
 
+/* Start bucket b at column px with the state st of segment i of L. */
+static void bucket_start(const dctx *d, bucket *b, const cs_lane *L, uint32_t i, const xmap *m,
+                         int px)
+{
+    double mid = m->x0 + (px + 0.5 - m->px) / m->pw * (m->x1 - m->x0);
+    uint32_t k = seg_gallop(d, L, i, mid);
+    b->px = px;
+    b->st = L->segs[i].st;
+    b->long_st = k < L->nseg ? L->segs[k].st : b->st;
+}
+
+/* Draw b's column: the most telling state, except that such instants
+ * (steps cost no virtual time) are drawn a few pixels apart at most, the
+ * lasting state between them: a lane that runs hundreds of steps per
+ * pixel reads as waiting with steps, not as running for seconds. */
 static void bucket_flush(dctx *d, bucket *b, cs_rect row)
 {
     if (b->px == INT32_MIN)
         return;
-    int w = 1;
-    if (b->st == CS_ST_RUNNING || b->st == CS_ST_BLOCKED)
-        w = (int)(2 * d->L->scale + 0.5f);
-    d_fill(d, bar_rect(row, b->st, b->px, w > 1 ? w : 1), d->th->st[b->st]);
+    int tick = (int)(2 * d->L->scale + 0.5f), st = b->st;
+    if (st != b->long_st && b->px - b->last_tick < 3 * tick)
+        st = b->long_st;
+    else if (st != b->long_st)
+        b->last_tick = b->px;
+    int w = st == CS_ST_RUNNING || st == CS_ST_BLOCKED ? tick : 1;
+    d_fill(d, bar_rect(row, st, b->px, w > 1 ? w : 1), d->th->st[st]);
     b->px = INT32_MIN;
 }
 
@@ -385,7 +408,7 @@ static void new_chip(dctx *d, const cs_lane *L, const xmap *m, int chip[2])
 
 static void draw_lane(dctx *d, const cs_lane *L, const xmap *m, cs_rect row)
 {
-    bucket b = {INT32_MIN, 0};
+    bucket b = {INT32_MIN, 0, 0, INT32_MIN / 2};
     int chip[2];
     new_chip(d, L, m, chip);
     int inpix = 0;
@@ -404,7 +427,7 @@ static void draw_lane(dctx *d, const cs_lane *L, const xmap *m, cs_rect row)
         int px = (int)floor(pa);
         if (px != b.px) {
             bucket_flush(d, &b, row);
-            b = (bucket){px, s->st};
+            bucket_start(d, &b, L, i, m, px);
             inpix = 0;
         } else if (priority(s->st) > priority(b.st)) {
             b.st = s->st;

@@ -10,6 +10,7 @@
 #include "doc.h"
 #include "fallback.h"
 #include "render.h"
+#include "theme.h"
 #include "test.h"
 
 #define MAXRECS 8192
@@ -488,6 +489,44 @@ TEST_IMPL(drawn_loop_lists_an_entry)
     const cs_text_rec *timer = find_rec(&D, D.L->loop, "t=");
     ASSERT(timer != NULL);
     ASSERT(!more || more->y > timer->y);
+    drawn_close(&D);
+    return 0;
+}
+
+/* Pixels of row y of D's last frame between x0 and x1 within 12 of
+ * colour c in every channel. */
+static int count_colour(const uint32_t *px, int pitch, int y, int x0, int x1, cs_rgba c)
+{
+    const uint32_t *row = (const uint32_t *)((const char *)px + (size_t)y * pitch);
+    int n = 0;
+    for (int x = x0; x < x1; x++) {
+        int r = (int)(row[x] >> 16 & 255), g = (int)(row[x] >> 8 & 255), b = (int)(row[x] & 255);
+        n += abs(r - c.r) <= 12 && abs(g - c.g) <= 12 && abs(b - c.b) <= 12;
+    }
+    return n;
+}
+
+/* 100,000 jobs over 2,000 s: main and the reporter run hundreds of
+ * steps per pixel, each taking no virtual time; their lanes read as
+ * waiting with steps, not as running from end to end. */
+TEST_IMPL(drawn_dense_lanes_not_running)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "../19-window-100k.json", UINT32_MAX, 1280, 720));
+    D.v.lane_top = 0;
+    D.v.selected = -1;
+    int pitch;
+    const uint32_t *px = cs_render_pixels(D.R, &D.v, &pitch);
+    const cs_theme *th = cs_theme_get(CS_THEME_LIGHT);
+    const cs_layout *L = D.L;
+    for (int lane = 2; lane < 4; lane++) {  /* Task-1 main, Task-2 reporter */
+        int y = L->tl_lanes.y + lane * L->lane_h + L->lane_h / 2 - 1;
+        int x0 = L->tl_lanes.x + 4, x1 = L->tl_lanes.x + L->tl_lanes.w * 9 / 10;
+        int run = count_colour(px, pitch, y, x0, x1, th->st[CS_ST_RUNNING]);
+        int wait = count_colour(px, pitch, y, x0, x1, th->st[CS_ST_WAITING]);
+        if (run * 2 > x1 - x0 || wait * 4 < x1 - x0)
+            TEST_FAIL_("lane %d: %d running and %d waiting pixels of %d", lane, run, wait, x1 - x0);
+    }
     drawn_close(&D);
     return 0;
 }
