@@ -38,6 +38,8 @@ typedef struct builder {
     int32_t timer_id, queue;
     const char *yield_repr;
     uint8_t *done;            /* per task: TASK_DONE seen */
+    int32_t end_task;         /* the task that ended inside the running step, -1 */
+    uint8_t end_st;           /* its end (done, failed, cancelled), drawn from step_end */
     revert rv[3];
     int nrv;
     double col;               /* step column counter */
@@ -260,6 +262,11 @@ static void observe_step_end(builder *B)
     cs_lane *L = task_lane(B, ev->task);
     lane_state(B, &B->M->lanes[1], CS_ST_LOOP);
     B->step_task = -1;
+    if (L && B->end_task == ev->task) {  /* the last step ran up to here */
+        lane_state(B, L, B->end_st);
+        B->end_task = -1;
+        return;
+    }
     if (!L || B->done[ev->task])
         return;
     if (ev->a == SIM_STEP_AWAIT)
@@ -307,7 +314,12 @@ static void observe_task_done(builder *B)
         return;
     static const uint8_t st[] = {CS_ST_READY, CS_ST_DONE, CS_ST_FAILED, CS_ST_CANCELLED};
     uint8_t s = ev->a >= 0 && ev->a < 4 ? st[ev->a] : CS_ST_DONE;
-    lane_state(B, L, s);
+    if (ev->task == B->step_task) {  /* its own last step: running until step_end */
+        B->end_task = ev->task;
+        B->end_st = s;
+    } else {
+        lane_state(B, L, s);
+    }
     B->done[ev->task] = 1;
     M->tasks[ev->task].final = (uint8_t)ev->a;
     M->tasks[ev->task].died = B->e;
@@ -507,7 +519,7 @@ static void save_checkpoint(cs_model *M)
 
 int cs_model_build(cs_model *M)
 {
-    builder B = {.M = M, .step_task = -1};
+    builder B = {.M = M, .step_task = -1, .end_task = -1};
     B.done = calloc(M->ntasks ? M->ntasks : 1, 1);
     if (!B.done)
         return -1;

@@ -294,3 +294,51 @@ TEST_IMPL(scenario_hand_driving_lane)
     cs_doc_free(&d);
     return 0;
 }
+
+/* Column of event e on the steps axis (the run's end past the last). */
+static double step_col(const cs_model *M, uint32_t e)
+{
+    return e < M->nframes ? M->col[e] : M->col_end;
+}
+
+/* Every print of a task happens while its lane says it runs, in a
+ * running segment, its last step as wide as a step on the steps axis
+ * (the task's end is drawn from the end of that step, not from its
+ * return inside it): over the bundled scenarios and a run whose
+ * second and last step prints. */
+TEST_IMPL(scenario_prints_while_running)
+{
+    char **titles, **files, err[512];
+    int n = cs_doc_index(COROSCOPE_SCENARIOS, &titles, &files, err, sizeof err);
+    ASSERT(n >= 19);
+    for (int i = 0; i <= n; i++) {
+        char path[1024], lerr[4096];
+        if (i < n && strstr(files[i], "100k"))
+            continue;
+        if (i == n)
+            snprintf(path, sizeof path, "%s/37-final-step-lane.json", COROSCOPE_UI_SCENES);
+        else
+            snprintf(path, sizeof path, "%s", files[i]);
+        cs_doc d;
+        ASSERT_EQ_INT(0, cs_doc_load(&d, path, lerr, sizeof lerr));
+        sim_trace_cursor C;
+        sim_trace_cursor_init(&C, d.M.trace);
+        for (uint32_t f = 0; f < d.M.nframes; f++) {
+            const sim_event *e = sim_trace_at(&C, f);
+            if (e->kind != SIM_EV_PRINT || e->task < 0)
+                continue;
+            const cs_seg *s = cs_lane_at(cs_model_task_lane(&d.M, e->task), f);
+            if (!s || s->st != CS_ST_RUNNING)
+                TEST_FAIL_("%s frame %u: %s prints while its lane says %s", path, f,
+                           d.M.tasks[e->task].name, s ? cs_st_name(s->st) : "nothing");
+            const cs_lane *L = cs_model_task_lane(&d.M, e->task);
+            int last = s + 1 < L->segs + L->nseg && s[1].st >= CS_ST_DONE;
+            if (last && step_col(&d.M, s->e1) - step_col(&d.M, s->e0) < 0.5)
+                TEST_FAIL_("%s frame %u: %s prints in its last step, of no width", path, f,
+                           d.M.tasks[e->task].name);
+        }
+        cs_doc_free(&d);
+    }
+    cs_doc_index_free(titles, files, n);
+    return 0;
+}
