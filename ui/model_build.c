@@ -171,10 +171,14 @@ static void observe_console(builder *B)
         out_add(B, CS_OUT_PRINT, ev->task, text_add(M, "%s", cs_model_str(M, ev->a)));
         break;
     case SIM_EV_WARNING:
-        if (ev->a == SIM_WARN_NEVER_RETRIEVED)
+        if (ev->a == SIM_WARN_NEVER_RETRIEVED) {
+            const char *exc = ev->task >= 0 && (uint32_t)ev->task < M->ntasks
+                                  ? M->tasks[ev->task].result : NULL;
             out_add(B, CS_OUT_NEVER_RETRIEVED, ev->task,
-                    text_add(M, "Task exception was never retrieved: %s",
-                             task_name(M, ev->task)));
+                    text_add(M, "Task exception was never retrieved: %s%s%s%s",
+                             task_name(M, ev->task), exc && *exc ? " (" : "",
+                             exc && *exc ? exc : "", exc && *exc ? ")" : ""));
+        }
         else if (ev->a == SIM_WARN_SHUTDOWN_ERROR)
             out_add(B, CS_OUT_NEVER_RETRIEVED, ev->task,
                     text_add(M, "unhandled exception during asyncio.run() shutdown: %s %s",

@@ -530,3 +530,19 @@ TEST_IMPL(drawn_dense_lanes_not_running)
     drawn_close(&D);
     return 0;
 }
+
+/* "Task exception was never retrieved" names the exception, as
+ * CPython's log line does. */
+TEST_IMPL(drawn_never_retrieved_names_exception)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "53-nested-failures.json", UINT32_MAX, 1280, 720));
+    cs_model *M = &D.d.M;
+    int found = 0;
+    for (uint32_t i = 0; i < M->nout; i++)
+        found |= strstr(cs_model_out_text(M, &M->out[i]),
+                        "never retrieved: Task-2 (ArithmeticError: first orphan)") != NULL;
+    ASSERT(found);
+    drawn_close(&D);
+    return 0;
+}
