@@ -311,6 +311,10 @@ static void say_frames(const cs_model *M, uint32_t f, const sim_event *e, say *s
         if (e->c == 0)
             sayf(s, "%s starts running %s(): its first frame is pushed.",
                  who(M, coro_owner(M, e->coro)), cs_model_str(M, e->a));
+        else if (coro_owner(M, e->coro) >= 0)  /* tasks may share a coroutine: say whose */
+            sayf(s, "%s (in %s) awaits %s(): a new frame is pushed on top of the stack and "
+                    "runs at once (no trip through the loop).",
+                 who(M, coro_owner(M, e->coro)), frame_name(st, e->c - 1), cs_model_str(M, e->a));
         else
             sayf(s, "%s awaits %s(): a new frame is pushed on top of the stack and runs "
                     "at once (no trip through the loop).",

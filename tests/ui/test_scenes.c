@@ -342,3 +342,30 @@ TEST_IMPL(scenario_prints_while_running)
     cs_doc_index_free(titles, files, n);
     return 0;
 }
+
+/* Ten tasks run one coroutine (job): the narration of a frame pushed in
+ * a task names the task first, so "job awaits ..." is never ambiguous. */
+TEST_IMPL(scenario_push_names_task)
+{
+    cs_doc d;
+    ASSERT_EQ_INT(0, load(&d, "13-queue-window.json"));
+    cs_model *M = &d.M;
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, M->trace);
+    int checked = 0;
+    for (uint32_t f = 0; f < M->nframes; f++) {
+        sim_event e = *sim_trace_at(&C, f);
+        if (e.kind != SIM_EV_FRAME_PUSH || e.c == 0 || e.task < 0)
+            continue;
+        char buf[512];
+        cs_model_seek(M, f);
+        cs_narrate(M, f, buf, sizeof buf);
+        const char *name = M->tasks[e.task].name;
+        if (strncmp(buf, name, strlen(name)) || buf[strlen(name)] != ' ')
+            TEST_FAIL_("frame %u of %s: '%s'", f, name, buf);
+        checked++;
+    }
+    ASSERT(checked >= 10);
+    cs_doc_free(&d);
+    return 0;
+}
