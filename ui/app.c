@@ -564,6 +564,9 @@ static int app_open(cs_app *A)
 {
     const cs_app_options *o = A->o;
     int nd = SDL_GetNumVideoDisplays(), disp = o->display < nd ? o->display : 0;
+    if (o->display >= nd && nd > 0)
+        fprintf(stderr, "coroscope: --display %d: there %s %d display%s (0 to %d); opening on 0\n",
+                o->display, nd == 1 ? "is" : "are", nd, nd == 1 ? "" : "s", nd - 1);
     int w = o->width > 0 ? o->width : 1400, h = o->height > 0 ? o->height : 900;
     Uint32 fl = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
     int x = SDL_WINDOWPOS_CENTERED_DISPLAY(disp), y = x, full = o->present || o->fullscreen;
@@ -609,8 +612,13 @@ static void app_first(cs_app *A)
         path = A->npick ? A->pfiles[0] : NULL;
         A->v.picker = NULL;
     }
-    if (path && app_load(A, path, A->o->frame > 0 ? (uint32_t)A->o->frame : 0) == 0)
+    if (path && app_load(A, path, A->o->frame > 0 ? (uint32_t)A->o->frame : 0) == 0) {
+        uint32_t n = A->doc.M.nframes;
+        if (A->o->frame != (long)UINT32_MAX && A->o->frame >= (long)n && n)
+            fprintf(stderr, "coroscope: --frame %ld: the run has %u frames (0 to %u); "
+                            "showing the last\n", A->o->frame, n, n - 1);
         return;
+    }
     if (!path)
         picker_open(A);
 }

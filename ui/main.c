@@ -89,7 +89,7 @@ static int parse_opt(opts *o, int argc, char **argv, int i)
         k++;
     if (!valued[k])
         return 0;
-    if (!val)
+    if (!val || (val[0] == '-' && val[1] == '-'))  /* "--frame --out x": the value forgotten */
         return fail_usage("missing value after", a), -1;
     int bad = 0;
     switch (k) {
@@ -234,7 +234,9 @@ static int cmd_render(opts *o, const char *scenario)
 {
     if (!o->out)
         return fail_usage("render needs --out", NULL);
-    if (o->all == (o->frame != NULL))
+    if (o->all && o->frame)
+        return fail_usage("give only one of --frame N and --all", NULL);
+    if (!o->all && !o->frame)
         return fail_usage("render needs one of --frame N and --all", NULL);
     cs_doc d;
     static char err[1 << 16];
@@ -273,6 +275,21 @@ static int cmd_render(opts *o, const char *scenario)
     return rc;
 }
 
+/* No display to open a window on (no X11 or Wayland display named, no
+ * SDL video driver chosen): 1 with the reason and the way out printed.
+ * SDL would otherwise pick its offscreen driver and run with no window. */
+static int no_display(void)
+{
+    const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY"),
+               *drv = getenv("SDL_VIDEODRIVER");
+    if ((x && *x) || (wl && *wl) || (drv && *drv))
+        return 0;
+    fprintf(stderr, "coroscope: no display (DISPLAY and WAYLAND_DISPLAY are not set): "
+                    "run it in a desktop session, or draw PNG files with "
+                    "'coroscope render SCENARIO.json --frame N --out FILE.png'\n");
+    return 1;
+}
+
 /* The window: the scenario is validated first (loaded, not run: the window
  * runs it once), so a bad file fails with its diagnostics before any window
  * opens. --frame last is the largest frame, which loading clamps. */
@@ -295,6 +312,8 @@ static int cmd_window(opts *o, const char *scenario)
             return 2;
         sim_scenario_free(sc);
     }
+    if (no_display())
+        return 2;
     char abuf[4096];
     o->app.scenario = scenario;
     o->app.assets = find_assets(abuf, sizeof abuf);

@@ -5,7 +5,8 @@ usage: test_render_cli.py COROSCOPE COROSIM
 
 Checks a single frame (its size, that it is a PNG), --frame last, --all with
 --every (the files and their order), an invalid scenario (diagnostics, exit
-2, no file), bad arguments (exit 2 with a reason), and the refusal to write
+2, no file), bad arguments (exit 2 with a reason), the window without a
+display (exit 2 with the way out), and the refusal to write
 millions of files. Prints one line per check and `N passed, N failed`.
 """
 import os
@@ -84,6 +85,9 @@ def main():
                       (["render", fork, "--frame", "0", "--out", out2, "--size", "10x10"], "give WxH"),
                       (["render", fork, "--frame", "0", "--out", out2, "--theme", "neon"],
                        "--theme neon: bad value; give light, dark or contrast"),
+                      (["render", fork, "--frame", "5", "--all", "--out", out2],
+                       "give only one of --frame N and --all"),
+                      (["render", fork, "--frame", "--out", out2], "missing value after: --frame"),
                       (["--bogus"], "unknown option"),
                       (["render"], "needs a scenario")]:
         r = run(*args)
@@ -101,6 +105,13 @@ def main():
     check("--all on millions of frames is refused with advice",
           r.returncode == 2 and "--every" in r.stderr and not os.path.exists(os.path.join(tmp, "big")),
           r.stderr)
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY",
+                                                            "SDL_VIDEODRIVER")}
+    r = subprocess.run([BIN, fork], capture_output=True, text=True, timeout=60, env=env)
+    check("the window with no display: exit 2 with the way out",
+          r.returncode == 2 and "no display" in r.stderr and "coroscope render" in r.stderr,
+          f"{r.returncode} {r.stderr!r}")
 
     r = run("--help")
     check("--help", r.returncode == 0 and "render" in r.stdout, r.stderr)
