@@ -406,8 +406,8 @@ static int task_handle_yield(sim_state *S, sim_task *t, sim_value v)
         return SIM_STEP_BAD_YIELD;
     }
     if (f == &t->fut) {
-        step_soon_error(S, t, sim_err(S, SIM_EXC_RUNTIMEERROR,
-            "Task cannot await on itself: <%s name='%s'>", t->fut.hdr.label, t->name));
+        step_soon_error(S, t, sim_err(S, SIM_EXC_RUNTIMEERROR, "Task cannot await on itself: %s",
+                                      repr_cstr(S, v)));
         return SIM_STEP_BAD_YIELD;
     }
     f->blocking = 0;
