@@ -144,8 +144,32 @@ static void draw_ready(dctx *d, listing *ls)
                          d->th->text_dim);
 }
 
-/* The timers by wake time; the one cancelled or moved to the ready queue
- * by this frame shown leaving at the top. */
+/* Is timer h held by the loop shown (st->loop; any when none runs)? */
+static int timer_here(const cs_state *st, const cs_handle *h)
+{
+    return !st->loop || !h->loop || h->loop == st->loop;
+}
+
+/* Timers of the loop shown, and of other loops (into *other; the loop of
+ * the first such into *which). */
+static uint32_t timers_here(const cs_state *st, uint32_t *other, int32_t *which)
+{
+    uint32_t n = 0;
+    *other = 0;
+    *which = 0;
+    for (uint32_t i = 0; i < st->ntimers; i++) {
+        if (timer_here(st, &st->timers[i])) {
+            n++;
+        } else if (!(*other)++) {
+            *which = st->timers[i].loop;
+        }
+    }
+    return n;
+}
+
+/* The timers of the loop shown by wake time; the one cancelled or moved
+ * to the ready queue by this frame shown leaving at the top; a last row
+ * counts the timers other loops hold (a task stays on its own loop). */
 static void draw_timers(dctx *d, listing *ls)
 {
     const cs_state *st = &d->M->st;
@@ -159,24 +183,37 @@ static void draw_timers(dctx *d, listing *ls)
         list_row(d, (cs_rect){ls->area.x, ls->area.y, ls->area.w, ls->rh}, ls->numw, 0, buf, 1, 1);
         row++;
     }
-    uint32_t n = st->ntimers;
-    for (uint32_t i = 0; i < n && row < ls->rows; i++, row++) {
-        cs_rect r = {ls->area.x, ls->area.y + row * ls->rh, ls->area.w, ls->rh};
-        if (row == ls->rows - 1 && i + 1 < n && i > 0) {  /* an entry first, always */
-            snprintf(buf, sizeof buf, "\xE2\x80\xA6 and %u more", n - i);
-            list_row(d, r, ls->numw, 0, buf, 0, 0);
-            return;
-        }
+    uint32_t other;
+    int32_t which;
+    uint32_t n = timers_here(st, &other, &which), shown = 0;
+    int rows = ls->rows - (other && ls->rows > 1 ? 1 : 0);
+    for (uint32_t i = 0; i < st->ntimers && shown < n && row < rows; i++) {
         const cs_handle *h = &st->timers[i];
+        if (!timer_here(st, h))
+            continue;
+        cs_rect r = {ls->area.x, ls->area.y + row * ls->rh, ls->area.w, ls->rh};
+        if (row == rows - 1 && shown + 1 < n && shown > 0) {  /* an entry first, always */
+            snprintf(buf, sizeof buf, "\xE2\x80\xA6 and %u more", n - shown);
+            list_row(d, r, ls->numw, 0, buf, 0, 0);
+            row++;
+            break;
+        }
         timer_label(d, h, 0, buf, sizeof buf);
         if (cs_text_width(d->small, buf, -1) > r.w - ls->numw - 2 * d->L->pad)
             timer_label(d, h, 1, buf, sizeof buf);
-        list_row(d, r, ls->numw, (int)i + 1, buf,
+        list_row(d, r, ls->numw, (int)++shown, buf,
                  e && e->kind == SIM_EV_TIMER_PUSH && e->a == h->id, 0);
+        row++;
     }
-    if (n == 0 && row == 0 && ls->rows > 0)
+    if (n == 0 && row == 0 && ls->rows > 0 && !other)
         cs_text_draw_fit(d->small, ls->area.x + d->L->pad, ls->area.y, "none", ls->area.w,
                          d->th->text_dim);
+    if (other && row < ls->rows) {
+        snprintf(buf, sizeof buf, "%u timer%s of loop %d (not running)", other,
+                 other == 1 ? "" : "s", which);
+        cs_text_draw_fit(d->small, ls->area.x + d->L->pad, ls->area.y + row * ls->rh, buf,
+                         ls->area.w - d->L->pad, d->th->text_dim);
+    }
 }
 
 /* Clock, iteration, what runs now and how main runs the loop, in two
@@ -225,8 +262,11 @@ void d_loop_panel(dctx *d)
     int avail = c.h - used - 2 * title_h - d->L->pad;
     int total = avail / rh;
     const cs_state *st = &d->M->st;
-    int need_r = (int)st->nready + 1, need_t = (int)st->ntimers + 1;
-    if (!st->nready && total <= (int)st->ntimers)  /* "(0)" says it: the timers get the rows */
+    uint32_t other;
+    int32_t which;
+    uint32_t nt = timers_here(st, &other, &which);
+    int need_r = (int)st->nready + 1, need_t = (int)nt + 1 + (other > 0);
+    if (!st->nready && total < need_t)  /* "(0)" says it: the timers get the rows */
         need_r = 0;
     int rr = total / 2, rt = total - rr;
     if (need_r < rr) {
@@ -241,8 +281,8 @@ void d_loop_panel(dctx *d)
     listing ls = {{c.x, y, c.w, rr * rh}, rh, rr, num_width(d, st->nready)};
     draw_ready(d, &ls);
     y += rr * rh + d->L->pad;
-    y += section_title(d, c.x, y, c.w, "Timers", st->ntimers, "by wake time") + d->L->pad / 2;
-    ls = (listing){{c.x, y, c.w, rt * rh}, rh, rt, num_width(d, st->ntimers)};
+    y += section_title(d, c.x, y, c.w, "Timers", nt, "by wake time") + d->L->pad / 2;
+    ls = (listing){{c.x, y, c.w, rt * rh}, rh, rt, num_width(d, nt)};
     draw_timers(d, &ls);
     d_unclip(d);
 }

@@ -130,6 +130,7 @@ typedef struct cs_handle {
     int32_t task;      /* whose, -1 none */
     double when;       /* timers */
     uint64_t seq;      /* timers: scheduling order */
+    int32_t loop;      /* timers: the loop that holds it (0 unknown) */
 } cs_handle;
 
 /* An item in a queue and who put it there. */

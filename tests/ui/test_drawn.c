@@ -546,3 +546,17 @@ TEST_IMPL(drawn_never_retrieved_names_exception)
     drawn_close(&D);
     return 0;
 }
+
+/* Task-1 sleeps on loop 1, which is left behind: while loop 2 runs, its
+ * panel lists no timer of its own and says loop 1 holds one. */
+TEST_IMPL(drawn_loop_own_timers)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "18-several-loops.json", 75, 1920, 1080));
+    drawn_draw(&D);
+    ASSERT_EQ_INT(2, D.d.M.st.loop);
+    ASSERT(find_rec(&D, D.L->loop, "t=5") == NULL);
+    ASSERT(find_rec(&D, D.L->loop, "1 timer of loop 1 (not running)") != NULL);
+    drawn_close(&D);
+    return 0;
+}
