@@ -119,7 +119,18 @@ static const char *queue_name(const cs_model *M, int32_t q)
 
 /* ---- one sentence per kind of event ----------------------------------- */
 
-static void say_loop(const cs_model *M, const sim_event *e, say *s)
+/* The exception a loop call that ended at frame f raises into main (the
+ * RAISE of main right after its RUN_END), or NULL when it returned. */
+static const char *run_raised(const cs_model *M, uint32_t f)
+{
+    if (f + 1 >= M->nframes)
+        return NULL;
+    const sim_event next = cs_model_event(M, f + 1);
+    return next.kind == SIM_EV_RAISE && next.task < 0 && next.coro < 0
+        ? cs_model_str(M, next.a) : NULL;
+}
+
+static void say_loop(const cs_model *M, uint32_t f, const sim_event *e, say *s)
 {
     static const char *const how[] = {"loop.run_until_complete()", "loop.run_forever()",
                                       "asyncio.run()"};
@@ -137,6 +148,8 @@ static void say_loop(const cs_model *M, const sim_event *e, say *s)
     case SIM_EV_RUN_END:
         if (e->b)
             sayf(s, "%s is interrupted (Ctrl-C) and main goes on.", h);
+        else if (run_raised(M, f))
+            sayf(s, "The loop stops: %s raises %s in main.", h, run_raised(M, f));
         else
             sayf(s, "The loop stops: %s returns to main.", h);
         break;
@@ -472,7 +485,7 @@ void cs_narrate(const cs_model *M, uint32_t f, char *buf, size_t size)
     switch (e->kind) {
     case SIM_EV_LOOP_NEW: case SIM_EV_LOOP_CLOSE: case SIM_EV_RUN_BEGIN:
     case SIM_EV_RUN_END: case SIM_EV_ITER: case SIM_EV_CLOCK: case SIM_EV_INTERRUPT:
-        say_loop(M, e, &s);
+        say_loop(M, f, e, &s);
         break;
     case SIM_EV_READY_PUSH: case SIM_EV_READY_POP: case SIM_EV_TIMER_PUSH:
     case SIM_EV_TIMER_POP: case SIM_EV_TIMER_CANCEL:

@@ -369,3 +369,28 @@ TEST_IMPL(scenario_push_names_task)
     cs_doc_free(&d);
     return 0;
 }
+
+/* A loop call that raises into main is narrated so, not as returning:
+ * run_until_complete of a task that failed raises its exception. */
+TEST_IMPL(scenario_run_end_says_raised)
+{
+    cs_doc d;
+    ASSERT_EQ_INT(0, load(&d, "../tests/conformance/257-exception-in-main-task.json"));
+    cs_model *M = &d.M;
+    uint32_t end = find_ev(M, 0, SIM_EV_RUN_END);
+    ASSERT(end < M->nframes);
+    char buf[512];
+    cs_model_seek(M, end);
+    cs_narrate(M, end, buf, sizeof buf);
+    ASSERT(strstr(buf, "raises ZeroDivisionError") != NULL);
+    ASSERT(strstr(buf, "returns") == NULL);
+    cs_doc_free(&d);
+    ASSERT_EQ_INT(0, load(&d, "08-fork.json"));
+    end = find_ev(&d.M, 0, SIM_EV_RUN_END);
+    ASSERT(end < d.M.nframes);
+    cs_model_seek(&d.M, end);
+    cs_narrate(&d.M, end, buf, sizeof buf);
+    ASSERT(strstr(buf, "returns to main") != NULL);
+    cs_doc_free(&d);
+    return 0;
+}
