@@ -355,8 +355,9 @@ static void pick_badge(dctx *d, stackview *sv)
     case SIM_EV_CATCH:
         snprintf(buf, sizeof buf, "%s%s", e->kind == SIM_EV_RAISE ? "raise " : "caught: ",
                  cs_model_str(d->M, e->a));
+        /* an exception only ever climbs (to the caller, drawn above) */
         badge_set(d, sv, slot_of(sv, e->c), buf, cs_model_str(d->M, e->a),
-                  depth_y(sv, e->c) - d->L->em, depth_y(sv, e->c),
+                  depth_y(sv, e->c) + d->L->em * 0.6f, depth_y(sv, e->c) - d->L->em * 0.6f,
                   e->kind == SIM_EV_RAISE ? th->error : th->st[CS_ST_RUNNING]);
         break;
     default:

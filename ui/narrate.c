@@ -367,9 +367,16 @@ static void say_frames(const cs_model *M, uint32_t f, const sim_event *e, say *s
         sayf(s, "%s is thrown into %s(): it travels down to the innermost frame and "
                 "is raised there.", cs_model_str(M, e->a), root_name(M, e->coro));
         break;
-    case SIM_EV_RAISE:
-        sayf(s, "%s raises %s.", frame_name(st, e->c), cs_model_str(M, e->a));
+    case SIM_EV_RAISE: {
+        sim_event p = f > 0 ? cs_model_event(M, f - 1) : *e;
+        if (f > 0 && p.kind == SIM_EV_FRAME_POP && p.a && p.coro == e->coro && p.c == e->c + 1)
+            sayf(s, "%s arrives in %s from the frame it awaited, and keeps unwinding there "
+                    "(an except or finally of %s may stop or delay it).",
+                 cs_model_str(M, e->a), frame_name(st, e->c), frame_name(st, e->c));
+        else
+            sayf(s, "%s raises %s.", frame_name(st, e->c), cs_model_str(M, e->a));
         break;
+    }
     case SIM_EV_CATCH:
         sayf(s, "The try in %s catches %s: the stack stops unwinding here.",
              frame_name(st, e->c), cs_model_str(M, e->a));

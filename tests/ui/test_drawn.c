@@ -560,3 +560,33 @@ TEST_IMPL(drawn_loop_own_timers)
     drawn_close(&D);
     return 0;
 }
+
+/* The exception of a 13-frame recursion climbs: leaving a frame it
+ * "moves up" to the caller (drawn above), and arriving there it is said
+ * to arrive, not to be raised anew. */
+TEST_IMPL(drawn_exception_climbs)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "15-deep-stack.json", 0, 1280, 720));
+    cs_model *M = &D.d.M;
+    int left = 0, arrived = 0;
+    for (uint32_t f = 1; f < M->nframes; f++) {
+        sim_event e = cs_model_event(M, f), p = cs_model_event(M, f - 1);
+        char buf[512];
+        cs_model_seek(M, f);
+        cs_narrate(M, f, buf, sizeof buf);
+        if (e.kind == SIM_EV_FRAME_POP && e.a && e.c > 0) {
+            if (!strstr(buf, "moves up to its caller"))
+                TEST_FAIL_("frame %u: '%s'", f, buf);
+            left++;
+        }
+        if (e.kind == SIM_EV_RAISE && p.kind == SIM_EV_FRAME_POP && p.a) {
+            if (!strstr(buf, "ValueError: hit bottom arrives in "))
+                TEST_FAIL_("frame %u: '%s'", f, buf);
+            arrived++;
+        }
+    }
+    ASSERT(left >= 12 && arrived >= 12);
+    drawn_close(&D);
+    return 0;
+}
