@@ -222,6 +222,27 @@ TEST_IMPL(runtime_unreachable_timer_interrupts)
     return 0;
 }
 
+/* Events of kind in T: how many, the last of them in *last, and in *tmax
+ * (when not NULL) the latest time of any event. */
+static int trace_count(const sim_trace *T, int kind, sim_event *last, double *tmax)
+{
+    int n = 0;
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, T);
+    if (tmax)
+        *tmax = 0;
+    for (size_t i = 0; i < T->n; i++) {
+        const sim_event *e = sim_trace_at(&C, i);
+        if (e->kind == kind) {
+            n++;
+            *last = *e;
+        }
+        if (tmax && e->t > *tmax)
+            *tmax = e->t;
+    }
+    return n;
+}
+
 /* The RuntimeError of a task awaiting a task of another loop names both
  * tasks and their coroutines, as CPython's reprs do (without their source
  * positions and callbacks, which the format leaves unspecified). */
@@ -263,20 +284,9 @@ TEST_IMPL(runtime_slow_step_not_after_interrupt)
     sim_scenario *sc;
     sim_state *S = test_run_text(text, &sc, 1);
     ASSERT(S);
-    const sim_trace *T = sim_trace_get(S);
-    int nslow = 0;
-    double x = 0;
-    sim_trace_cursor C;
-    sim_trace_cursor_init(&C, T);
-    for (size_t i = 0; i < T->n; i++) {
-        const sim_event *e = sim_trace_at(&C, i);
-        if (e->kind == SIM_EV_SLOW_STEP) {
-            nslow++;
-            x = e->x;
-        }
-    }
-    ASSERT_EQ_INT(1, nslow);
-    ASSERT_NEAR(0.3, x, 1e-9);
+    sim_event slow;
+    ASSERT_EQ_INT(1, trace_count(sim_trace_get(S), SIM_EV_SLOW_STEP, &slow, NULL));
+    ASSERT_NEAR(0.3, slow.x, 1e-9);
     sim_free(S);
     sim_scenario_free(sc);
     return 0;
@@ -295,19 +305,11 @@ TEST_IMPL(runtime_block_cut_by_max_time)
     const sim_outcome *o = sim_outcome_get(S);
     ASSERT_EQ_INT(SIM_END_LIMIT, o->status);
     ASSERT_NEAR(5.0, o->t, 1e-9);
-    const sim_trace *T = sim_trace_get(S);
-    int nblock = 0;
-    sim_trace_cursor C;
-    sim_trace_cursor_init(&C, T);
-    for (size_t i = 0; i < T->n; i++) {
-        const sim_event *e = sim_trace_at(&C, i);
-        if (e->kind == SIM_EV_BLOCK) {
-            nblock++;
-            ASSERT_NEAR(5.0, e->t + e->x, 1e-9);
-        }
-        ASSERT(e->t <= 5.0 + 1e-9);
-    }
-    ASSERT_EQ_INT(1, nblock);
+    sim_event block;
+    double tmax;
+    ASSERT_EQ_INT(1, trace_count(sim_trace_get(S), SIM_EV_BLOCK, &block, &tmax));
+    ASSERT_NEAR(5.0, block.t + block.x, 1e-9);
+    ASSERT(tmax <= 5.0 + 1e-9);
     sim_free(S);
     sim_scenario_free(sc);
     return 0;
