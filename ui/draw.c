@@ -306,6 +306,7 @@ static cs_rect overlay_box(dctx *d, int w, int h, const char *title)
 static const char *const legend_extra[] = {
     "late: its timer is due, the loop is held (time.sleep)",
     "new task: created at this frame (arrow from its creator)",
+    "interrupt: Ctrl-C, the loop would have waited forever",
 };
 #define LEGEND_EXTRA ((int)(sizeof legend_extra / sizeof legend_extra[0]))
 #define LEGEND_ROWS (D_NLEGEND + LEGEND_EXTRA)
@@ -344,6 +345,8 @@ static void draw_legend(dctx *d, cs_font *hf, cs_font *f, int x, int y, int w, i
         int ry = y + (D_NLEGEND + i + 1) * lh;
         if (i == 0)
             d_late_swatch(d, (cs_rect){x, ry, sw, lh});
+        else if (i == 2)
+            d_interrupt_mark(d, x + sw / 2, (cs_rect){x, ry, sw, lh});
         else
             d_chip(d, d->small_bold, x, ry + (lh - cs_font_height(d->small_bold)) / 2, "new task",
                    d->th->accent, d->th->panel);

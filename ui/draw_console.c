@@ -10,11 +10,12 @@
  * to keep the newest one in sight.
  *
  * In prediction mode, a print the class has to guess is replaced by the
- * question.
+ * question. Until the first print, the scenario's description is shown.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "ast.h"
 #include "draw_impl.h"
 
 typedef struct cols {
@@ -184,6 +185,11 @@ void d_console(dctx *d)
     int vis = c.h / rh;
     if (last < 0 || vis <= 0) {
         cs_text_draw_fit(d->small, c.x, c.y, "nothing printed yet", c.w, d->th->text_dim);
+        const char *about = d->M->sc ? d->M->sc->description : NULL;
+        int lh = cs_font_height(d->body), top = cs_font_height(d->small) + d->L->pad;
+        if (about && *about && c.h > top + lh)  /* the teacher's words, until the first print */
+            d_wrap(d, d->body, (cs_rect){c.x, c.y + top, c.w, c.h - top}, about, d->th->text,
+                   (c.h - top) / lh);
         return;
     }
     int32_t first = last - vis + 1 > 0 ? last - vis + 1 : 0;

@@ -74,6 +74,8 @@ void d_state_swatch(dctx *d, int st, cs_rect row);
 /* The late part of a sleeping segment (its timer due, nobody gives the
  * task the loop) as a lane draws it, filling row. */
 void d_late_swatch(dctx *d, cs_rect row);
+/* The mark of an interrupt (Ctrl-C) at x on a lane's row. */
+void d_interrupt_mark(dctx *d, int x, cs_rect row);
 
 /* The width the timeline's names column asks for (draw_timeline.c). */
 int d_names_want(const dctx *d);

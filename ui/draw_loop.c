@@ -228,15 +228,17 @@ static int draw_status(dctx *d, cs_rect c)
     cs_text_draw_fit(d->small_bold, c.x, y, buf, c.w, th->text);
     y += cs_font_height(d->small_bold) + d->L->pad / 2;
     int x = c.x;
+    const cs_seg *ls = cs_lane_at(cs_model_loop_lane(d->M), d->frame);
+    int in_loop = st->loop && ls && ls->st != CS_ST_NONE;  /* a loop made is not yet running */
     if (st->running >= 0) {
         snprintf(buf, sizeof buf, "running: %s", d_task_name(d, st->running));
         x += d_chip(d, d->small_bold, x, y, buf, th->st[CS_ST_RUNNING], th->st_text[CS_ST_RUNNING]);
-    } else if (st->loop) {
+    } else if (in_loop) {
         x += d_chip(d, d->small_bold, x, y, "the loop's own work", th->st[CS_ST_LOOP],
                     th->st_text[CS_ST_LOOP]);
     }
     const char *mode = run_mode(d);
-    if (!st->loop)
+    if (!in_loop)
         snprintf(buf, sizeof buf, "no loop running: main runs");
     else
         snprintf(buf, sizeof buf, "in %s", mode ? mode : "the loop");

@@ -686,6 +686,32 @@ static void draw_forks(dctx *d, const xmap *m, int first, int last, int hot_pass
     }
 }
 
+void d_interrupt_mark(dctx *d, int x, cs_rect row)
+{
+    cs_rgba c = d->th->warn;
+    int w = (int)(4 * d->L->scale + 0.5f), h = row.h / 2;
+    d_fill(d, (cs_rect){x - w / 2, row.y + 1, w > 1 ? w : 1, row.h - 2}, c);
+    d_tri(d, (float)x - h * 0.7f, (float)row.y + 1, (float)x + h * 0.7f, (float)row.y + 1,
+          (float)x, (float)row.y + 1 + h, c);
+}
+
+/* The interrupts (the Ctrl-C a run that would wait forever ends with)
+ * up to the frame, as marks on main's lane when it is in view. */
+static void draw_interrupts(dctx *d, const xmap *m, int first)
+{
+    if (first > 0)
+        return;
+    cs_rect row = {d->L->tl_lanes.x, lane_row_y(d, 0), d->L->tl_lanes.w, d->L->lane_h};
+    for (uint32_t i = 0; i < d->M->nout; i++) {
+        const cs_outline *o = &d->M->out[i];
+        if (o->kind != CS_OUT_INTERRUPT || o->ev > d->frame)
+            continue;
+        double x = xm(m, cs_view_frame_x(d->v, o->ev));
+        if (x >= row.x && x <= row.x + row.w)
+            d_interrupt_mark(d, (int)x, row);
+    }
+}
+
 static void draw_scrollbar(dctx *d, int nlanes, int vis)
 {
     cs_rect s = d->L->tl_scroll;
@@ -827,6 +853,7 @@ void d_timeline(dctx *d)
     d_unclip(d);
     d_clip(d, L->tl_lanes);
     draw_forks(d, &m, first, last, 1);
+    draw_interrupts(d, &m, first);  /* over the cursor, which often stands there */
     d_unclip(d);
     draw_scrollbar(d, nl, vis);
 }

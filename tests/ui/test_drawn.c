@@ -590,3 +590,32 @@ TEST_IMPL(drawn_exception_climbs)
     drawn_close(&D);
     return 0;
 }
+
+/* The fork's second run waits forever and is interrupted at t=6: the
+ * mark is on main's lane there (over the cursor, which stands there at
+ * the last frame), in the warning colour; before the first print the
+ * console shows the scenario's description, and the loop panel says no
+ * loop runs yet. */
+TEST_IMPL(drawn_interrupt_mark_and_description)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "../08-fork.json", UINT32_MAX, 1280, 720));
+    cs_model *M = &D.d.M;
+    const cs_outline *irq = NULL;
+    for (uint32_t i = 0; i < M->nout; i++)
+        if (M->out[i].kind == CS_OUT_INTERRUPT)
+            irq = &M->out[i];
+    ASSERT(irq != NULL);
+    D.v.lane_top = 0;
+    int pitch;
+    const uint32_t *px = cs_render_pixels(D.R, &D.v, &pitch);
+    int x = (int)time_px(&D, irq->t), y = D.L->tl_lanes.y + D.L->lane_h / 2;
+    const cs_theme *th = cs_theme_get(CS_THEME_LIGHT);
+    ASSERT(count_colour(px, pitch, y, x - 4, x + 5, th->warn) >= 2);
+    cs_model_seek(M, 0);
+    drawn_draw(&D);
+    ASSERT(find_rec(&D, D.L->console, "c1 sleeps 1 s, then adds c2") != NULL);
+    ASSERT(find_rec(&D, D.L->loop, "no loop running") != NULL);  /* made, not running yet */
+    drawn_close(&D);
+    return 0;
+}
