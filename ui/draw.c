@@ -45,19 +45,21 @@ static int focus_stop(const cs_model *M, const sim_event *p, void *arg)
     return focus_ends_loop_run(p, arg) || event_task(M, p) >= 0;
 }
 
-/* When following: the task of the frame's event, else (inside a loop,
+/* When following: the running task (what a step does to other tasks,
+ * a cancel, a wakeup, does not move the view away from the code that
+ * runs), else the task of the frame's event, else (inside a loop,
  * between two steps) the last task that did something in this loop run,
  * looking back a bounded number of events; main outside the loop. */
 static int32_t follow_focus(const cs_model *M, uint32_t f)
 {
     if (f >= M->nframes)
         return -1;
+    if (M->st.running >= 0)
+        return M->st.running;
     sim_event e = cs_model_event(M, f);
     int32_t t = event_task(M, &e);
     if (t >= 0 || e.loop == 0)
         return t;
-    if (M->st.running >= 0)
-        return M->st.running;
     uint32_t k = cs_model_find_back(M, f > 512 ? f - 512 : 0, f, focus_stop, &e);
     if (k == UINT32_MAX)
         return -1;

@@ -619,3 +619,33 @@ TEST_IMPL(drawn_interrupt_mark_and_description)
     drawn_close(&D);
     return 0;
 }
+
+/* Task-1's o.cancel() cancels Task-2, which cancels Task-3: while
+ * following, the stack and the listing stay with Task-1, the task that
+ * runs, through every frame of the statement. */
+TEST_IMPL(drawn_follow_stays_with_running)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "08-cancel-chain.json", 0, 1280, 720));
+    cs_model *M = &D.d.M;
+    int32_t t1 = -1;
+    for (uint32_t i = 0; i < M->ntasks; i++)
+        if (!strcmp(M->tasks[i].name, "Task-1"))
+            t1 = (int32_t)i;
+    int cancels = 0;
+    for (uint32_t f = 0; f < M->nframes; f++) {
+        sim_event e = cs_model_event(M, f);
+        if (e.kind != SIM_EV_CANCEL)
+            continue;
+        cs_model_seek(M, f);
+        if (M->st.running != t1)
+            continue;
+        ASSERT_EQ_INT(t1, cs_view_focus(&D.v));
+        drawn_draw(&D);
+        ASSERT(find_rec(&D, D.L->source, "Task-1 at line") != NULL);
+        cancels++;
+    }
+    ASSERT(cancels >= 2);
+    drawn_close(&D);
+    return 0;
+}
