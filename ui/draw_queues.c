@@ -5,8 +5,9 @@
  * to put and who waits to get. The item the frame puts or gets, and the
  * waiter it adds or wakes, are highlighted.
  *
- * Slots are rows with text when they fit, else a grid of small cells
- * (a window of 100) with the counts in words.
+ * Slots are rows with text when they fit; else, holding a few items, the
+ * first ones as rows and the rest and the free slots in words; else (a
+ * window of 100 full) a grid of small cells with the counts in words.
  */
 #include <stdio.h>
 #include <string.h>
@@ -227,12 +228,36 @@ static int draw_queue(dctx *d, const qview *qv, cs_rect c)
                  : qv->max > 0              ? (int)qv->max
                  : qv->s->n > MAXSLOTS_TEXT ? MAXSLOTS_TEXT + 1
                                             : (int)qv->s->n + (qv->s->n == 0);
-    int wait_h = 2 * (cs_font_height(d->small_bold) * 2 + d->L->pad);
+    int wch = cs_font_height(d->small_bold);  /* a heading each, a row of names when any wait */
+    int wait_h = 2 * (wch + d->L->pad) + (qv->s->nputters ? wch + d->L->pad : 0) +
+                 (qv->s->ngetters ? wch + d->L->pad : 0);
     int room = c.y + c.h - y - wait_h;
-    if (nslots <= MAXSLOTS_TEXT && nslots * rh <= room)
+    int items = (int)qv->s->n;
+    if (nslots <= MAXSLOTS_TEXT && nslots * rh <= room) {
         y += slots_rows(d, qv, (cs_rect){c.x, y, c.w, room}, nslots, rh);
-    else
+    } else if (items > 0 && items <= MAXSLOTS_TEXT && room / rh >= 2) {
+        /* items as rows, each with its value and who put it, as many as
+         * fit; the rest and the free slots in words (500 cells of two
+         * pixels say nothing) */
+        int shown = items < room / rh - 1 ? items : room / rh - 1;
+        if (shown > MAXSLOTS_TEXT)
+            shown = MAXSLOTS_TEXT;
+        y += slots_rows(d, qv, (cs_rect){c.x, y, c.w, room}, shown, rh);
+        char rest[96], free_s[48] = "";
+        if (qv->max > 0)
+            snprintf(free_s, sizeof free_s, "%lld free slot%s", (long long)qv->max - items,
+                     qv->max - items == 1 ? "" : "s");
+        if (items > shown)
+            snprintf(rest, sizeof rest, "+ %d more item%s%s%s", items - shown,
+                     items - shown == 1 ? "" : "s", free_s[0] ? ", " : "", free_s);
+        else
+            snprintf(rest, sizeof rest, "+ %s", free_s[0] ? free_s : "no slot limit");
+        cs_text_draw_fit(d->small, c.x + d->L->pad, y + (rh - cs_font_height(d->small)) / 2,
+                         rest, c.w - d->L->pad, th->text_dim);
+        y += rh;
+    } else {
         y += slots_grid(d, qv, (cs_rect){c.x, y, c.w, room > rh ? room : rh});
+    }
     y += d->L->pad;
     /* the getters need their heading (and a row of names when any wait);
      * the putters get the rest */

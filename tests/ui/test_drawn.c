@@ -649,3 +649,22 @@ TEST_IMPL(drawn_follow_stays_with_running)
     drawn_close(&D);
     return 0;
 }
+
+/* Three queues share the panel: one of maxsize 500 holding 3 items, one
+ * of 1, one of 7 full. Each shows its first item's value and who put it,
+ * and says the rest in words, instead of cells without values. */
+TEST_IMPL(drawn_queue_items_shown)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "75-huge-maxsize.json", UINT32_MAX, 1920, 1080));
+    drawn_draw(&D);
+    const cs_layout *L = D.L;
+    ASSERT(L->queues.w > 0);
+    ASSERT(find_rec(&D, L->queues, "['item', 0]") != NULL);
+    ASSERT(find_rec(&D, L->queues, "+ 2 more items, 497 free slots") != NULL);
+    ASSERT(find_rec(&D, L->queues, "'the only one'") != NULL);
+    ASSERT(find_rec(&D, L->queues, "+ 6 more items, 0 free slots") != NULL);
+    ASSERT_EQ_INT(0, overlaps_in(&D, L->queues));
+    drawn_close(&D);
+    return 0;
+}
