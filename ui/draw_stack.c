@@ -6,8 +6,12 @@
  * pushed frame slides in below, a popped one drops away with its return
  * value, a yield travels up through every frame to the driver, a send or
  * a throw travels down to the innermost frame, an exception climbs from
- * frame to frame until a try catches it. When the frames do not all fit
- * they are drawn one line each, and the innermost ones win.
+ * frame to frame until a try catches it. The value travelling is a badge
+ * on the box it belongs to (the yielding frame, the frame a send reaches,
+ * the returning frame), at the end of its first text row, that row's
+ * text cut short of it; its path is an arrow beside the boxes. When the
+ * frames do not all fit they are drawn one line each, and the innermost
+ * ones win; the innermost is always shown.
  */
 #include <stdio.h>
 #include <string.h>
