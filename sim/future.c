@@ -517,6 +517,38 @@ static int ptr_set_add(ptr_set *set, const void *p)
     return 1;
 }
 
+sim_gather *sim_gather_begin(sim_state *S, int n, int return_exceptions)
+{
+    sim_gather *g = sim_arena_zalloc(&S->arena, sizeof *g);
+    g->fut.hdr.kind = SIM_OBJ_FUTURE;
+    g->fut.hdr.label = "_GatheringFuture pending";
+    g->fut.fkind = FUT_GATHER;
+    g->fut.what = SIM_FUT_GATHER;
+    g->fut.id = S->nfutures++;
+    g->fut.result = sim_none();
+    g->n = n;
+    g->return_exceptions = (uint8_t)return_exceptions;
+    g->orphan = 1;
+    g->children = sim_arena_alloc(&S->arena, (size_t)n * sizeof *g->children);
+    return g;
+}
+
+void sim_gather_add(sim_state *S, sim_gather *g, int i, sim_future *child, int first)
+{
+    g->children[i] = child;
+    if (first) {
+        g->nfuts++;
+        sim_future_add_callback(S, child, CB_GATHER, g);
+    }
+}
+
+sim_future *sim_gather_end(sim_gather *g, sim_loop *loop)
+{
+    g->fut.loop = loop;
+    g->orphan = 0;
+    return &g->fut;
+}
+
 sim_future *sim_gather_new(sim_state *S, sim_loop *loop, sim_future **futs,
                            int n, int return_exceptions)
 {
@@ -525,26 +557,11 @@ sim_future *sim_gather_new(sim_state *S, sim_loop *loop, sim_future **futs,
         sim_future_set_result(S, f, sim_list_value(sim_list_new(&S->arena, 0)));
         return f;
     }
-    sim_gather *g = sim_arena_zalloc(&S->arena, sizeof *g);
-    g->fut.hdr.kind = SIM_OBJ_FUTURE;
-    g->fut.hdr.label = "_GatheringFuture pending";
-    g->fut.fkind = FUT_GATHER;
-    g->fut.what = SIM_FUT_GATHER;
-    g->fut.id = S->nfutures++;
-    g->fut.loop = futs[0]->loop;
-    g->fut.result = sim_none();
-    g->n = n;
-    g->return_exceptions = (uint8_t)return_exceptions;
-    g->children = sim_arena_alloc(&S->arena, (size_t)n * sizeof *g->children);
+    sim_gather *g = sim_gather_begin(S, n, return_exceptions);
     ptr_set seen = ptr_set_new(S, n);
-    for (int i = 0; i < n; i++) {
-        g->children[i] = futs[i];
-        if (ptr_set_add(&seen, futs[i])) {
-            g->nfuts++;
-            sim_future_add_callback(S, futs[i], CB_GATHER, g);
-        }
-    }
-    return &g->fut;
+    for (int i = 0; i < n; i++)
+        sim_gather_add(S, g, i, futs[i], ptr_set_add(&seen, futs[i]));
+    return sim_gather_end(g, futs[0]->loop);
 }
 
 /* The list gather returns: results, exceptions and CancelledError('') for
@@ -576,7 +593,7 @@ void sim_gather_done_cb(sim_state *S, sim_gather *g, sim_future *child)
     sim_value v;
     sim_exc *e = NULL;
     g->nfinished++;
-    if (outer->state != SIM_TASK_PENDING) {
+    if (g->orphan || outer->state != SIM_TASK_PENDING) {   /* outer is None or done */
         if (child->state != SIM_TASK_CANCELLED)
             sim_future_exception(S, child, &v, &e);
         return;

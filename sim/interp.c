@@ -410,48 +410,48 @@ int sim_frame_call(sim_state *S, sim_frame *f, const sim_call *c, sim_value *out
 }
 
 
-/* gather() raised while wrapping its arguments: the n children wrapped
- * before keep its _done_callback, which, with no outer future, marks their
- * exceptions retrieved when they finish (bpo-46672). A gather whose outer
- * future is already done behaves the same. */
-static void orphan_gather(sim_state *S, sim_loop *loop, sim_future **futs, int n)
+/* The argument of gather item i that an earlier item j < i names too
+ * (`if arg not in arg_to_fut`: one future per object); only a variable
+ * can name an object twice, calls make new ones. i when none. */
+static int gather_repeat(const sim_target *tg, const sim_value *vals, int i)
 {
-    if (n > 0)
-        sim_future_set_result(S, sim_gather_new(S, loop, futs, n, 0), sim_none());
+    int j = tg->items[i].kind == SIM_T_TASK ? 0 : i;
+    while (j < i && !(tg->items[j].kind == SIM_T_TASK && vals[j].type == SIM_OBJ &&
+                      vals[i].type == SIM_OBJ && vals[j].u.o == vals[i].u.o))
+        j++;
+    return j;
 }
 
 /* gather(*items): Python evaluates every argument first (a nested gather
- * creates its tasks then), and only then does gather ensure_future each
- * one in order on one loop. */
+ * creates its tasks then); gather then wraps each in order on one loop and
+ * puts its _done_callback on it at once, so a child already done has that
+ * callback scheduled before the next argument's task. If wrapping raises,
+ * the children wrapped so far keep the callback of a gather that never
+ * returns, which marks their exceptions retrieved (bpo-46672). */
 static int make_gather(sim_state *S, sim_frame *f, const sim_target *tg, sim_value *out,
                        sim_exc **e)
 {
-    sim_future **futs = sim_arena_alloc(&S->arena, (size_t)(tg->n + 1) * sizeof *futs);
     sim_value *vals = sim_arena_alloc(&S->arena, (size_t)(tg->n + 1) * sizeof *vals);
     sim_loop *loop = NULL;
     for (int i = 0; i < tg->n; i++)
         if (sim_frame_target(S, f, &tg->items[i], &vals[i], e) < 0)
             return -1;
-    for (int i = 0; i < tg->n; i++) {
-        /* `if arg not in arg_to_fut`: one future per object. Only a
-         * variable can name an object twice; calls make new ones. */
-        int j = tg->items[i].kind == SIM_T_TASK ? 0 : i;
-        while (j < i && !(tg->items[j].kind == SIM_T_TASK && vals[j].type == SIM_OBJ &&
-                          vals[i].type == SIM_OBJ && vals[j].u.o == vals[i].u.o))
-            j++;
-        if (j < i) {
-            futs[i] = futs[j];
-            continue;
-        }
-        if (!(futs[i] = sim_ensure_future(S, vals[i], loop, e))) {
-            orphan_gather(S, loop, futs, i);
+    if (tg->n == 0) {
+        if (!(loop = sim_get_event_loop(S, e)))
             return -1;
-        }
-        loop = futs[i]->loop;
+        *out = sim_obj_value(&sim_gather_new(S, loop, NULL, 0, tg->return_exceptions)->hdr);
+        return 0;
     }
-    if (!loop && !(loop = sim_get_event_loop(S, e)))
-        return -1;
-    *out = sim_obj_value(&sim_gather_new(S, loop, futs, tg->n, tg->return_exceptions)->hdr);
+    sim_gather *g = sim_gather_begin(S, tg->n, tg->return_exceptions);
+    for (int i = 0; i < tg->n; i++) {
+        int j = gather_repeat(tg, vals, i);
+        sim_future *child = j < i ? g->children[j] : sim_ensure_future(S, vals[i], loop, e);
+        if (!child)
+            return -1;
+        sim_gather_add(S, g, i, child, j == i);
+        loop = child->loop;
+    }
+    *out = sim_obj_value(&sim_gather_end(g, loop)->hdr);
     return 0;
 }
 

@@ -137,6 +137,7 @@ typedef struct sim_gather {
     sim_future **children;     /* in argument order, duplicates repeated */
     uint8_t return_exceptions;
     uint8_t cancel_requested;
+    uint8_t orphan;            /* gather() has not returned it (yet, or ever) */
 } sim_gather;
 
 struct sim_task {
@@ -345,6 +346,16 @@ void sim_task_wakeup(sim_state *S, sim_task *t, sim_future *fut);
 /* gather(*futs): futs already ensure_future'd, in argument order. */
 sim_future *sim_gather_new(sim_state *S, sim_loop *loop, sim_future **futs,
                            int n, int return_exceptions);
+/* The same built as CPython's gather() does, one argument at a time: its
+ * _done_callback goes on each child right after the child is wrapped, so
+ * a child already done schedules it before the next argument's task is
+ * created. begin: n children to come (the outer future is None until end:
+ * an orphan whose callbacks only mark exceptions retrieved); add: child i,
+ * first when it is not a repeat of an earlier argument; end: the outer
+ * future, on loop. */
+sim_gather *sim_gather_begin(sim_state *S, int n, int return_exceptions);
+void sim_gather_add(sim_state *S, sim_gather *g, int i, sim_future *child, int first);
+sim_future *sim_gather_end(sim_gather *g, sim_loop *loop);
 void sim_gather_done_cb(sim_state *S, sim_gather *g, sim_future *child);
 /* CancelledError instance. */
 sim_exc *sim_cancelled_error(sim_state *S);
