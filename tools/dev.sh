@@ -13,7 +13,7 @@ CALLER_DIR=$PWD             # where a relative SCENARIO path is read from
 cd "$(dirname "$0")/.."
 
 PACKAGES="gcc cmake ninja-build pkg-config python3 libcjson-dev libsdl2-dev
-          libsdl2-ttf-dev libsdl2-image-dev xvfb xauth xdotool x11-apps"
+          libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev xvfb xauth xdotool x11-apps"
 
 # Install the Debian packages that are not installed yet (needs root).
 setup() {
