@@ -212,11 +212,11 @@ static void chrome_frames_set(chrome *C, int coro, int depth, int32_t name)
 }
 
 /* Reopen the suspended frames of coro on track (a resumed coroutine). */
-static void chrome_reopen_frames(chrome *C, int track, int coro, double t)
+static void chrome_reopen_frames(chrome *C, int track, int coro, int from, double t)
 {
     if (coro < 0 || coro >= C->nframes)
         return;
-    for (int d = 0; d < C->frames[coro].n; d++)
+    for (int d = from; d < C->frames[coro].n; d++)
         chrome_begin(C, track, chrome_s(C, C->frames[coro].name[d]), "frame", t, CH_S_FRAME,
                      coro, d);
 }
@@ -306,7 +306,7 @@ static void chrome_step_begin(chrome *C, const sim_event *e)
         sim_buf_printf(C->b, ",\"bp\":\"e\",\"cat\":\"flow\",\"id\":%d", si + 1);
         chrome_close(C);
     }
-    chrome_reopen_frames(C, track, e->coro, e->t);
+    chrome_reopen_frames(C, track, e->coro, 0, e->t);
 }
 
 /* STEP_END: close the step; open the wait that follows, if any. */
@@ -335,8 +335,8 @@ static void chrome_send(chrome *C, const sim_event *e, int track)
     if (C->cur_task >= 0 && e->coro == C->cur_coro)
         chrome_instant(C, track, name.p, "send", e->t, NULL);
     else {
-        chrome_begin(C, track, name.p, "send", e->t, CH_S_SEND, e->coro, 0);
-        chrome_reopen_frames(C, track, e->coro, e->t);
+        chrome_begin(C, track, name.p, "send", e->t, CH_S_SEND, e->coro, e->c);
+        chrome_reopen_frames(C, track, e->coro, e->c, e->t);
     }
     sim_buf_free(&name);
 }
@@ -357,8 +357,11 @@ static void chrome_frame(chrome *C, const sim_event *e, int track)
             chrome_end_to(C, track, i, e->t);
             break;
         }
-    if (e->c == 0)
-        chrome_end_to(C, track, chrome_find(C, track, CH_S_SEND, e->coro), e->t);
+    int send = chrome_find(C, track, CH_S_SEND, e->coro);
+    if (send >= 0 && tr->s[send].depth == e->c)   /* the frame the send resumed returned */
+        chrome_end_to(C, track, send, e->t);
+    else if (e->c == 0)
+        chrome_end_to(C, track, send, e->t);
 }
 
 /* Instants naming a value: "yield 'x'", "q.put(3)", ... */

@@ -577,8 +577,10 @@ sim_resume sim_coro_resume(sim_state *S, sim_coro *co, sim_value value, sim_exc 
     const sim_coro *stack = co->frame && co->state != CORO_CREATED ? co->frame->root : co;
     sim_event *ev = sim_emit(S, exc ? SIM_EV_THROW : SIM_EV_SEND,
                              S->cur_task ? S->cur_task->index : -1, stack->id);
-    if (ev)
+    if (ev) {
         ev->a = exc ? sim_exc_id(S, exc) : sim_repr_id(S, value);
+        ev->c = co->frame ? co->frame->depth : 0;   /* > 0: awaited inline on ev->coro */
+    }
     *out = sim_none();
     *eout = NULL;
     if (resume_check(S, co, value, exc, eout) < 0)

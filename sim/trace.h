@@ -45,8 +45,10 @@ typedef enum sim_evkind {
                             b = repr of the return value or the exception */
     SIM_EV_YIELD,        /* coro; a = repr of the value, c = depth of the
                             yielding frame: travels up to the driver */
-    SIM_EV_SEND,         /* coro; a = repr of the value sent down */
-    SIM_EV_THROW,        /* coro; a = the exception thrown down */
+    SIM_EV_SEND,         /* coro; a = repr of the value sent down; c = depth
+                            of the frame it resumes first: 0, or that of a
+                            coroutine awaited inline on coro's stack */
+    SIM_EV_THROW,        /* coro; a = the exception thrown down; c as SEND */
     SIM_EV_STMT,         /* coro (-1: main); line; c = depth: a statement starts */
     SIM_EV_PRINT,        /* task (-1: main); a = the text */
     SIM_EV_RAISE,        /* coro; a = exception, c = depth where raised */

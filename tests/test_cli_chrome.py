@@ -236,6 +236,24 @@ def check_queue_window(corosim):
         fail("13-queue-window.json", f"Task-5 not woken by a queue get: {sources}")
 
 
+def check_send_into_awaited(corosim):
+    """421: main sends into beats and napper, which tasks' user awaits
+    inline: each send slice holds the frames it resumes, from the coroutine
+    sent into up, and never user's, which stays suspended."""
+    name = "421-send-into-coroutine-a-task-awaits.json"
+    res = check_one(corosim, os.path.join(ROOT, "tests", "conformance", name))
+    if not res:
+        return
+    events, slices, flows, by_task = res
+    sends = [s for s in slices if s[2] == "send"]
+    if not sends:
+        fail(name, "no send slice")
+    for tid, _, _, _, _, b, e in sends:
+        inside = [s[1] for s in slices if s[0] == tid and s[2] == "frame" and b < s[5] < e]
+        if not inside or "user" in inside or not {"beats", "napper"} & set(inside):
+            fail(name, f"frames inside main's send: {inside}")
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__)
@@ -243,6 +261,7 @@ def main():
     corosim = sys.argv[1]
     check_fork(corosim)
     check_queue_window(corosim)
+    check_send_into_awaited(corosim)
     others = sys.argv[2:] or sorted(
         os.path.join(ROOT, "scenarios", f) for f in os.listdir(os.path.join(ROOT, "scenarios"))
         if f[:2].isdigit() and f.endswith(".json") and not f.startswith("19-"))
