@@ -370,27 +370,33 @@ TEST_IMPL(scenario_push_names_task)
     return 0;
 }
 
+/* The narration of the first event of kind in file, into buf; 0, or -1
+ * when the file does not load or has no such event. */
+static int narrate_first(const char *file, int kind, char *buf, size_t n)
+{
+    cs_doc d;
+    if (load(&d, file) != 0)
+        return -1;
+    uint32_t f = find_ev(&d.M, 0, kind);
+    int rc = f < d.M.nframes ? 0 : -1;
+    if (rc == 0) {
+        cs_model_seek(&d.M, f);
+        cs_narrate(&d.M, f, buf, n);
+    }
+    cs_doc_free(&d);
+    return rc;
+}
+
 /* A loop call that raises into main is narrated so, not as returning:
  * run_until_complete of a task that failed raises its exception. */
 TEST_IMPL(scenario_run_end_says_raised)
 {
-    cs_doc d;
-    ASSERT_EQ_INT(0, load(&d, "../tests/conformance/257-exception-in-main-task.json"));
-    cs_model *M = &d.M;
-    uint32_t end = find_ev(M, 0, SIM_EV_RUN_END);
-    ASSERT(end < M->nframes);
     char buf[512];
-    cs_model_seek(M, end);
-    cs_narrate(M, end, buf, sizeof buf);
+    ASSERT_EQ_INT(0, narrate_first("../tests/conformance/257-exception-in-main-task.json",
+                                   SIM_EV_RUN_END, buf, sizeof buf));
     ASSERT(strstr(buf, "raises ZeroDivisionError") != NULL);
     ASSERT(strstr(buf, "returns") == NULL);
-    cs_doc_free(&d);
-    ASSERT_EQ_INT(0, load(&d, "08-fork.json"));
-    end = find_ev(&d.M, 0, SIM_EV_RUN_END);
-    ASSERT(end < d.M.nframes);
-    cs_model_seek(&d.M, end);
-    cs_narrate(&d.M, end, buf, sizeof buf);
+    ASSERT_EQ_INT(0, narrate_first("08-fork.json", SIM_EV_RUN_END, buf, sizeof buf));
     ASSERT(strstr(buf, "returns to main") != NULL);
-    cs_doc_free(&d);
     return 0;
 }
