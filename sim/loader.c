@@ -746,41 +746,6 @@ static text64 place_name(const ld *L)
     return t;
 }
 
-/* Names a statement could have meant: the function's locals and the
- * globals. The array is malloc'ed; the caller frees it. */
-static const char **known_vars(const ld *L, int *n)
-{
-    int nl = L->fnlocals ? L->fnlocals->n : 0;
-    const char **v = xrealloc(NULL, (size_t)(nl + L->globals.n + 1) * sizeof *v);
-    if (nl)
-        memcpy(v, L->fnlocals->v, (size_t)nl * sizeof *v);
-    if (L->globals.n)
-        memcpy(v + nl, L->globals.v, (size_t)L->globals.n * sizeof *v);
-    *n = nl + L->globals.n;
-    return v;
-}
-
-/* A variable a statement reads by name (cancel, task, send, task_result,
- * task_exception, drive): it must be bound in the function or in main.
- * coro: it should hold a coroutine object (send, drive), else a task. */
-static sim_name conv_ref(ld *L, const cJSON *v, const char *key, int coro)
-{
-    sim_name nm = conv_bind(L, v, key);
-    if (!nm.id || nm.local >= 0 || nm.global >= 0)
-        return nm;
-    int n;
-    const char **cands = known_vars(L, &n);
-    err(L, v, "variable '%s' is never assigned in %s%s; create the %s first, e.g. "
-              "{\"%s\": {\"call\": \"c1\"}, \"as\": \"%s\"}%s",
-        nm.id, place_name(L).s, L->fn->kind == SIM_F_MAIN
-            ? " (the top-level statements: a coroutine's variables are not seen there)"
-            : " or in main",
-        coro ? "coroutine" : "task", coro ? "coroutine" : "create_task", nm.id,
-        did_you_mean(nm.id, cands, n).s);
-    free(cands);
-    return nm;
-}
-
 /* A use of a kind ("queue", "coroutine") named by v whose definition was
  * refused for its name: said so, not "not defined", and 1. */
 static int refused_name(ld *L, const cJSON *v, const char *kind)
@@ -1199,7 +1164,7 @@ static void conv_target(ld *L, const cJSON *v, sim_target *t, const char *verb)
         conv_callee(L, km, cJSON_GetObjectItemCaseSensitive(v, "args"),
                     !strcmp(f->name, "awaitable"), &t->call);
     else if (f->code == SIM_T_TASK)
-        t->name = conv_ref(L, km, "task", 0);
+        t->name = conv_bind(L, km, "task");
     else if (f->code == SIM_T_SLEEP)
         t->expr = conv_numeric(L, km, "'sleep' duration", "a number or an \"=expression\"", 0);
     else if (f->code == SIM_T_GATHER)
@@ -1488,7 +1453,7 @@ static void st_callobj(ld *L, const cJSON *o, const cJSON *v, sim_stmt *s)
 static void st_taskvar(ld *L, const cJSON *o, const cJSON *v, sim_stmt *s)
 {
     (void)o;
-    s->name = conv_ref(L, v, v->string, 0);
+    s->name = conv_bind(L, v, v->string);
 }
 
 /* {"call": NAME, "args": [...]} as a statement: a coroutine never awaited. */
@@ -1509,7 +1474,7 @@ static void st_queue(ld *L, const cJSON *o, const cJSON *v, sim_stmt *s)
 static void st_send(ld *L, const cJSON *o, const cJSON *v, sim_stmt *s)
 {
     const cJSON *val = cJSON_GetObjectItemCaseSensitive(o, "value");
-    s->name = conv_ref(L, v, "send", 1);
+    s->name = conv_bind(L, v, "send");
     s->expr = val ? conv_value(L, val) : mk_const(L, sim_none());
 }
 
@@ -1537,7 +1502,7 @@ static void st_drive(ld *L, const cJSON *o, const cJSON *v, sim_stmt *s)
         s->ndrive = cJSON_GetArraySize(v);
         s->drive = sim_arena_zalloc(L->A, (size_t)s->ndrive * sizeof *s->drive);
         int k = 0;
-        cJSON_ArrayForEach(it, v) s->drive[k++] = conv_ref(L, it, "drive", 1);
+        cJSON_ArrayForEach(it, v) s->drive[k++] = conv_bind(L, it, "drive");
     } else {
         err(L, v, "'drive' takes a list of coroutine variables such as [\"c1\", \"c2\"], "
                   "got %s", got(L, v).s);
