@@ -113,14 +113,21 @@ static int quiz_in_asyncio_run(const quiz_walk *W, size_t k)
 /* Who cancelled me (the CANCEL event k), said as a cause: a cancel() call
  * by a task or main; one passed on to me through what the cancelled task
  * awaited (a task, a gather): cancel() is a statement of its own, so the
- * CANCEL events right before k, with no statement between, are the one
- * call that ended in mine; or asyncio.run's cleanup of the tasks its main
- * coroutine left pending. */
+ * CANCEL events before k, with only what those cancels did between them
+ * (futures cancelled, wakeups queued, timers dropped) and no statement,
+ * are the one call that ended in mine; or asyncio.run's cleanup of the
+ * tasks its main coroutine left pending. */
 static void quiz_canceller(sim_buf *b, const quiz_walk *W, size_t k, const char *me)
 {
     size_t first = k;
-    while (first > 0 && sim_trace_event(W->T, first - 1).kind == SIM_EV_CANCEL)
-        first--;
+    for (size_t i = k; i > 0; i--) {      /* over what each cancel of the chain did */
+        int kind = sim_trace_event(W->T, i - 1).kind;
+        if (kind == SIM_EV_CANCEL)
+            first = i - 1;
+        else if (kind != SIM_EV_FUTURE_DONE && kind != SIM_EV_READY_PUSH
+                 && kind != SIM_EV_TIMER_CANCEL && kind != SIM_EV_QUEUE_UNWAIT)
+            break;
+    }
     sim_event e = sim_trace_event(W->T, first);
     const char *who = quiz_who(W, (long)first);
     if (e.loop == 0 && !strcmp(who, "main") && quiz_in_asyncio_run(W, first)) {
@@ -132,6 +139,20 @@ static void quiz_canceller(sim_buf *b, const quiz_walk *W, size_t k, const char 
     if (first != k)
         sim_buf_printf(b, ", and the cancel was passed on to %s through what %s was awaiting",
                        me, quiz_task(W, e.task));
+}
+
+/* A cancel() of step s's task that came after the step was woken (while
+ * its wakeup waited in the ready queue: _must_cancel, the CancelledError
+ * thrown in at the step): the CANCEL event's index between the previous
+ * step p's end and s, or -1. */
+static long quiz_late_cancel(const quiz_walk *W, const steps_step *p, const steps_step *s)
+{
+    for (size_t i = p->end + 1; i < s->begin; i++) {
+        sim_event e = sim_trace_event(W->T, i);
+        if (e.kind == SIM_EV_CANCEL && e.task == s->task)
+            return (long)i;
+    }
+    return -1;
 }
 
 /* Why a later step runs: what its previous step waited for. */
@@ -149,6 +170,11 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
     if (s->thrown && w && w->kind == SIM_EV_CANCEL) {
         quiz_canceller(b, W, (size_t)s->waker, me);
         sim_buf_puts(b, ", so CancelledError is thrown in where it waited.");
+    }
+    else if (s->thrown && quiz_late_cancel(W, p, s) >= 0) {
+        quiz_canceller(b, W, (size_t)quiz_late_cancel(W, p, s), me);
+        sim_buf_puts(b, " after what it awaited had already completed, so CancelledError is "
+                        "thrown in at its next step instead.");
     }
     else if (s->thrown) {
         sim_buf_printf(b, "the loop throws %s into it where it waited since t=%s",

@@ -69,15 +69,30 @@ class Run:
                 return e["a"] == 2          # SIM_RUN_ASYNCIO
         return False
 
+    # what a cancel() does between the cancels of one chain
+    CANCEL_EFFECTS = ("future_done", "ready_push", "timer_cancel", "queue_unwait")
+
     def cancel_chain(self, seq):
         """The tasks of the run of cancel events that starts at seq (one
-        cancel() call and the cancels it passed on)."""
+        cancel() call and the cancels it passed on, with what each of them
+        did in between)."""
         tasks = []
         for e in self.ev[seq:]:
-            if e["kind"] != "cancel":
+            if e["kind"] == "cancel":
+                tasks.append(e["task"])
+            elif e["kind"] not in self.CANCEL_EFFECTS:
                 break
-            tasks.append(e["task"])
         return tasks
+
+    def chain_start(self, seq):
+        """The first cancel event of the chain the cancel at seq is in."""
+        first = seq
+        for e in reversed(self.ev[:seq]):
+            if e["kind"] == "cancel":
+                first = e["seq"]
+            elif e["kind"] not in self.CANCEL_EFFECTS:
+                break
+        return first
 
     def ev_at(self, seq):
         return next(e for e in self.ev if e["seq"] == seq)
@@ -163,7 +178,8 @@ def verify_main_claim(run, p, sentence, prev_print):
     m = re.match(rf"{me} resumes at t={T} because (\S+) called (\S+)\.cancel\(\) at t={T}",
                  sentence)
     if m:
-        c = [e for e in run.find("cancel", task=task, t=m.group(4)) if run.who(e["seq"]) == m.group(2)]
+        c = [e for e in run.find("cancel", task=task, t=m.group(4)) if run.who(e["seq"]) == m.group(2)
+             and run.chain_start(e["seq"]) == e["seq"]]   # its own call, not one passed on
         return None if c and m.group(3) == me else "cancel claim false"
     m = re.match(rf"{me} resumes at t={T} because the loop throws (.+) into it where it waited "
                  rf"since t={T}", sentence)
