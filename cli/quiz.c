@@ -85,7 +85,8 @@ static void quiz_first_step(sim_buf *b, const quiz_walk *W, const steps_step *s)
                                 : (sim_event){.kind = SIM_EV_NKINDS};
     if (w.kind == SIM_EV_TASK_NEW)
         sim_buf_printf(b, "%s runs its first step at t=%s: %s created it at t=%s "
-                       "(create_task/ensure_future only schedules it), and the loop "
+                       "(a new task is only scheduled, whether create_task, ensure_future, "
+                       "gather, run_until_complete or asyncio.run made it), and the loop "
                        "reached it in the ready queue.", me, qnum(t).s, quiz_who(W, s->waker),
                        qnum(w.t).s);
     else
@@ -155,6 +156,16 @@ static long quiz_late_cancel(const quiz_walk *W, const steps_step *p, const step
     return -1;
 }
 
+/* Whether a loop run ended between step p and step s of one task: main
+ * had the control (a time.sleep of main's delays the timer then). */
+static int quiz_loop_stopped(const quiz_walk *W, const steps_step *p, const steps_step *s)
+{
+    for (size_t i = p->end + 1; i < s->begin; i++)
+        if (sim_trace_event(W->T, i).kind == SIM_EV_RUN_END)
+            return 1;
+    return 0;
+}
+
 /* Why a later step runs: what its previous step waited for. */
 static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
 {
@@ -192,8 +203,9 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
         sim_buf_printf(b, "its asyncio.sleep(%s) timer set at t=%s fired", qnum(p->delay).s,
                        qnum(since).s);
         if (t > since + p->delay + 1e-6)
-            sim_buf_printf(b, " (it was due at t=%s, but the loop was busy until then)",
-                           qnum(since + p->delay).s);
+            sim_buf_printf(b, " (it was due at t=%s, but %s until then)",
+                           qnum(since + p->delay).s, quiz_loop_stopped(W, p, s)
+                           ? "the loop was not running" : "the loop was busy");
         sim_buf_putc(b, '.');
     }
     else if (p->wait == STEPS_W_YIELD)
@@ -229,8 +241,8 @@ static void quiz_task_print(sim_buf *b, const quiz_walk *W, const steps_step *s)
     else
         quiz_resume(b, W, s);
     if (W->blocked > 0)
-        sim_buf_printf(b, " Its time.sleep calls blocked the whole loop for %s s in this "
-                       "step before the print.", qnum(W->blocked).s);
+        sim_buf_printf(b, " time.sleep blocked the whole loop for %s s in this step before "
+                       "the print.", qnum(W->blocked).s);
 }
 
 /* The sentence for a print by main. */

@@ -140,6 +140,11 @@ def verify_main_claim(run, p, sentence, prev_print):
         due = re.search(rf"due at t={T}", sentence)
         if due and not (close(due.group(1), since + d) and t > since + d):
             return "lateness claim false"
+        if due and pushes:
+            stopped = any(e["kind"] == "run_end" and pushes[0]["seq"] < e["seq"] < st[1]
+                          for e in run.ev)
+            if stopped != ("the loop was not running" in sentence):
+                return "lateness cause false"
         if not pushes or not pops or not close(t, run.ev_at(st[1])["t"]) or pops[0]["seq"] > st[1]:
             return "timer claim false"
         return None
