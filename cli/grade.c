@@ -62,6 +62,28 @@ static int grade_parse(int argc, char **argv, struct grade_args *a)
     return 0;
 }
 
+/* A malloc'ed copy of s[0..n) with its control characters but tab written
+ * as the escapes the window shows (\r, \x1b): an answer line cannot hold a
+ * carriage return (it ends the line), so this is how a student writes the
+ * print `progress\r50%`, and the report stays readable on a terminal. */
+static char *grade_escaped(const char *s, size_t n)
+{
+    char *copy = malloc(4 * n + 1), *p = copy;
+    if (!copy)
+        abort();
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\r')
+            p += sprintf(p, "\\r");
+        else if ((c < 0x20 && c != '\t') || c == 0x7f)
+            p += sprintf(p, "\\x%02x", c);
+        else
+            *p++ = (char)c;
+    }
+    *p = '\0';
+    return copy;
+}
+
 /* Append one expected line (a copy of s[0..n), trimmed) unless blank. */
 static void grade_exp_push(grade_exp *x, const char *s, size_t n, double t, const char *who)
 {
@@ -77,12 +99,7 @@ static void grade_exp_push(grade_exp *x, const char *s, size_t n, double t, cons
         if (!x->e)
             abort();
     }
-    char *copy = malloc(n + 1);
-    if (!copy)
-        abort();
-    memcpy(copy, s, n);
-    copy[n] = '\0';
-    x->e[x->n++] = (grade_expected){.text = copy, .t = t, .who = who};
+    x->e[x->n++] = (grade_expected){.text = grade_escaped(s, n), .t = t, .who = who};
 }
 
 /* The expected lines of outcome o (borrowed by x for the task names). */

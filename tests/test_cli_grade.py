@@ -339,6 +339,23 @@ def test_properties():
     expect(rc == 2 and got == want, f"props-invalid.json: exit {rc}\n{got!r}\nexpected\n{want!r}")
 
 
+def test_control_characters():
+    """A print holding a carriage return is graded against its escape, as
+    the window shows it (an answer line cannot hold the CR itself), and the
+    report writes it escaped."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sc = os.path.join(tmp, "cr.json")
+        with open(sc, "w") as f:
+            json.dump({"format": "coroscope-scenario/1", "name": "cr",
+                       "main": [{"print": "progress\r50%"}, {"print": "done"}]}, f)
+        ans = os.path.join(tmp, "a.txt")
+        with open(ans, "w") as f:
+            f.write("0 progress\\r50%\n0 done\n")
+        rc, out, err = corosim("grade", sc, ans)
+        expect(rc == 0 and "100.00/100" in out and "\r" not in out,
+               f"escaped CR answer: exit {rc}\n{out!r}{err}")
+
+
 def main():
     global COROSIM
     if len(sys.argv) != 2:
@@ -346,7 +363,7 @@ def main():
         return 2
     COROSIM = sys.argv[1]
     for test in (test_single_answers, test_invalid_answers, test_usage, test_json, test_batch,
-                 test_long_answers, test_properties):
+                 test_long_answers, test_properties, test_control_characters):
         test()
     for f in FAILS:
         print("FAIL", f)
