@@ -337,7 +337,8 @@ sim_task *sim_task_new(sim_state *S, sim_loop *loop, sim_coro *co);
  * innermost scenario frame's await or yield), 0 before it starts. */
 int sim_coro_line(const sim_coro *co);
 /* Append CPython's repr of t without its source positions and callbacks,
- * "<Task pending name='Task-2' coro=<child()>>", to b (state.c). */
+ * "<Task pending name='Task-2' coro=<child()>>" ("cancelling" once cancel()
+ * was called on it while pending), to b (state.c). */
 void sim_task_repr(sim_buf *b, const sim_task *t);
 /* Task.__step(exc); exc NULL for a plain send(None). */
 void sim_task_step(sim_state *S, sim_task *t, sim_exc *exc);

@@ -118,8 +118,12 @@ static int32_t task_repr_id(sim_state *S, const sim_task *t)
 
 void sim_task_repr(sim_buf *b, const sim_task *t)
 {
-    sim_buf_printf(b, "<%s name='%s' coro=<%s()>>", t->fut.hdr.label ? t->fut.hdr.label : "Task",
-                   t->name, t->coro && t->coro->name ? t->coro->name : "?");
+    /* 3.11's _task_repr_info: a pending task with cancel() requests is
+     * "cancelling" (nothing in a scenario uncancels it) */
+    const char *state = t->fut.state == SIM_TASK_PENDING && t->num_cancels > 0
+        ? "Task cancelling" : t->fut.hdr.label ? t->fut.hdr.label : "Task";
+    sim_buf_printf(b, "<%s name='%s' coro=<%s()>>", state, t->name,
+                   t->coro && t->coro->name ? t->coro->name : "?");
 }
 
 /* The id of constant text, kept in *slot (0 until first used: id 0 is ""). */

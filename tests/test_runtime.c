@@ -268,6 +268,31 @@ TEST_IMPL(runtime_other_loop_error_names_tasks)
     return 0;
 }
 
+/* A pending task that cancel() was called on is "cancelling" in its repr
+ * (3.11's _task_repr_info), here in the RuntimeError of awaiting itself. */
+TEST_IMPL(runtime_task_repr_cancelling)
+{
+    static const char text[] =
+        "{\"format\": \"coroscope-scenario/1\", \"name\": \"self\","
+        " \"coroutines\": {\"w\": {\"params\": [], \"body\": ["
+        "   {\"try\": [{\"sleep\": 1}], \"except\": [{\"type\": \"CancelledError\", \"body\": []}]},"
+        "   {\"try\": [{\"await\": {\"task\": \"t\"}}], \"except\": [{\"type\": \"RuntimeError\","
+        "     \"as\": \"e\", \"body\": [{\"print\": \"{e}\"}]}]}]}},"
+        " \"main\": [{\"create_task\": {\"call\": \"w\", \"args\": []}, \"as\": \"t\"},"
+        "   {\"run_until_complete\": {\"sleep\": 0}}, {\"cancel\": \"t\"},"
+        "   {\"run_until_complete\": {\"task\": \"t\"}}]}";
+    sim_scenario *sc;
+    sim_state *S = test_run_text(text, &sc, 0);
+    ASSERT(S);
+    const sim_outcome *o = sim_outcome_get(S);
+    ASSERT_EQ_INT(1, o->nprints);
+    ASSERT_EQ_STR("Task cannot await on itself: <Task cancelling name='Task-1' coro=<w()>>",
+                  o->prints[0].text);
+    sim_free(S);
+    sim_scenario_free(sc);
+    return 0;
+}
+
 /* A slow step that ends by a KeyboardInterrupt leaving the loop is not
  * reported (Handle._run's timing is skipped), a slow one that returns is. */
 TEST_IMPL(runtime_slow_step_not_after_interrupt)
