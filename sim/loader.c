@@ -1784,7 +1784,9 @@ static void load_header(ld *L, const cJSON *root)
 {
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
     const cJSON *src = cJSON_GetObjectItemCaseSensitive(root, "source"), *it;
-    if (fmt && !(cJSON_IsString(fmt) && !strcmp(fmt->valuestring, FORMAT_ID)))
+    if (fmt && !cJSON_IsString(fmt))
+        err(L, fmt, "'format' must be the string \"%s\", got %s", FORMAT_ID, got(L, fmt).s);
+    else if (fmt && strcmp(fmt->valuestring, FORMAT_ID))
         err(L, fmt, "unsupported format %s; expected \"%s\"", got(L, fmt).s, FORMAT_ID);
     load_string(L, root, "name", &L->sc->name);
     load_string(L, root, "title", &L->sc->title);
