@@ -182,16 +182,18 @@ void answer_free(grade_answer *a)
     memset(a, 0, sizeof *a);
 }
 
-/* A time prefix: a decimal number ("1", "1.5", ".5", "2e-3", optionally
- * followed by "s") then at least one space. Returns the length of the
+/* A time prefix: a decimal number ("1", "1.5", "1,5", ".5", "2e-3",
+ * optionally followed by "s") then at least one space. Returns the length of the
  * prefix with its spaces (0 when there is none) and the time in *t. */
 static size_t answer_time_prefix(const char *s, double *t)
 {
-    size_t i = 0;
+    size_t i = 0, comma = 0;
     int digits = 0;
     while (s[i] >= '0' && s[i] <= '9')
         i++, digits++;
-    if (s[i] == '.')
+    if (s[i] == ',' && digits && s[i + 1] >= '0' && s[i + 1] <= '9')
+        comma = i;                /* "0,5": the decimal comma of French answers */
+    if (s[i] == '.' || comma)
         for (i++; s[i] >= '0' && s[i] <= '9'; i++)
             digits++;
     if (!digits)
@@ -204,9 +206,15 @@ static size_t answer_time_prefix(const char *s, double *t)
         for (i = j; s[i] >= '0' && s[i] <= '9'; i++)
             ;
     }
-    char *end;
-    *t = strtod(s, &end);
-    if ((size_t)(end - s) != i)
+    char num[64], *end;
+    if (i >= sizeof num)
+        return 0;
+    memcpy(num, s, i);
+    num[i] = 0;
+    if (comma)
+        num[comma] = '.';
+    *t = strtod(num, &end);
+    if ((size_t)(end - num) != i)
         return 0;
     if (s[i] == 's')
         i++;

@@ -356,6 +356,18 @@ def test_control_characters():
                f"escaped CR answer: exit {rc}\n{out!r}{err}")
 
 
+def test_decimal_comma():
+    """Times written with a decimal comma (a French class) are times."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ans = os.path.join(tmp, "fr.txt")
+        with open(ans, "w") as f:
+            f.write("0 c1 starts\n1,0 c1 forks c2\n1 c2 starts\n2,5 c1 ends\n")
+        rc, out, err = corosim("grade", FORK, ans)
+        score, got = report_counts(out)
+        expect(got.get("ok") == 3 and got.get("wrong_time") == 1 and "says t=2.5" in out,
+               f"decimal comma: {got}\n{out}")
+
+
 def main():
     global COROSIM
     if len(sys.argv) != 2:
@@ -363,7 +375,8 @@ def main():
         return 2
     COROSIM = sys.argv[1]
     for test in (test_single_answers, test_invalid_answers, test_usage, test_json, test_batch,
-                 test_long_answers, test_properties, test_control_characters):
+                 test_long_answers, test_properties, test_control_characters,
+                 test_decimal_comma):
         test()
     for f in FAILS:
         print("FAIL", f)
