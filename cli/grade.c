@@ -185,10 +185,8 @@ static void grade_diff_ans(sim_buf *b, const grade_answer *a, const grade_result
     int i = r->ans_match[j];
     sim_buf_printf(b, "+ %-12s %10s  %-9s %s   (your line %d", i >= 0 ? "misplaced" : "unexpected",
                    "", "", l->text, l->lineno);
-    if (i >= 0)
-        sim_buf_printf(b, "; expected line %d)\n", i + 1);
-    else
-        sim_buf_puts(b, ")\n");
+    /* no "expected line N": it may be N itself, the order around it is wrong */
+    sim_buf_puts(b, i >= 0 ? ", in the wrong order among the lines around it)\n" : ")\n");
 }
 
 /* The readable report: the expected lines and the answer's interleaved as
