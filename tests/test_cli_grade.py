@@ -81,7 +81,8 @@ def test_single_answers():
     expect(re.search(r"^\+ unexpected .*c3 starts +\(your line 6\)", out, re.M),
            f"extra line not shown in the diff:\n{out}")
     out = case("fork-swapped.txt", FORK, 1, ok=10, out_of_order=1)
-    expect("out of order" in out and "misplaced" in out, f"swap not shown:\n{out}")
+    expect("out of order" in out and "misplaced" in out
+           and "in the wrong order among the lines around it)" in out, f"swap not shown:\n{out}")
     out = case("fork-wrong-time.txt", FORK, 1, ok=10, wrong_time=1)
     expect(re.search(r"^~ wrong time +2\.000  Task-1 +c1 ends .*t=2\.5", out, re.M),
            f"wrong time not shown:\n{out}")
