@@ -33,6 +33,8 @@ typedef struct quiz_walk {
     int next;                  /* next step to begin */
     int prints_in_step;        /* prints so far in this step */
     double blocked;            /* seconds of time.sleep so far in this step */
+    int sent;                  /* main has driven a coroutine by hand since
+                                  the last loop run began */
     int driving;               /* coroutine main drives by hand (the latest
                                   statement of main's thread is its), -1 none */
     quiz_coro *co;             /* by trace coroutine id */
@@ -259,6 +261,11 @@ static void quiz_main_print(sim_buf *b, const quiz_walk *W, double t)
         sim_buf_printf(b, "Main drives the coroutine %s by hand (send/throw): the print runs "
                        "inside that send, before it returns to main.",
                        sim_trace_str(W->T, W->co[W->driving].fn));
+    else if (W->runs_ended == 0 && W->sent)
+        sim_buf_printf(b, "Main prints at t=%s, after driving a coroutine by hand: what a "
+                       "send() returns is what the innermost yield gave up, and when the "
+                       "coroutine returns, send() raises StopIteration with its value.",
+                       qnum(t).s);
     else if (W->runs_ended == 0)
         sim_buf_printf(b, "Main prints at t=%s before the loop runs: module code runs at once.",
                        qnum(t).s);
@@ -311,6 +318,10 @@ static void quiz_follow(quiz_walk *W, size_t i, const sim_event *e)
         quiz_coro_at(W, e->coro)->var = e->a;
     else if (e->kind == SIM_EV_STMT && e->task < 0)
         W->driving = e->coro;             /* -1: a statement of main itself */
+    if ((e->kind == SIM_EV_SEND || e->kind == SIM_EV_THROW) && e->task < 0 && e->loop == 0)
+        W->sent = 1;
+    else if (e->kind == SIM_EV_RUN_BEGIN)
+        W->sent = 0;
 }
 
 /* A print's text as one Markdown code span: the fence is one backtick
