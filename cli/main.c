@@ -291,6 +291,29 @@ static void print_notices(const sim_outcome *o, int nprints, int *ki, int *ks)
     }
 }
 
+/* How each task ended, for a run of a few tasks (what a cancellation lesson
+ * compares); a count of each state for a bigger run. */
+static void print_task_ends(const sim_outcome *o)
+{
+    static const char *const states[] = {"pending", "finished", "failed", "cancelled"};
+    enum { LISTED_MAX = 20 };
+    int count[4] = {0};
+    for (int i = 0; i < o->ntasks; i++) {
+        const sim_task_info *t = &o->tasks[i];
+        int st = t->state >= 0 && t->state < 4 ? t->state : 0;
+        count[st]++;
+        if (o->ntasks > LISTED_MAX)
+            continue;
+        printf("# %s (%s): %s", t->name, t->coro ? t->coro : "?", states[st]);
+        printf("%s", t->result ? ", result " : t->exception ? ", " : "");
+        print_plain(t->result ? t->result : t->exception ? t->exception : "");
+        printf("\n");
+    }
+    if (o->ntasks > LISTED_MAX)
+        printf("# %d tasks: %d finished, %d failed, %d cancelled, %d pending\n", o->ntasks,
+               count[1], count[2], count[3], count[0]);
+}
+
 /* After a limit's name, what the limit was and what reached it. */
 static void print_limit(const sim_scenario *sc, const sim_outcome *o)
 {
@@ -330,6 +353,7 @@ static void print_transcript(const sim_scenario *sc, const sim_outcome *o)
         else
             printf("# warning: coroutine '%s' was never awaited\n", w->coro);
     }
+    print_task_ends(o);
     printf("# end: %s at t=%s%s%s", sim_end_status_name(o->status), clock_text(o->t).s,
            o->error ? ": " : "", o->error ? o->error : "");
     print_limit(sc, o);

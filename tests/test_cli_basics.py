@@ -4,6 +4,7 @@ trace files (valid JSON, written whole or not at all), check on a matching
 and on a mismatching expect block."""
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -108,6 +109,23 @@ def transcript_says_why_past_2_24():
            "\n".join(notes))
     sc = os.path.join(ROOT, "tests", "conformance", "397-asyncio-run-shutdown-logs-error.json")
     expect("never due" not in run("run", sc).stdout, "ordinary transcript")
+
+
+@test
+def transcript_says_how_tasks_ended():
+    """Before its end line the transcript says how each task ended (a few
+    tasks), or counts the states (many)."""
+    lines = run("run", os.path.join(ROOT, "scenarios", "11-cancel.json")).stdout.splitlines()
+    for want in ("# Task-2 (quitter): cancelled",
+                 "# Task-4 (stubborn): finished, result 'stubborn finished anyway'"):
+        expect(want in lines, "\n".join(lines))
+    expect(lines[-1].startswith("# end: "), lines[-1])
+    sc = os.path.join(ROOT, "tests", "conformance", "437-verbs-on-names-never-assigned.json")
+    expect("# Task-2 (killer): failed, NameError: name 'victim' is not defined"
+           in run("run", sc).stdout, "failed task line")
+    big = run("run", os.path.join(ROOT, "scenarios", "19-window-100k.json")).stdout
+    expect(re.search(r"^# 100004 tasks: 100004 finished, 0 failed, 0 cancelled, 0 pending$",
+                     big, re.M) and "# Task-1 " not in big, big[-300:])
 
 
 @test
