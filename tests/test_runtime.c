@@ -243,6 +243,20 @@ static int trace_count(const sim_trace *T, int kind, sim_event *last, double *tm
     return n;
 }
 
+/* Run text; 0 when it printed exactly one line, want. */
+static int only_print_is(const char *text, const char *want)
+{
+    sim_scenario *sc;
+    sim_state *S = test_run_text(text, &sc, 0);
+    ASSERT(S);
+    const sim_outcome *o = sim_outcome_get(S);
+    ASSERT_EQ_INT(1, o->nprints);
+    ASSERT_EQ_STR(want, o->prints[0].text);
+    sim_free(S);
+    sim_scenario_free(sc);
+    return 0;
+}
+
 /* The RuntimeError of a task awaiting a task of another loop names both
  * tasks and their coroutines, as CPython's reprs do (without their source
  * positions and callbacks, which the format leaves unspecified). */
@@ -255,16 +269,8 @@ TEST_IMPL(runtime_other_loop_error_names_tasks)
         "     \"except\": [{\"type\": \"RuntimeError\", \"as\": \"e\", \"body\": [{\"print\": \"{e}\"}]}]}]}},"
         " \"main\": [{\"create_task\": {\"call\": \"slow\", \"args\": []}, \"as\": \"t\"},"
         "   {\"new_loop\": true}, {\"run_until_complete\": {\"call\": \"other\", \"args\": [\"=t\"]}}]}";
-    sim_scenario *sc;
-    sim_state *S = test_run_text(text, &sc, 0);
-    ASSERT(S);
-    const sim_outcome *o = sim_outcome_get(S);
-    ASSERT_EQ_INT(1, o->nprints);
-    ASSERT_EQ_STR("Task <Task pending name='Task-2' coro=<other()>> got Future "
-                  "<Task pending name='Task-1' coro=<slow()>> attached to a different loop",
-                  o->prints[0].text);
-    sim_free(S);
-    sim_scenario_free(sc);
+    ASSERT_EQ_INT(0, only_print_is(text, "Task <Task pending name='Task-2' coro=<other()>> got Future "
+                                     "<Task pending name='Task-1' coro=<slow()>> attached to a different loop"));
     return 0;
 }
 
@@ -281,15 +287,7 @@ TEST_IMPL(runtime_task_repr_cancelling)
         " \"main\": [{\"create_task\": {\"call\": \"w\", \"args\": []}, \"as\": \"t\"},"
         "   {\"run_until_complete\": {\"sleep\": 0}}, {\"cancel\": \"t\"},"
         "   {\"run_until_complete\": {\"task\": \"t\"}}]}";
-    sim_scenario *sc;
-    sim_state *S = test_run_text(text, &sc, 0);
-    ASSERT(S);
-    const sim_outcome *o = sim_outcome_get(S);
-    ASSERT_EQ_INT(1, o->nprints);
-    ASSERT_EQ_STR("Task cannot await on itself: <Task cancelling name='Task-1' coro=<w()>>",
-                  o->prints[0].text);
-    sim_free(S);
-    sim_scenario_free(sc);
+    ASSERT_EQ_INT(0, only_print_is(text, "Task cannot await on itself: <Task cancelling name='Task-1' coro=<w()>>"));
     return 0;
 }
 
