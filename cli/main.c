@@ -295,16 +295,15 @@ static void print_notices(const sim_outcome *o, int nprints, int *ki, int *ks)
  * compares); a count of each state for a bigger run. */
 static void print_task_ends(const sim_outcome *o)
 {
-    static const char *const states[] = {"pending", "finished", "failed", "cancelled"};
     enum { LISTED_MAX = 20 };
     int count[4] = {0};
     for (int i = 0; i < o->ntasks; i++) {
         const sim_task_info *t = &o->tasks[i];
-        int st = t->state >= 0 && t->state < 4 ? t->state : 0;
-        count[st]++;
+        count[t->state >= 0 && t->state < 4 ? t->state : 0]++;
         if (o->ntasks > LISTED_MAX)
             continue;
-        printf("# %s (%s): %s", t->name, t->coro ? t->coro : "?", states[st]);
+        printf("# %s (%s): %s", t->name, t->coro ? t->coro : "?",
+               sim_task_state_name(t->state));
         printf("%s", t->result ? ", result " : t->exception ? ", " : "");
         print_plain(t->result ? t->result : t->exception ? t->exception : "");
         printf("\n");
