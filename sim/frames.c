@@ -317,11 +317,8 @@ static void sleep_step(sim_state *S, sim_frame *f, int in, sim_value v, sim_act 
 /* _LoopBoundMixin's error, with the queue's repr as it stands. */
 static sim_exc *bound_elsewhere(sim_state *S, sim_queue *q)
 {
-    sim_buf *b = &S->tmp;
-    b->len = 0;
-    sim_value_repr(b, &S->sc->types, sim_obj_value(&q->hdr));
-    return sim_err(S, SIM_EXC_RUNTIMEERROR, "%.*s is bound to a different event loop",
-                   (int)b->len, b->p);
+    return sim_err(S, SIM_EXC_RUNTIMEERROR, "%s is bound to a different event loop",
+                   sim_repr_cstr(S, sim_obj_value(&q->hdr)));
 }
 
 /* Queue.get / Queue.put: while the queue is empty (full), wait on a new

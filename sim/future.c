@@ -357,27 +357,13 @@ static void step_soon_error(sim_state *S, sim_task *t, sim_exc *e)
     h->exc = e;
 }
 
-/* repr(v) as a C string in S->tmp (valid until the next use of tmp):
- * built only for the error messages that show it. */
-static const char *repr_cstr(sim_state *S, sim_value v)
-{
-    sim_buf *b = &S->tmp;
-    b->len = 0;
-    if (v.type == SIM_OBJ && v.u.o->kind == SIM_OBJ_TASK)
-        sim_task_repr(b, (const sim_task *)v.u.o);
-    else
-        sim_value_repr(b, &S->sc->types, v);
-    sim_buf_putc(b, 0);
-    return b->p;
-}
-
 /* RuntimeError "Task <repr of t> " + what + the repr of v: the two bad
  * yields whose message names both the task and what it yielded. */
 static sim_exc *bad_yield_error(sim_state *S, const sim_task *t, const char *what, sim_value v)
 {
     sim_buf own = {0};
     sim_task_repr(&own, t);
-    sim_exc *e = sim_err(S, SIM_EXC_RUNTIMEERROR, what, own.p, repr_cstr(S, v));
+    sim_exc *e = sim_err(S, SIM_EXC_RUNTIMEERROR, what, own.p, sim_repr_cstr(S, v));
     sim_buf_free(&own);
     return e;
 }
@@ -391,7 +377,7 @@ static int task_handle_yield(sim_state *S, sim_task *t, sim_value v)
     }
     if (v.type != SIM_OBJ || (v.u.o->kind != SIM_OBJ_FUTURE && v.u.o->kind != SIM_OBJ_TASK)) {
         step_soon_error(S, t, sim_err(S, SIM_EXC_RUNTIMEERROR, "Task got bad yield: %s",
-                                      repr_cstr(S, v)));
+                                      sim_repr_cstr(S, v)));
         return SIM_STEP_BAD_YIELD;
     }
     sim_future *f = (sim_future *)v.u.o;
@@ -407,7 +393,7 @@ static int task_handle_yield(sim_state *S, sim_task *t, sim_value v)
     }
     if (f == &t->fut) {
         step_soon_error(S, t, sim_err(S, SIM_EXC_RUNTIMEERROR, "Task cannot await on itself: %s",
-                                      repr_cstr(S, v)));
+                                      sim_repr_cstr(S, v)));
         return SIM_STEP_BAD_YIELD;
     }
     f->blocking = 0;

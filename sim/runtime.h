@@ -340,6 +340,9 @@ int sim_coro_line(const sim_coro *co);
  * "<Task pending name='Task-2' coro=<child()>>" ("cancelling" once cancel()
  * was called on it while pending), to b (state.c). */
 void sim_task_repr(sim_buf *b, const sim_task *t);
+/* repr(v) as a C string in S->tmp (valid until the next use of tmp), a
+ * task's as sim_task_repr writes it: for the error messages that show it. */
+const char *sim_repr_cstr(sim_state *S, sim_value v);
 /* Task.__step(exc); exc NULL for a plain send(None). */
 void sim_task_step(sim_state *S, sim_task *t, sim_exc *exc);
 /* Task.__wakeup(fut). */

@@ -116,6 +116,18 @@ static int32_t task_repr_id(sim_state *S, const sim_task *t)
     return sim_trace_intern(&S->trace, b->p, b->len);
 }
 
+const char *sim_repr_cstr(sim_state *S, sim_value v)
+{
+    sim_buf *b = &S->tmp;
+    b->len = 0;
+    if (v.type == SIM_OBJ && v.u.o->kind == SIM_OBJ_TASK)
+        sim_task_repr(b, (const sim_task *)v.u.o);
+    else
+        sim_value_repr(b, &S->sc->types, v);
+    sim_buf_putc(b, 0);
+    return b->p;
+}
+
 void sim_task_repr(sim_buf *b, const sim_task *t)
 {
     /* 3.11's _task_repr_info: a pending task with cancel() requests is
