@@ -179,13 +179,14 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
     const sim_event *w = s->waker >= 0 ? &waker : NULL;
     const char *q = p->queue >= 0 && p->queue < W->sc->nqueues ? W->sc->queues[p->queue].name
                                                                 : "the queue";
+    long late = s->thrown ? quiz_late_cancel(W, p, s) : -1;
     sim_buf_printf(b, "%s resumes at t=%s because ", me, qnum(t).s);
     if (s->thrown && w && w->kind == SIM_EV_CANCEL) {
         quiz_canceller(b, W, (size_t)s->waker, me);
         sim_buf_puts(b, ", so CancelledError is thrown in where it waited.");
     }
-    else if (s->thrown && quiz_late_cancel(W, p, s) >= 0) {
-        quiz_canceller(b, W, (size_t)quiz_late_cancel(W, p, s), me);
+    else if (late >= 0) {
+        quiz_canceller(b, W, (size_t)late, me);
         sim_buf_puts(b, " after what it awaited had already completed, so CancelledError is "
                         "thrown in at its next step instead.");
     }
