@@ -144,28 +144,21 @@ static void quiz_canceller(sim_buf *b, const quiz_walk *W, size_t k, const char 
                        me, quiz_task(W, e.task));
 }
 
-/* A cancel() of step s's task that came after the step was woken (while
- * its wakeup waited in the ready queue: _must_cancel, the CancelledError
- * thrown in at the step): the CANCEL event's index between the previous
- * step p's end and s, or -1. */
-static long quiz_late_cancel(const quiz_walk *W, const steps_step *p, const steps_step *s)
+/* The first event of kind between the previous step p's end and step s
+ * (of task, or of any task when task is -2): its index, or -1. Between
+ * two steps of a task: a CANCEL of it came after the step was woken (its
+ * wakeup waiting in the ready queue: _must_cancel, CancelledError thrown
+ * in at the step); a RUN_END means main had the control meanwhile (a
+ * time.sleep of main's delays a timer then). */
+static long quiz_between(const quiz_walk *W, const steps_step *p, const steps_step *s,
+                         int kind, int task)
 {
     for (size_t i = p->end + 1; i < s->begin; i++) {
         sim_event e = sim_trace_event(W->T, i);
-        if (e.kind == SIM_EV_CANCEL && e.task == s->task)
+        if (e.kind == kind && (task == -2 || e.task == task))
             return (long)i;
     }
     return -1;
-}
-
-/* Whether a loop run ended between step p and step s of one task: main
- * had the control (a time.sleep of main's delays the timer then). */
-static int quiz_loop_stopped(const quiz_walk *W, const steps_step *p, const steps_step *s)
-{
-    for (size_t i = p->end + 1; i < s->begin; i++)
-        if (sim_trace_event(W->T, i).kind == SIM_EV_RUN_END)
-            return 1;
-    return 0;
 }
 
 /* Why a later step runs: what its previous step waited for. */
@@ -179,7 +172,7 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
     const sim_event *w = s->waker >= 0 ? &waker : NULL;
     const char *q = p->queue >= 0 && p->queue < W->sc->nqueues ? W->sc->queues[p->queue].name
                                                                 : "the queue";
-    long late = s->thrown ? quiz_late_cancel(W, p, s) : -1;
+    long late = s->thrown ? quiz_between(W, p, s, SIM_EV_CANCEL, s->task) : -1;
     sim_buf_printf(b, "%s resumes at t=%s because ", me, qnum(t).s);
     if (s->thrown && w && w->kind == SIM_EV_CANCEL) {
         quiz_canceller(b, W, (size_t)s->waker, me);
@@ -207,7 +200,7 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
                        qnum(since).s);
         if (t > since + p->delay + 1e-6)
             sim_buf_printf(b, " (it was due at t=%s, but %s until then)",
-                           qnum(since + p->delay).s, quiz_loop_stopped(W, p, s)
+                           qnum(since + p->delay).s, quiz_between(W, p, s, SIM_EV_RUN_END, -2) >= 0
                            ? "the loop was not running" : "the loop was busy");
         sim_buf_putc(b, '.');
     }
