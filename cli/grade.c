@@ -63,22 +63,26 @@ static int grade_parse(int argc, char **argv, struct grade_args *a)
 }
 
 /* A malloc'ed copy of s[0..n) with its control characters but tab written
- * as the escapes the window shows (\r, \x1b): an answer line cannot hold a
- * carriage return (it ends the line), so this is how a student writes the
- * print `progress\r50%`, and the report stays readable on a terminal. */
+ * as the escapes the window shows (sim_unicode_ctrl_escape: \r, \x1b): an
+ * answer line cannot hold a carriage return (it ends the line), so this is
+ * how a student writes the print `progress\r50%`, and the report stays
+ * readable on a terminal. A tab stays one: answers are typed with tabs. */
 static char *grade_escaped(const char *s, size_t n)
 {
     char *copy = malloc(4 * n + 1), *p = copy;
     if (!copy)
         abort();
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\r')
-            p += sprintf(p, "\\r");
-        else if ((c < 0x20 && c != '\t') || c == 0x7f)
-            p += sprintf(p, "\\x%02x", c);
-        else
-            *p++ = (char)c;
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        int k = sim_unicode_decode((const unsigned char *)s + i, n - i, &cp);
+        char esc[8];
+        if (cp != '\t' && sim_unicode_ctrl_escape(cp, esc))
+            p += sprintf(p, "%s", esc);
+        else {
+            memcpy(p, s + i, (size_t)k);
+            p += k;
+        }
+        i += (size_t)k;
     }
     *p = '\0';
     return copy;

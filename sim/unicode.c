@@ -4,6 +4,8 @@
  */
 #include "unicode.h"
 
+#include <string.h>
+
 #include "unicode_tables.h"
 
 /* Whether cp lies in one of the n sorted, disjoint ranges of t. */
@@ -78,4 +80,17 @@ int sim_unicode_decode(const unsigned char *s, size_t n, int32_t *cp)
         return 1;
     *cp = c;
     return len;
+}
+
+int sim_unicode_ctrl_escape(int32_t cp, char out[8])
+{
+    if (cp < 0 || (cp >= 0x20 && (cp < 0x7F || cp > 0x9F)))
+        return 0;
+    static const char hex[] = "0123456789abcdef";
+    const char *named = cp == '\t' ? "\\t" : cp == '\n' ? "\\n" : cp == '\r' ? "\\r" : NULL;
+    if (named)
+        memcpy(out, named, 3);
+    else
+        memcpy(out, (char[]){'\\', 'x', hex[cp >> 4], hex[cp & 15], 0}, 5);
+    return 1;
 }

