@@ -59,8 +59,8 @@ class _Run:
         self.max_time = DEFAULT_MAX_TIME
         self.prints = []                # (t, task name, text, end)
         self.tasks = []                 # (task, coroutine name), creation order
-        self.coros = []                 # coroutine objects of scenario functions
-        self.keepalive = []             # awaitable generators, never collected
+        self.coros = []                 # coroutine objects, None once started
+        self.unstarted = {}             # frame of a coroutine not started -> index
         self.max_depth = DEFAULT_MAX_DEPTH
         self.depth_name = "frame_depth"    # the local each scenario body keeps it in
         self.frame_codes = set()        # code of scenario coroutines and __await__s
@@ -261,22 +261,14 @@ def _record_print(*args, sep=" ", end="\n", file=None, flush=False):
 def track(obj):
     """Decorator for scenario coroutine functions and awaitable classes.
 
-    Every coroutine object a function creates is remembered (for the
-    coroutine_never_awaited warning and so that none is collected, and
-    finalized, early); every generator an awaitable's __await__ returns is
-    kept alive for the same reason.
+    Every coroutine object a function creates is held until it starts (for
+    the coroutine_never_awaited warning, read at the end); from then on
+    nothing here holds it, so that one main drops is closed there and then
+    as CPython closes it (GeneratorExit at its await, its finally blocks
+    run). An awaitable's generators are not held at all.
     """
     if isinstance(obj, type):
-        original = obj.__await__
-
-        RUN.frame_codes.add(original.__code__)
-
-        @functools.wraps(original)
-        def __await__(self):
-            gen = original(self)
-            RUN.keepalive.append(gen)
-            return gen
-        obj.__await__ = __await__
+        RUN.frame_codes.add(obj.__await__.__code__)
         return obj
 
     if obj.__module__ == "__main__":
@@ -285,6 +277,8 @@ def track(obj):
     @functools.wraps(obj)
     def create(*args):
         coro = obj(*args)
+        if coro.cr_frame is not None and coro.cr_frame.f_code in RUN.frame_codes:
+            RUN.unstarted[coro.cr_frame] = len(RUN.coros)
         RUN.coros.append(coro)
         return coro
     return create
@@ -310,7 +304,11 @@ def enter():
     limit is raised above max_depth by install(), so that this one strikes
     first. The walk stops at the nearest scenario frame below: a few steps.
     """
-    frame = sys._getframe(1).f_back
+    body = sys._getframe(1)
+    index = RUN.unstarted.pop(body, None)
+    if index is not None:
+        RUN.coros[index] = None         # started: no warning, no longer held
+    frame = body.f_back
     depth = 1
     while frame is not None:
         if frame.f_code in RUN.frame_codes:
@@ -355,7 +353,7 @@ def _warnings():
              and t._log_traceback]
     found += [{"kind": "coroutine_never_awaited", "coro": c.__name__}
               for c in RUN.coros
-              if inspect.getcoroutinestate(c) == inspect.CORO_CREATED]
+              if c is not None and inspect.getcoroutinestate(c) == inspect.CORO_CREATED]
     return found
 
 
