@@ -461,6 +461,8 @@ static void chrome_mark(chrome *C, const sim_event *e, int track)
                                      ? "warning: Task exception was never retrieved"
                                      : e->a == SIM_WARN_SHUTDOWN_ERROR
                                      ? "unhandled exception during asyncio.run() shutdown"
+                                     : e->a == SIM_WARN_IGNORED
+                                     ? "exception ignored closing a dropped coroutine"
                                      : "warning: coroutine was never awaited",
                        "warning", e->t, NULL);
         break;

@@ -273,10 +273,16 @@ static clock_str clock_text(double t)
     return c;
 }
 
-/* The interrupts and shutdown errors that came after exactly nprints
- * prints, from *ki and *ks on (both lists are in order). */
-static void print_notices(const sim_outcome *o, int nprints, int *ki, int *ks)
+/* How far print_notices has gone in each list of notices. */
+typedef struct notice_pos {
+    int ki, ks, kx;            /* interrupts, shutdown errors, ignored */
+} notice_pos;
+
+/* The interrupts, shutdown errors and ignored exceptions that came after
+ * exactly nprints prints, from where *k stands (each list is in order). */
+static void print_notices(const sim_outcome *o, int nprints, notice_pos *k)
 {
+    int *ki = &k->ki, *ks = &k->ks;
     for (; *ki < o->ninterrupts && o->interrupt_prints[*ki] <= nprints; ++*ki) {
         double t = o->interrupts[*ki];
         printf("# interrupted (Ctrl-C) at t=%s: no callback was ready and no timer could "
@@ -288,6 +294,11 @@ static void print_notices(const sim_outcome *o, int nprints, int *ki, int *ks)
         const sim_task_info *t = &o->tasks[o->shutdown_errors[*ks]];
         printf("# asyncio.run() shutdown: unhandled exception in %s (%s)\n", t->name,
                t->exception ? t->exception : "?");
+    }
+    for (; k->kx < o->nignored && o->ignored_prints[k->kx] <= nprints; k->kx++) {
+        printf("# closing a coroutine nothing holds any more: ");
+        print_plain(o->ignored[k->kx]);
+        printf("\n");
     }
 }
 
@@ -328,7 +339,7 @@ static void print_limit(const sim_scenario *sc, const sim_outcome *o)
  * shutdown error where it happened among them, then the ending. */
 static void print_transcript(const sim_scenario *sc, const sim_outcome *o)
 {
-    int ki = 0, ks = 0;
+    notice_pos k = {0};
     printf("# ");
     print_plain(sc->name);
     if (sc->title) {
@@ -339,11 +350,11 @@ static void print_transcript(const sim_scenario *sc, const sim_outcome *o)
     for (int i = 0; i < o->nprints; i++) {
         const sim_print *p = &o->prints[i];
         const char *who = p->task >= 0 ? o->tasks[p->task].name : "main";
-        print_notices(o, i, &ki, &ks);
+        print_notices(o, i, &k);
         printf("%10s  %-9s ", clock_text(p->t).s, who);
         print_indented(p->text);
     }
-    print_notices(o, o->nprints, &ki, &ks);
+    print_notices(o, o->nprints, &k);
     for (int i = 0; i < o->nwarnings; i++) {
         const sim_warning *w = &o->warnings[i];
         if (w->kind == SIM_WARN_NEVER_RETRIEVED)

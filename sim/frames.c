@@ -477,6 +477,11 @@ static sim_frame *stack_pop(sim_state *S, sim_frame *f, int raised, sim_act *act
     }
     if (parent)
         parent->child = NULL;
+    /* a frame that returns lets go of its locals, maybe a coroutine's last
+     * holder; one that raises stays, held by the exception's traceback */
+    if (S->nhand && f->kind == FR_BODY)
+        (raised ? sim_collect_raised : sim_collect_dropped)(S, f->locals,
+                                                            (size_t)f->func->nlocals);
     sim_frame_release(S, f);
     return parent;
 }
@@ -534,6 +539,29 @@ static sim_resume stack_run(sim_state *S, sim_coro *co, int in, sim_value v, sim
         v = act.v;
         e = act.e;
     }
+}
+
+void sim_coro_discard(sim_state *S, sim_coro *co, sim_exc *exc)
+{
+    if (!co->frame || co->state == CORO_CREATED) {
+        co->state = CORO_CLOSED;
+        return;
+    }
+    sim_frame *bottom = co->frame;
+    sim_coro *root = bottom->root;
+    sim_act act = {.kind = ACT_RAISE, .e = exc};
+    for (sim_frame *f = root->top; f;) {
+        int last = f == bottom;
+        sim_frame *parent = stack_pop(S, f, 1, &act);
+        if (last) {
+            root->top = parent;
+            if (parent)
+                parent->lost_child = 1;
+            break;
+        }
+        f = parent;
+    }
+    co->state = CORO_CLOSED;
 }
 
 /* Errors of send/throw on a coroutine that cannot take them now. */

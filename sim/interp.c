@@ -27,12 +27,21 @@
 
 void sim_frame_assign(sim_state *S, sim_frame *f, const sim_name *n, sim_value v)
 {
+    sim_value *slot = NULL;
     if (!n->id)
         return;
     if (n->local >= 0 && f->func->kind != SIM_F_MAIN)
-        f->locals[n->local] = v;
+        slot = &f->locals[n->local];
     else if (n->global >= 0)
-        S->globals[n->global] = v;
+        slot = &S->globals[n->global];
+    if (!slot)
+        return;
+    sim_value old = *slot;
+    *slot = v;
+    /* what the old value held may have been the last reference to a
+     * coroutine main drove by hand: CPython closes it now */
+    if (S->nhand && (old.type == SIM_LIST || old.type == SIM_EXC || old.type == SIM_OBJ))
+        sim_collect_dropped(S, &old, 1);
 }
 
 static void unbind(sim_state *S, sim_frame *f, const sim_name *n)

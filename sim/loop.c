@@ -297,10 +297,7 @@ static int loop_run_once(sim_state *S, sim_loop *L)
     return loop_run_ready(S, L, L->rlen);
 }
 
-/* Room for entry n in a list of things the transcript shows among the
- * prints (interrupts, shutdown errors): items (elem bytes each, returned,
- * maybe moved) and, in step, *prints, how many prints came before each. */
-static void *grow_noted(void *items, size_t elem, int **prints, size_t n, size_t *cap)
+void *sim_grow_noted(void *items, size_t elem, int **prints, size_t n, size_t *cap)
 {
     if (n < *cap)
         return items;
@@ -313,7 +310,7 @@ static void *grow_noted(void *items, size_t elem, int **prints, size_t n, size_t
 /* Record an interrupt: the course presses Ctrl-C when the loop idles. */
 static void loop_interrupt(sim_state *S)
 {
-    S->interrupts = grow_noted(S->interrupts, sizeof *S->interrupts, &S->interrupt_prints,
+    S->interrupts = sim_grow_noted(S->interrupts, sizeof *S->interrupts, &S->interrupt_prints,
                                S->ninterrupts, &S->capinterrupts);
     S->interrupt_prints[S->ninterrupts] = (int)S->nprints;
     S->interrupts[S->ninterrupts++] = S->clock;
@@ -395,7 +392,7 @@ void sim_loop_close(sim_state *S, sim_loop *L)
 static void log_shutdown_error(sim_state *S, sim_task *t)
 {
     t->fut.log_traceback = 0;
-    S->shutdown_errors = grow_noted(S->shutdown_errors, sizeof *S->shutdown_errors,
+    S->shutdown_errors = sim_grow_noted(S->shutdown_errors, sizeof *S->shutdown_errors,
                                     &S->shutdown_prints, S->nshutdown_errors,
                                     &S->capshutdown_errors);
     S->shutdown_prints[S->nshutdown_errors] = (int)S->nprints;

@@ -42,6 +42,10 @@ struct sim_coro {
     uint8_t library;           /* asyncio.sleep / Queue.get / ... coroutine */
     uint8_t bare;              /* generator bound by "coroutine": W().__await__()
                                 * itself, not the awaitable W() */
+    uint8_t hand;              /* main has sent into it (in sim_state.hand) */
+    uint8_t pinned;            /* in the locals of a frame an exception left:
+                                  its traceback may hold it, never closed */
+    uint32_t mark;             /* collect.c: last walk that reached it */
     const char *name;          /* function name */
     sim_frame *frame;          /* its own frame (NULL once closed) */
     sim_frame *top;            /* innermost frame while it drives a stack */
@@ -249,6 +253,18 @@ struct sim_state {
     int64_t int_key[SIM_INTCACHE];       /* ids of recent ints' reprs, by */
     int32_t int_id[SIM_INTCACHE];        /* value mod size (id 0: empty) */
     sim_buf tmp;               /* scratch for reprs */
+    /* collect.c: the coroutines main started by hand (send, drive), which
+     * are closed when nothing holds them any more, and what closing them
+     * logged ("Exception ignored in: ...") with the prints before each */
+    sim_coro **hand;
+    size_t nhand, caphand;
+    uint32_t mark_epoch;
+    int closing;               /* coro_close calls under way */
+    sim_value *drop;           /* locals of frames a close unwound, let go */
+    size_t ndrop, capdrop;     /* of once the close is over */
+    const char **ignored;
+    int *ignored_prints;
+    size_t nignored, capignored;
     char errmsg[256];
 };
 
@@ -307,6 +323,10 @@ sim_coro *sim_coro_library(sim_state *S, int kind, sim_value arg, sim_queue *q);
  * returned value, *exc_out the exception raised. */
 sim_resume sim_coro_resume(sim_state *S, sim_coro *co, sim_value value,
                            sim_exc *exc, sim_value *out, sim_exc **exc_out);
+/* Drop the frames of co (and of what it awaits inline) without running
+ * them, each popped as left by exc: a coroutine that ignored GeneratorExit
+ * is freed so (collect.c). co is closed after. */
+void sim_coro_discard(sim_state *S, sim_coro *co, sim_exc *exc);
 /* Run main's statements; returns 0, or -1 with *exc escaped from main. */
 int sim_main_run(sim_state *S, sim_exc **exc);
 
@@ -364,7 +384,24 @@ void sim_gather_done_cb(sim_state *S, sim_gather *g, sim_future *child);
 /* CancelledError instance. */
 sim_exc *sim_cancelled_error(sim_state *S);
 
+/* ---- collect.c --------------------------------------------------------- */
+/* An assignment dropped old[0..n) (what a variable held, or the locals of
+ * a frame that returned, in the order CPython lets go of them): close each
+ * coroutine started by hand that nothing reaches any more, as CPython does
+ * when the last reference to it goes (GeneratorExit thrown in). old is
+ * borrowed. Cheap when main never sent into a coroutine (or all of those
+ * are done). */
+void sim_collect_dropped(sim_state *S, const sim_value *old, size_t n);
+/* The locals old[0..n) of a frame an exception left: the traceback holds
+ * them (the coroutines in them are never closed), unless a close threw
+ * that exception, which is dropped at the end of the close. */
+void sim_collect_raised(sim_state *S, const sim_value *old, size_t n);
+
 /* ---- loop.c ------------------------------------------------------------ */
+/* Room for entry n in a list of things the transcript shows among the
+ * prints: items (elem bytes each, returned, maybe moved) and, in step,
+ * *prints, how many prints came before each. */
+void *sim_grow_noted(void *items, size_t elem, int **prints, size_t n, size_t *cap);
 sim_loop *sim_loop_new(sim_state *S);
 sim_handle *sim_loop_call_soon(sim_state *S, sim_loop *L, int kind);
 sim_handle *sim_loop_call_later(sim_state *S, sim_loop *L, double delay, int kind);

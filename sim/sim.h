@@ -65,6 +65,12 @@ typedef struct sim_outcome {
      * and each shutdown error (a transcript shows them in order) */
     int *interrupt_prints;     /* ninterrupts entries */
     int *shutdown_prints;      /* nshutdown_errors entries */
+    /* not part of it either: what closing a dropped coroutine logged,
+     * "Exception ignored in: <coroutine object c>: RuntimeError: ...", and
+     * how many prints came before each */
+    int nignored;
+    const char **ignored;
+    int *ignored_prints;
 } sim_outcome;
 
 /* A new run of sc (borrowed). Never NULL (aborts on OOM). */

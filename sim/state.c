@@ -343,6 +343,9 @@ int sim_run(sim_state *S)
     o->shutdown_errors = S->shutdown_errors;
     o->shutdown_prints = S->shutdown_prints;
     o->nshutdown_errors = (int)S->nshutdown_errors;
+    o->ignored = S->ignored;
+    o->ignored_prints = S->ignored_prints;
+    o->nignored = (int)S->nignored;
     outcome_tasks(S, o);
     outcome_warnings(S, o);
     sim_event *ev = sim_emit(S, SIM_EV_END, -1, -1);
@@ -381,6 +384,10 @@ void sim_free(sim_state *S)
     free(S->interrupt_prints);
     free(S->shutdown_errors);
     free(S->shutdown_prints);
+    free(S->hand);
+    free(S->drop);
+    free(S->ignored);
+    free(S->ignored_prints);
     sim_buf_free(&S->tmp);
     sim_trace_free(&S->trace);
     sim_arena_free(&S->arena);

@@ -205,6 +205,7 @@ sim_list *sim_list_new(sim_arena *A, uint32_t cap)
     l->cap = cap;
     l->items = cap ? sim_arena_alloc(A, cap * sizeof(sim_value)) : NULL;
     l->tail = NULL;
+    l->mark = 0;
     return l;
 }
 
@@ -252,6 +253,7 @@ static sim_list *list_concat(sim_arena *A, const sim_list *a, const sim_list *b)
         memcpy(l->items + la, b->items, lb * sizeof(sim_value));
     l->len = la + lb;
     *l->tail = l->len;
+    l->mark = 0;
     return l;
 }
 

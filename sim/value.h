@@ -41,6 +41,7 @@ typedef struct sim_list {
     struct sim_value *items;
     uint32_t *tail;            /* a + b's array: how many of its items some list
                                   uses (lists share it; NULL: not shared) */
+    uint32_t mark;             /* collect.c's walk: last walk that met it */
 } sim_list;
 
 typedef struct sim_exc sim_exc;
@@ -104,6 +105,7 @@ struct sim_exc {
     sim_value arg;
     sim_value value;           /* .value of StopIteration */
     sim_exc *context;          /* exception being handled when raised, or NULL */
+    uint32_t mark;             /* collect.c's walk: last walk that met it */
 };
 
 /* ---- runtime objects ---------------------------------------------------- */

@@ -75,6 +75,31 @@ def shutdown_error_reported():
 
 
 @test
+def close_of_dropped_coroutine_reported():
+    """What closing a coroutine main let go of logs ("Exception ignored in")
+    is in the transcript, right after the print the close made, and in the
+    trace; the outcome, which compares with CPython's, has none of it."""
+    sc = os.path.join(ROOT, "tests", "conformance", "439-dropped-coroutines-are-closed.json")
+    lines = run("run", sc).stdout.splitlines()
+    at = [i for i, l in enumerate(lines) if "Exception ignored in" in l]
+    expect(len(at) == 3, "\n".join(lines))
+    expect(lines[at[0]] == "# closing a coroutine nothing holds any more: Exception ignored "
+           "in: <coroutine object stubborn>: RuntimeError: coroutine ignored GeneratorExit"
+           and lines[at[0] - 1].endswith("stubborn caught GeneratorExit")
+           and lines[at[0] + 1].endswith("after stubborn"), "\n".join(lines))
+    expect(lines[at[1]].endswith("<coroutine object raiser>: ValueError: from finally"),
+           lines[at[1]])
+    p = run("run", sc, "--trace", "-", "--quiet")
+    logged = [json.loads(l) for l in p.stdout.splitlines() if '"warning"' in l]
+    ignored = [e for e in logged if e["a"] == 3]
+    expect(len(ignored) == 3 and ignored[1]["text"].endswith("ValueError: from finally"),
+           str(logged))
+    out = json.loads(run("run", sc, "--outcome", "-", "--quiet").stdout)
+    expect(out["warnings"] == [{"kind": "coroutine_never_awaited", "coro": "worker"}],
+           str(out["warnings"]))
+
+
+@test
 def transcript_notices_in_order():
     """An interrupt and a shutdown error are shown where they happened among
     the prints, not after all of them."""

@@ -405,3 +405,59 @@ TEST_IMPL(runtime_sleep_futures_reused)
     sim_scenario_free(sc);
     return 0;
 }
+
+/* stub ignores GeneratorExit (yields again); kept(=s) holds it or not. */
+static const char dropped_text[] =
+    "{\"format\": \"coroscope-scenario/1\", \"name\": \"drop\","
+    " \"awaitables\": {\"tick\": {\"params\": [], \"body\": [{\"yield\": 1}]}},"
+    " \"coroutines\": {\"stub\": {\"params\": [], \"body\": [{\"try\": ["
+    "    {\"await\": {\"awaitable\": \"tick\", \"args\": []}}],"
+    "   \"except\": [{\"type\": \"GeneratorExit\", \"body\": [{\"print\": \"caught\"},"
+    "    {\"await\": {\"awaitable\": \"tick\", \"args\": []}}]}]}]}},"
+    " \"main\": [{\"coroutine\": {\"call\": \"stub\", \"args\": []}, \"as\": \"s\"},"
+    "          {\"send\": \"s\", \"value\": null}, {\"set\": \"t\", \"value\": \"=%s\"},"
+    "          {\"set\": \"s\", \"value\": null}, {\"print\": \"after\"}]}";
+
+/* Frame pushes minus pops in T. */
+static int frames_left(const sim_trace *T)
+{
+    sim_event e;
+    return trace_count(T, SIM_EV_FRAME_PUSH, &e, NULL) - trace_count(T, SIM_EV_FRAME_POP, &e, NULL);
+}
+
+TEST_IMPL(runtime_dropped_coroutine_closed)
+{
+    char text[sizeof dropped_text + 8];
+    snprintf(text, sizeof text, dropped_text, "None");   /* nothing else holds s */
+    sim_scenario *sc;
+    sim_state *S = test_run_text(text, &sc, 1);
+    ASSERT(S);
+    const sim_outcome *o = sim_outcome_get(S);
+    ASSERT_EQ_INT(SIM_END_COMPLETED, o->status);
+    ASSERT_EQ_INT(2, o->nprints);
+    ASSERT_EQ_STR("caught", o->prints[0].text);
+    ASSERT_EQ_STR("after", o->prints[1].text);
+    ASSERT_EQ_INT(1, o->nignored);
+    ASSERT_EQ_STR("Exception ignored in: <coroutine object stub>: "
+                  "RuntimeError: coroutine ignored GeneratorExit", o->ignored[0]);
+    ASSERT_EQ_INT(1, o->ignored_prints[0]);
+    sim_event w;
+    ASSERT_EQ_INT(1, trace_count(sim_trace_get(S), SIM_EV_WARNING, &w, NULL));
+    ASSERT_EQ_INT(SIM_WARN_IGNORED, w.a);
+    ASSERT_EQ_INT(0, frames_left(sim_trace_get(S)));   /* the discarded frames popped */
+    ASSERT_EQ_INT(CORO_CLOSED, S->coros[0]->state);
+    sim_free(S);
+    sim_scenario_free(sc);
+
+    snprintf(text, sizeof text, dropped_text, "s");      /* t still holds it */
+    S = test_run_text(text, &sc, 1);
+    ASSERT(S);
+    o = sim_outcome_get(S);
+    ASSERT_EQ_INT(1, o->nprints);
+    ASSERT_EQ_STR("after", o->prints[0].text);
+    ASSERT_EQ_INT(0, o->nignored);
+    ASSERT_EQ_INT(CORO_SUSPENDED, S->coros[0]->state);
+    sim_free(S);
+    sim_scenario_free(sc);
+    return 0;
+}

@@ -183,6 +183,8 @@ static void observe_console(builder *B)
             out_add(B, CS_OUT_NEVER_RETRIEVED, ev->task,
                     text_add(M, "unhandled exception during asyncio.run() shutdown: %s %s",
                              task_name(M, ev->task), cs_model_str(M, ev->b)));
+        else if (ev->a == SIM_WARN_IGNORED)
+            out_add(B, CS_OUT_NEVER_RETRIEVED, ev->task, text_add(M, "%s", cs_model_str(M, ev->b)));
         else
             out_add(B, CS_OUT_NEVER_AWAITED, ev->task,
                     text_add(M, "RuntimeWarning: coroutine '%s' was never awaited",

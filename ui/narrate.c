@@ -454,6 +454,9 @@ static void say_misc(const cs_model *M, const sim_event *e, say *s)
             sayf(s, "asyncio.run() cancelled the leftover %s, which raised %s instead: it logs "
                     "\"unhandled exception during asyncio.run() shutdown\".", who(M, e->task),
                  cs_model_str(M, e->b));
+        else if (e->a == SIM_WARN_IGNORED)
+            sayf(s, "Nothing holds the coroutine any more, so it was closed, and closing it "
+                    "went wrong; Python only logs it: %s.", cs_model_str(M, e->b));
         else
             sayf(s, "Warning: coroutine %s() was created but never awaited.",
                  cs_model_str(M, e->b));

@@ -400,3 +400,16 @@ TEST_IMPL(scenario_run_end_says_raised)
     ASSERT(strstr(buf, "returns to main") != NULL);
     return 0;
 }
+
+/* Closing a coroutine main let go of, when it goes wrong, is narrated as
+ * what Python logs. */
+TEST_IMPL(scenario_dropped_close_narrated)
+{
+    char buf[512];
+    ASSERT_EQ_INT(0, narrate_first("../tests/conformance/439-dropped-coroutines-are-closed.json",
+                                   SIM_EV_WARNING, buf, sizeof buf));
+    ASSERT(strstr(buf, "so it was closed") != NULL);
+    ASSERT(strstr(buf, "<coroutine object stubborn>: RuntimeError: coroutine ignored "
+                       "GeneratorExit") != NULL);
+    return 0;
+}

@@ -1,0 +1,336 @@
+/*
+ * collect.c -- closing the coroutines main lets go of.
+ *
+ * CPython frees an object when its last reference goes, and a suspended
+ * coroutine (or generator) freed so is closed first: GeneratorExit is
+ * thrown in where it waits, its finally blocks and `except GeneratorExit`
+ * clauses run, and what goes wrong then is only logged ("Exception ignored
+ * in: ..."). A scenario drops a coroutine it drives by hand when main
+ * rebinds the last variable, or list, that held it: after `c.send(None)`,
+ * `c = worker(2)` runs worker 1's finally there and then.
+ *
+ * The simulator counts no references. When an assignment drops a list, an
+ * exception or an object while a coroutine main started by hand is
+ * suspended, a walk marks what is still reachable: the globals, main's
+ * pending exceptions, the frames of every coroutine not closed (locals,
+ * pending exceptions and return values, items being put), the tasks'
+ * results and the queues' items. Each hand-driven coroutine left unmarked
+ * is closed, in the order CPython's deallocation meets them (a list's
+ * items last first), and the walk is repeated after each close. Frames of coroutines that
+ * are themselves unreachable count as reachable: CPython frees such
+ * objects only when its cycle collector runs, at no time a scenario can
+ * know. The walk visits every live coroutine, so it costs O(objects) per
+ * dropping assignment, but only while a hand-driven coroutine is
+ * suspended: a scenario of tasks alone never pays it.
+ *
+ * A frame that returns lets go of its locals the same way (stack_pop), so
+ * a coroutine main passed to a task is closed in that task's step when the
+ * task's frame returns, as in CPython. A frame that raises is kept by the
+ * exception's traceback, and so are its locals, for as long as something
+ * holds the exception, which is not tracked: a coroutine in them is
+ * pinned, never closed. The exception a close throws is the exception:
+ * close() drops it, and the locals of the frames it unwound go then.
+ *
+ * Left out: finalization at interpreter exit, which CPython 3.11 skips
+ * once an event loop has run (and runs in an order of its cycle
+ * collector's otherwise); and the arguments of a coroutine closed before
+ * it started (a task cancelled before its first step), kept here.
+ */
+#include "runtime.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A walk: the values still to visit, and the epoch that marks a list, an
+ * exception or a coroutine as met. */
+typedef struct walk {
+    sim_value *todo;
+    size_t n, cap;
+    uint32_t epoch;
+} walk;
+
+static void walk_push(walk *W, sim_value v)
+{
+    if (v.type != SIM_LIST && v.type != SIM_EXC && v.type != SIM_OBJ)
+        return;
+    if (W->n == W->cap) {
+        W->cap = W->cap ? 2 * W->cap : 64;
+        W->todo = realloc(W->todo, W->cap * sizeof *W->todo);
+        if (!W->todo)
+            abort();
+    }
+    W->todo[W->n++] = v;
+}
+
+static void walk_push_exc(walk *W, sim_exc *e)
+{
+    if (e)
+        walk_push(W, (sim_value){.type = SIM_EXC, .u.e = e});
+}
+
+/* Pop one value; mark it, and push what it holds (a list's items in
+ * order, so the last is popped first: CPython's list_dealloc order; an
+ * exception's StopIteration value, then its argument, then its context).
+ * Returns the coroutine it is when met for the first time, else NULL. */
+static sim_coro *walk_step(walk *W)
+{
+    sim_value v = W->todo[--W->n];
+    if (v.type == SIM_LIST) {
+        if (v.u.l->mark == W->epoch)
+            return NULL;
+        v.u.l->mark = W->epoch;
+        for (uint32_t i = 0; i < v.u.l->len; i++)
+            walk_push(W, v.u.l->items[i]);
+        return NULL;
+    }
+    if (v.type == SIM_EXC) {
+        sim_exc *e = v.u.e;
+        if (e->mark == W->epoch)
+            return NULL;
+        e->mark = W->epoch;
+        walk_push_exc(W, e->context);
+        if (e->nargs)
+            walk_push(W, e->arg);
+        walk_push(W, e->value);
+        return NULL;
+    }
+    if (v.u.o->kind != SIM_OBJ_CORO)
+        return NULL;
+    sim_coro *co = (sim_coro *)v.u.o;
+    if (co->mark == W->epoch)
+        return NULL;
+    co->mark = W->epoch;
+    return co;
+}
+
+static void walk_drain(walk *W)
+{
+    while (W->n)
+        walk_step(W);
+}
+
+static void walk_values(walk *W, const sim_value *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        walk_push(W, v[i]);
+}
+
+/* What one frame holds: its locals, its blocks' pending exceptions and
+ * return values, a library frame's argument; the coroutines it awaits. */
+static void walk_frame(walk *W, const sim_frame *f)
+{
+    if (f->kind == FR_BODY && f->func->kind != SIM_F_MAIN)
+        walk_values(W, f->locals, (size_t)f->func->nlocals);
+    for (int i = 0; i < f->nblk; i++) {
+        walk_push_exc(W, f->blk[i].exc);
+        walk_push(W, f->blk[i].val);
+    }
+    walk_push(W, f->lval);
+    if (f->inner)
+        f->inner->mark = W->epoch;
+    if (f->child && f->child->coro)
+        f->child->coro->mark = W->epoch;
+}
+
+/* Every frame of the stack co is the root of; a coroutine not started,
+ * its own frame (its arguments). */
+static void walk_coro_frames(walk *W, const sim_coro *co)
+{
+    if (!co->frame)
+        return;
+    const sim_coro *root = co->frame->root;
+    int own = co->state == CORO_CREATED || !root || root == co || !root->frame;
+    if (!own)
+        return;                     /* walked from the root of its stack */
+    for (const sim_frame *f = co->frame; f; f = co->state == CORO_CREATED ? NULL : f->child)
+        walk_frame(W, f);
+}
+
+/* Mark everything reachable with a new epoch. */
+static void walk_roots(sim_state *S, walk *W)
+{
+    W->epoch = ++S->mark_epoch;
+    W->n = 0;
+    walk_values(W, S->globals, (size_t)S->sc->nglobals);
+    if (S->main_frame)
+        walk_frame(W, S->main_frame);
+    walk_drain(W);
+    for (size_t i = 0; i < S->ncoro_list; i++) {
+        walk_coro_frames(W, S->coros[i]);
+        walk_drain(W);
+    }
+    for (size_t i = 0; i < S->ntasks; i++) {
+        if (S->tasks[i]->coro)       /* a task wraps a coroutine main sent into */
+            S->tasks[i]->coro->mark = W->epoch;
+        walk_push(W, S->tasks[i]->fut.result);
+        walk_push_exc(W, S->tasks[i]->fut.exc);
+    }
+    for (int i = 0; i < S->sc->nqueues; i++) {
+        const sim_queue *q = S->queues[i];
+        for (size_t k = 0; k < q->len; k++)
+            walk_push(W, q->items[(q->head + k) % q->cap]);
+    }
+    walk_drain(W);
+}
+
+/* Keep in S->hand only the coroutines still suspended; their count. */
+static size_t hand_prune(sim_state *S)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < S->nhand; i++)
+        if (S->hand[i]->state == CORO_SUSPENDED)
+            S->hand[n++] = S->hand[i];
+    S->nhand = n;
+    return n;
+}
+
+void sim_collect_raised(sim_state *S, const sim_value *old, size_t n)
+{
+    if (!n)
+        return;
+    if (S->closing) {
+        if (S->ndrop + n > S->capdrop) {
+            S->capdrop = 2 * (S->ndrop + n);
+            S->drop = realloc(S->drop, S->capdrop * sizeof *S->drop);
+            if (!S->drop)
+                abort();
+        }
+        memcpy(S->drop + S->ndrop, old, n * sizeof *old);
+        S->ndrop += n;
+        return;
+    }
+    walk W = {.epoch = ++S->mark_epoch};
+    for (size_t i = 0; i < n; i++)
+        walk_push(&W, old[i]);
+    while (W.n) {
+        sim_coro *co = walk_step(&W);
+        if (co && co->hand)
+            co->pinned = 1;
+    }
+    free(W.todo);
+}
+
+/* The close that began when S->drop held base values is over: the locals
+ * of the frames it unwound are let go of now. */
+static void release_unwound(sim_state *S, size_t base)
+{
+    size_t n = S->ndrop - base;
+    if (!n)
+        return;
+    sim_value *vals = malloc(n * sizeof *vals);
+    if (!vals)
+        abort();
+    memcpy(vals, S->drop + base, n * sizeof *vals);
+    S->ndrop = base;
+    sim_collect_dropped(S, vals, n);
+    free(vals);
+}
+
+/* "Exception ignored in: <coroutine object c>: Type: message", logged
+ * where the prints stand now. */
+static void note_ignored(sim_state *S, sim_coro *co, const sim_exc *err)
+{
+    sim_buf b = {0};
+    sim_buf_puts(&b, "Exception ignored in: ");
+    sim_value_repr(&b, &S->sc->types, sim_obj_value(&co->hdr));
+    sim_buf_puts(&b, ": ");
+    sim_exc_describe(&b, &S->sc->types, err);
+    const char *text = sim_arena_strndup(&S->arena, b.p ? b.p : "", b.len);
+    sim_buf_free(&b);
+    S->ignored = sim_grow_noted(S->ignored, sizeof *S->ignored, &S->ignored_prints,
+                                S->nignored, &S->capignored);
+    S->ignored_prints[S->nignored] = (int)S->nprints;
+    S->ignored[S->nignored++] = text;
+    sim_event *e = sim_emit(S, SIM_EV_WARNING, S->cur_task ? S->cur_task->index : -1, co->id);
+    if (e) {
+        e->a = SIM_WARN_IGNORED;
+        e->b = sim_str_id(S, text);
+    }
+}
+
+/* coro.close() as the deallocator calls it: GeneratorExit thrown in; a
+ * GeneratorExit or StopIteration coming out, or a return, is a quiet
+ * close; a yield is "coroutine ignored GeneratorExit", and the frames are
+ * freed without running; any other exception is logged and dropped. */
+static void coro_close(sim_state *S, sim_coro *co)
+{
+    sim_exc *exit = sim_exc_new(&S->arena, SIM_EXC_GENERATOREXIT, NULL);
+    sim_value out;
+    sim_exc *err = NULL;
+    int line = S->line;
+    size_t base = S->ndrop;
+    S->closing++;
+    sim_resume r = sim_coro_resume(S, co, sim_none(), exit, &out, &err);
+    if (r == RES_YIELD) {
+        err = sim_err(S, SIM_EXC_RUNTIMEERROR, "%s ignored GeneratorExit",
+                      co->generator ? "generator" : "coroutine");
+        sim_coro_discard(S, co, err);
+    }
+    S->closing--;
+    S->line = line;
+    release_unwound(S, base);
+    if (r == RES_YIELD) {
+        /* logged below */
+    } else if (r == RES_RETURN || !err ||
+               sim_exctypes_is(&S->sc->types, err->type, SIM_EXC_GENERATOREXIT) ||
+               sim_exctypes_is(&S->sc->types, err->type, SIM_EXC_STOPITERATION)) {
+        return;
+    }
+    note_ignored(S, co, err);
+}
+
+/* The hand-driven coroutines in old[0..nold), in the order freeing them
+ * one after another meets them. */
+static sim_coro **dropped_order(sim_state *S, const sim_value *old, size_t nold, size_t *n)
+{
+    walk W = {.epoch = ++S->mark_epoch};
+    sim_coro **met = NULL;
+    size_t cap = 0;
+    *n = 0;
+    for (size_t i = nold; i-- > 0;)
+        walk_push(&W, old[i]);
+    while (W.n) {
+        sim_coro *co = walk_step(&W);
+        if (!co || !co->hand)
+            continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 8;
+            met = realloc(met, cap * sizeof *met);
+            if (!met)
+                abort();
+        }
+        met[(*n)++] = co;
+    }
+    free(W.todo);
+    return met;
+}
+
+/* The first coroutine of met the last walk did not reach. */
+static sim_coro *unreached(sim_coro **met, size_t nmet, uint32_t epoch)
+{
+    for (size_t i = 0; i < nmet; i++)
+        if (met[i]->state == CORO_SUSPENDED && !met[i]->pinned && met[i]->mark != epoch)
+            return met[i];
+    return NULL;
+}
+
+void sim_collect_dropped(sim_state *S, const sim_value *old, size_t n)
+{
+    if (!hand_prune(S))
+        return;
+    size_t nmet;
+    sim_coro **met = dropped_order(S, old, n, &nmet);
+    walk W = {0};
+    for (;;) {
+        walk_roots(S, &W);
+        sim_coro *co = unreached(met, nmet, W.epoch);
+        if (!co)
+            break;
+        coro_close(S, co);
+        if (co->state == CORO_SUSPENDED)     /* cannot be: never walk forever */
+            co->state = CORO_CLOSED;
+    }
+    free(W.todo);
+    free(met);
+    hand_prune(S);
+}
