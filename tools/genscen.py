@@ -277,6 +277,22 @@ class Gen:
                  "except": [{"type": "BaseException", "as": "e",
                              "body": [{"print": "main caught {[e]}"}]}]}]
 
+    def drop(self, c):
+        """Maybe let go of the coroutine in variable c: CPython closes a
+        suspended one there and then (its finally blocks run)."""
+        kind = self.pick(["keep", "none", "list", "rebind"])
+        if kind == "none":
+            return [{"set": c, "value": None}, {"print": "main dropped " + c}]
+        if kind == "list":
+            return [{"set": "held", "value": f"=[1, {c}]"}, {"set": c, "value": None},
+                    {"print": "main holds it in a list"}, {"set": "held", "value": 0},
+                    {"print": "main dropped the list"}]
+        if kind == "rebind":
+            return [{"coroutine": {"call": self.pick(self.coros),
+                                   "args": [self.rng.randint(0, 3)]}, "as": c},
+                    {"print": "main rebound " + c}]
+        return []
+
     def main_stmt(self, gtasks):
         """A few main statements."""
         r = self.rng
@@ -304,7 +320,7 @@ class Gen:
                            "return_exceptions": self.chance(0.5)}
                 out += self.guarded([{"run_until_complete": tgt, "as": "x"},
                                      {"print": "main half {x} {now}"}])
-            return out
+            return out + self.drop(c)
         if kind == "ruc":
             st = {"run_until_complete": self.target(-1, gtasks, 0), "as": "x"}
             return self.guarded([st, {"print": "main ruc {x} {now}"}])
@@ -337,7 +353,7 @@ class Gen:
                      {"print": "main sent, got {y}"}]
             for _ in range(r.randint(1, 3)):
                 out += self.guarded(list(sends))
-            return out
+            return out + self.drop(c)
         if kind == "drive":
             names = []
             out = []
