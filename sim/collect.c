@@ -53,12 +53,8 @@ static void walk_push(walk *W, sim_value v)
 {
     if (v.type != SIM_LIST && v.type != SIM_EXC && v.type != SIM_OBJ)
         return;
-    if (W->n == W->cap) {
-        W->cap = W->cap ? 2 * W->cap : 64;
-        W->todo = realloc(W->todo, W->cap * sizeof *W->todo);
-        if (!W->todo)
-            abort();
-    }
+    if (W->n == W->cap)
+        W->todo = sim_grow(W->todo, &W->cap, sizeof *W->todo);
     W->todo[W->n++] = v;
 }
 
@@ -189,12 +185,8 @@ void sim_collect_raised(sim_state *S, const sim_value *old, size_t n)
     if (!n)
         return;
     if (S->closing) {
-        if (S->ndrop + n > S->capdrop) {
-            S->capdrop = 2 * (S->ndrop + n);
-            S->drop = realloc(S->drop, S->capdrop * sizeof *S->drop);
-            if (!S->drop)
-                abort();
-        }
+        while (S->ndrop + n > S->capdrop)
+            S->drop = sim_grow(S->drop, &S->capdrop, sizeof *S->drop);
         memcpy(S->drop + S->ndrop, old, n * sizeof *old);
         S->ndrop += n;
         return;
@@ -293,12 +285,8 @@ static sim_coro **dropped_order(sim_state *S, const sim_value *old, size_t nold,
         sim_coro *co = walk_step(&W);
         if (!co || !co->hand)
             continue;
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 8;
-            met = realloc(met, cap * sizeof *met);
-            if (!met)
-                abort();
-        }
+        if (*n == cap)
+            met = sim_grow(met, &cap, sizeof *met);
         met[(*n)++] = co;
     }
     free(W.todo);

@@ -14,11 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <stdlib.h>
-
 #define CLOCK_RESOLUTION 1e-9
 
-static void *grow(void *p, size_t *cap, size_t elem)
+void *sim_grow(void *p, size_t *cap, size_t elem)
 {
     *cap = *cap ? *cap * 2 : 64;
     p = realloc(p, *cap * elem);
@@ -117,7 +115,7 @@ static int timer_less(const sim_handle *a, const sim_handle *b)
 static void heap_push(sim_loop *L, sim_handle *h)
 {
     if (L->hlen == L->hcap)
-        L->heap = grow(L->heap, &L->hcap, sizeof *L->heap);
+        L->heap = sim_grow(L->heap, &L->hcap, sizeof *L->heap);
     size_t i = L->hlen++;
     while (i > 0) {
         size_t p = (i - 1) / 2;
@@ -302,8 +300,8 @@ void *sim_grow_noted(void *items, size_t elem, int **prints, size_t n, size_t *c
     if (n < *cap)
         return items;
     size_t c = *cap;
-    items = grow(items, &c, elem);
-    *prints = grow(*prints, cap, sizeof **prints);
+    items = sim_grow(items, &c, elem);
+    *prints = sim_grow(*prints, cap, sizeof **prints);
     return items;
 }
 

@@ -69,12 +69,8 @@ static sim_resume main_send1(sim_state *S, sim_coro *co, sim_value v, sim_value 
     int line = S->line;             /* main's statement: the next send's line too */
     if (!co->hand) {                /* closed when main lets go of it (collect.c) */
         co->hand = 1;
-        if (S->nhand == S->caphand) {
-            S->caphand = S->caphand ? 2 * S->caphand : 8;
-            S->hand = realloc(S->hand, S->caphand * sizeof *S->hand);
-            if (!S->hand)
-                abort();
-        }
+        if (S->nhand == S->caphand)
+            S->hand = sim_grow(S->hand, &S->caphand, sizeof *S->hand);
         S->hand[S->nhand++] = co;
     }
     sim_resume r = sim_coro_resume(S, co, v, NULL, out, e);

@@ -398,6 +398,9 @@ void sim_collect_dropped(sim_state *S, const sim_value *old, size_t n);
 void sim_collect_raised(sim_state *S, const sim_value *old, size_t n);
 
 /* ---- loop.c ------------------------------------------------------------ */
+/* p (malloc'ed, NULL at first) moved to twice *cap items of elem bytes, 64
+ * the first time; *cap updated. Aborts when memory runs out. */
+void *sim_grow(void *p, size_t *cap, size_t elem);
 /* Room for entry n in a list of things the transcript shows among the
  * prints: items (elem bytes each, returned, maybe moved) and, in step,
  * *prints, how many prints came before each. */
