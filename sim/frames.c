@@ -411,6 +411,37 @@ static const char *frame_name(const sim_frame *f)
     return names[f->kind];
 }
 
+/* "n=12, label='a'": the arguments of a body frame as its parameters hold
+ * them when it is pushed, cut to about ARGS_MAX bytes; 0 when it has none.
+ * (A repr per push: 3% more instructions in the window benchmark.) */
+static int32_t frame_args_id(sim_state *S, const sim_frame *f)
+{
+    enum { ARGS_MAX = 80 };
+    if (f->kind != FR_BODY || f->func->nparams == 0)
+        return 0;
+    sim_buf *b = &S->tmp;
+    b->len = 0;
+    for (int i = 0; i < f->func->nparams; i++) {
+        sim_value v = f->locals[i];
+        if (i)
+            sim_buf_puts(b, ", ");
+        sim_buf_puts(b, f->func->locals[i]);
+        sim_buf_putc(b, '=');
+        if (v.type == SIM_OBJ && v.u.o->kind == SIM_OBJ_TASK)
+            sim_task_repr(b, (const sim_task *)v.u.o);
+        else
+            sim_value_repr(b, &S->sc->types, v);
+    }
+    if (b->len > ARGS_MAX) {
+        size_t n = ARGS_MAX - 3;
+        while (n > 0 && ((unsigned char)b->p[n] & 0xC0) == 0x80)
+            n--;                           /* not inside a UTF-8 sequence */
+        b->len = n;
+        sim_buf_puts(b, "...");
+    }
+    return sim_trace_add(&S->trace, b->p, b->len);   /* seldom the same twice: no hash */
+}
+
 static void trace_frame(sim_state *S, int kind, sim_frame *f, int exc, int32_t what)
 {
     sim_event *e = sim_emit(S, kind, S->cur_task ? S->cur_task->index : -1, f->root->id);
@@ -420,6 +451,7 @@ static void trace_frame(sim_state *S, int kind, sim_frame *f, int exc, int32_t w
     if (kind == SIM_EV_FRAME_PUSH) {
         e->a = sim_str_id(S, frame_name(f));
         e->b = f->fkind;
+        e->x = frame_args_id(S, f);
     } else {
         e->a = exc;
         e->b = what;

@@ -272,6 +272,10 @@ static void write_event(const sim_trace *T, size_t i, const sim_event *e, sim_bu
     case SIM_EV_CORO_BIND:
         PUT_LIT(b, ", \"text\": ");
         json_str(b, sim_trace_str(T, e->a));
+        if (e->kind == SIM_EV_FRAME_PUSH && e->x > 0) {
+            PUT_LIT(b, ", \"args\": ");
+            json_str(b, sim_trace_str(T, (int32_t)e->x));
+        }
         break;
     case SIM_EV_QUEUE_PUT: case SIM_EV_QUEUE_GET: case SIM_EV_STEP_BEGIN:
     case SIM_EV_TASK_DONE: case SIM_EV_FRAME_POP: case SIM_EV_WARNING: case SIM_EV_END:

@@ -40,7 +40,8 @@ typedef enum sim_evkind {
                             returned True, b = 1 when it cancelled the awaited
                             future, 0 when it set _must_cancel */
     SIM_EV_FRAME_PUSH,   /* coro; a = function name, b = SIM_FR_* kind,
-                            c = depth of the new frame (0 = bottom) */
+                            c = depth of the new frame (0 = bottom), x = the
+                            string id of its arguments ("n=12, s='a'"), 0 none */
     SIM_EV_FRAME_POP,    /* coro; c = depth; a = 1 when left by an exception,
                             b = repr of the return value or the exception */
     SIM_EV_YIELD,        /* coro; a = repr of the value, c = depth of the

@@ -351,6 +351,18 @@ void sim_buf_putc(sim_buf *b, char c)
     sim_buf_put(b, &c, 1);
 }
 
+void sim_buf_put_int(sim_buf *b, int64_t i)
+{
+    char tmp[24], *p = tmp + sizeof tmp;
+    uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (i < 0)
+        *--p = '-';
+    sim_buf_put(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 void sim_buf_printf(sim_buf *b, const char *fmt, ...)
 {
     va_list ap;
@@ -564,7 +576,7 @@ static void value_repr(sim_buf *b, const sim_exctypes *T, sim_value v, int depth
     switch (v.type) {
     case SIM_NONE: sim_buf_puts(b, "None"); break;
     case SIM_BOOL: sim_buf_puts(b, v.u.b ? "True" : "False"); break;
-    case SIM_INT: sim_buf_printf(b, "%" PRId64, v.u.i); break;
+    case SIM_INT: sim_buf_put_int(b, v.u.i); break;
     case SIM_BIG: sim_bigint_digits(b, v, 10, 0); break;
     case SIM_FLOAT: sim_float_repr(v.u.f, tmp); sim_buf_puts(b, tmp); break;
     case SIM_STR: str_repr(b, v.u.s); break;

@@ -156,6 +156,8 @@ void sim_buf_put(sim_buf *b, const char *s, size_t n);
  * the NUL after the contents (b->p[b->len] = 0). */
 char *sim_buf_reserve(sim_buf *b, size_t n);
 void sim_buf_puts(sim_buf *b, const char *s);
+/* The decimal digits of i, without printf (a tenth of its cost). */
+void sim_buf_put_int(sim_buf *b, int64_t i);
 void sim_buf_putc(sim_buf *b, char c);
 void sim_buf_printf(sim_buf *b, const char *fmt, ...);
 void sim_buf_free(sim_buf *b);

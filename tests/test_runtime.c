@@ -461,3 +461,42 @@ TEST_IMPL(runtime_dropped_coroutine_closed)
     sim_scenario_free(sc);
     return 0;
 }
+
+/* A body frame's push carries its arguments as text (x: a string id). */
+TEST_IMPL(runtime_frame_push_args)
+{
+    static const char text[] =
+        "{\"format\": \"coroscope-scenario/1\", \"name\": \"args\","
+        " \"awaitables\": {\"W\": {\"params\": [\"k\"], \"body\": [{\"return\": \"=k\"}]}},"
+        " \"coroutines\": {\"down\": {\"params\": [\"n\", \"s\"], \"body\": ["
+        "    {\"if\": \"=n > 0\", \"then\": [{\"await\": {\"call\": \"down\","
+        "                                        \"args\": [\"=n - 1\", \"=s + 'x' * 100\"]}}],"
+        "     \"else\": [{\"await\": {\"awaitable\": \"W\", \"args\": [[1, null]]}}]}]}},"
+        " \"main\": [{\"asyncio_run\": {\"call\": \"down\", \"args\": [1, \"\\u00e9\"]}}]}";
+    sim_scenario *sc;
+    sim_state *S = test_run_text(text, &sc, 1);
+    ASSERT(S);
+    const sim_trace *T = sim_trace_get(S);
+    const char *want[] = {"n=1, s='\xc3\xa9'", NULL, "k=[1, None]"};
+    int seen = 0;
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, T);
+    for (size_t i = 0; i < T->n; i++) {
+        const sim_event *e = sim_trace_at(&C, i);
+        if (e->kind != SIM_EV_FRAME_PUSH || seen >= 3)
+            continue;
+        const char *args = e->x > 0 ? sim_trace_str(T, (int32_t)e->x) : "";
+        if (seen == 1) {          /* n=0 and s of 101 characters: cut at 80 bytes */
+            ASSERT(strncmp(args, "n=0, s='\xc3\xa9xxx", 12) == 0);
+            ASSERT_EQ_INT(80, (int)strlen(args));
+            ASSERT_EQ_STR("...", args + 77);
+        } else {
+            ASSERT_EQ_STR(want[seen], args);
+        }
+        seen++;
+    }
+    ASSERT_EQ_INT(3, seen);
+    sim_free(S);
+    sim_scenario_free(sc);
+    return 0;
+}

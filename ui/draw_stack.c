@@ -141,14 +141,16 @@ static float depth_y(const stackview *sv, int k)
 
 /* ---- boxes -------------------------------------------------------------------- */
 
+/* "descend(n=12)", "W1(x=1).__await__()", "asyncio.sleep". */
 static void frame_title(const cs_frame *f, char *buf, size_t n)
 {
+    const char *args = f->args ? f->args : "";
     if (f->kind == SIM_FR_AWAITABLE)
-        snprintf(buf, n, "%s.__await__()", f->name);
+        snprintf(buf, n, "%s(%s).__await__()", f->name, args);
     else if (f->kind == SIM_FR_LIBRARY)
         snprintf(buf, n, "%s", f->name);
     else
-        snprintf(buf, n, "%s()", f->name);
+        snprintf(buf, n, "%s(%s)", f->name, args);
 }
 
 /* "line 9:  a = await W1()" from the listing. */
@@ -202,7 +204,7 @@ static void draw_frame_box(dctx *d, const stackview *sv, const cs_frame *f, slot
         d_box_w(d, r, th->st[CS_ST_RUNNING], (int)(3 * d->L->scale + 0.5f));
     else
         d_box(d, r, d_alpha(is_lib(f) ? th->border : th->text_dim, alpha));
-    char title[128], line[256];
+    char title[192], line[256];
     frame_title(f, title, sizeof title);
     int p = d->L->pad;
     cs_font *tf = is_lib(f) ? d->small : d->bold;

@@ -113,6 +113,7 @@ typedef struct cs_frame {
     const char *name;  /* function name (trace string) */
     int32_t line;      /* line of its current statement, 0 none */
     uint8_t kind;      /* SIM_FR_* */
+    const char *args;  /* "n=12, s='a'" (trace string), NULL when none */
 } cs_frame;
 
 /* The stack of one root coroutine; index 0 is main's own (module) stack. */

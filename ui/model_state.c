@@ -199,7 +199,8 @@ static void apply_stack_event(cs_model *M, cs_state *st, const sim_event *e)
         /* a root frame has no line before its first statement (e->line is
          * whoever started it: main's asyncio.run line, say) */
         stack_push(s, e->c < 0 ? 0 : (uint32_t)e->c,
-                   (cs_frame){cs_model_str(M, e->a), e->c > 0 ? e->line : 0, (uint8_t)e->b});
+                   (cs_frame){cs_model_str(M, e->a), e->c > 0 ? e->line : 0, (uint8_t)e->b,
+                              e->x > 0 ? cs_model_str(M, (int32_t)e->x) : NULL});
         break;
     case SIM_EV_FRAME_POP:
         apply_frame_pop(M, st, e);
@@ -323,7 +324,7 @@ void cs_state_reset(cs_state *st)
     st->timer_seq = 0;
     memset(&st->popped, 0, sizeof st->popped);
     if (nst)
-        stack_push(&st->stacks[0], 0, (cs_frame){"<module>", 0, SIM_FR_COROUTINE});
+        stack_push(&st->stacks[0], 0, (cs_frame){"<module>", 0, SIM_FR_COROUTINE, NULL});
 }
 
 void cs_state_free(cs_state *st)

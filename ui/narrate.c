@@ -320,19 +320,22 @@ static void say_frames(const cs_model *M, uint32_t f, const sim_event *e, say *s
     const cs_stack *st = stack_of(M, e->coro);
     const char *v = cs_model_str(M, e->b);
     switch (e->kind) {
-    case SIM_EV_FRAME_PUSH:
+    case SIM_EV_FRAME_PUSH: {
+        const char *args = e->x > 0 ? cs_model_str(M, (int32_t)e->x) : "";
         if (e->c == 0)
-            sayf(s, "%s starts running %s(): its first frame is pushed.",
-                 who(M, coro_owner(M, e->coro)), cs_model_str(M, e->a));
+            sayf(s, "%s starts running %s(%s): its first frame is pushed.",
+                 who(M, coro_owner(M, e->coro)), cs_model_str(M, e->a), args);
         else if (coro_owner(M, e->coro) >= 0)  /* tasks may share a coroutine: say whose */
-            sayf(s, "%s (in %s) awaits %s(): a new frame is pushed on top of the stack and "
+            sayf(s, "%s (in %s) awaits %s(%s): a new frame is pushed on top of the stack and "
                     "runs at once (no trip through the loop).",
-                 who(M, coro_owner(M, e->coro)), frame_name(st, e->c - 1), cs_model_str(M, e->a));
+                 who(M, coro_owner(M, e->coro)), frame_name(st, e->c - 1), cs_model_str(M, e->a),
+                 args);
         else
-            sayf(s, "%s awaits %s(): a new frame is pushed on top of the stack and runs "
+            sayf(s, "%s awaits %s(%s): a new frame is pushed on top of the stack and runs "
                     "at once (no trip through the loop).",
-                 frame_name(st, e->c - 1), cs_model_str(M, e->a));
+                 frame_name(st, e->c - 1), cs_model_str(M, e->a), args);
         break;
+    }
     case SIM_EV_FRAME_POP:
         if (e->a && e->c > 0)
             sayf(s, "%s leaves %s: the exception moves up to its caller %s.", v,

@@ -413,3 +413,25 @@ TEST_IMPL(scenario_dropped_close_narrated)
                        "GeneratorExit") != NULL);
     return 0;
 }
+
+/* A frame keeps the arguments it was called with: down(n=3) under top(),
+ * which has none. */
+TEST_IMPL(scenario_frames_show_arguments)
+{
+    cs_doc d;
+    ASSERT_EQ_INT(0, load(&d, "../tests/conformance/431-recursion-under-a-small-max-depth.json"));
+    cs_model *M = &d.M;
+    uint32_t pop = find_ev(M, 0, SIM_EV_FRAME_POP);
+    ASSERT(pop < M->nframes);
+    cs_model_seek(M, pop - 1);
+    const sim_event e = cs_model_event(M, pop);
+    const cs_stack *s = &M->st.stacks[cs_model_coro(M, e.coro)];
+    ASSERT(s->n >= 3);
+    ASSERT_EQ_STR("top", s->fr[0].name);
+    ASSERT(s->fr[0].args == NULL);
+    ASSERT_EQ_STR("down", s->fr[1].name);
+    ASSERT_EQ_STR("n=3", s->fr[1].args);
+    ASSERT_EQ_STR("n=2", s->fr[2].args);
+    cs_doc_free(&d);
+    return 0;
+}
