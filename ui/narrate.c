@@ -6,6 +6,7 @@
  * (it must be at that frame), and a few neighbouring events of the same
  * step (to say, for example, for when a sleep's timer is set).
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -130,6 +131,39 @@ static const char *run_raised(const cs_model *M, uint32_t f)
         ? cs_model_str(M, next.a) : NULL;
 }
 
+/* The time.sleep a clock move at frame f comes from: 1 and its BLOCK
+ * event in *blk when event f - 1 is a block that started at the clock's
+ * old time and lasts until its new one (sim_clock_advance right after
+ * the block is recorded), else 0: the loop's own jump to its first timer. */
+static int clock_from_block(const cs_model *M, uint32_t f, const sim_event *e,
+                            sim_event *blk)
+{
+    if (f == 0)
+        return 0;
+    *blk = cs_model_event(M, f - 1);
+    double end = blk->t + blk->x;
+    return blk->kind == SIM_EV_BLOCK && blk->t == e->x
+        && fabs(end - e->t) <= 1e-9 * (fabs(end) > 1 ? fabs(end) : 1);
+}
+
+/* A clock move: time.sleep held the loop (or, outside any loop, main's
+ * thread) for its duration, or the idle loop jumps to its next timer. */
+static void say_clock(const cs_model *M, uint32_t f, const sim_event *e, say *s)
+{
+    sim_event blk;
+    if (!clock_from_block(M, f, e, &blk))
+        sayf(s, "Nothing is ready: the loop waits for the next timer, and the clock "
+                "jumps from t=%g to t=%g.", e->x, e->t);
+    else if (blk.task >= 0 || blk.loop != 0)
+        sayf(s, "time.sleep(%g) in %s held the loop: nobody else could run while the "
+                "clock moved by %g s, from t=%g to t=%g.",
+             blk.x, who(M, blk.task), blk.x, e->x, e->t);
+    else
+        sayf(s, "main's time.sleep(%g) held the thread: no loop ran and nothing else "
+                "could run while the clock moved by %g s, from t=%g to t=%g.",
+             blk.x, blk.x, e->x, e->t);
+}
+
 static void say_loop(const cs_model *M, uint32_t f, const sim_event *e, say *s)
 {
     static const char *const how[] = {"loop.run_until_complete()", "loop.run_forever()",
@@ -167,8 +201,7 @@ static void say_loop(const cs_model *M, uint32_t f, const sim_event *e, say *s)
                  e->a, e->b, e->b == 1 ? " is" : "s are");
         break;
     case SIM_EV_CLOCK:
-        sayf(s, "Nothing is ready: the loop waits for the next timer, and the clock "
-                "jumps from t=%g to t=%g.", e->x, e->t);
+        say_clock(M, f, e, s);
         break;
     case SIM_EV_INTERRUPT:
         sayf(s, "Nothing is ready and no timer is set: the loop would wait forever, "

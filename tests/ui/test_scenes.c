@@ -435,3 +435,55 @@ TEST_IMPL(scenario_frames_show_arguments)
     cs_doc_free(&d);
     return 0;
 }
+
+/* Every clock move of file is narrated by where it comes from: right
+ * after a time.sleep (a BLOCK event) it says the sleep held the loop or
+ * main's thread, never "Nothing is ready"; elsewhere it is the idle loop's
+ * jump to its first timer. *nblock and *nidle count the two kinds. */
+static int check_clock_narration(const char *path, int *nblock, int *nidle)
+{
+    cs_doc d;
+    char buf[512], err[4096];
+    ASSERT_EQ_INT(0, cs_doc_load(&d, path, err, sizeof err));
+    cs_model *M = &d.M;
+    for (uint32_t f = 1; f < M->nframes; f++) {
+        if (cs_model_event(M, f).kind != SIM_EV_CLOCK)
+            continue;
+        int blocked = cs_model_event(M, f - 1).kind == SIM_EV_BLOCK;
+        cs_model_seek(M, f);
+        cs_narrate(M, f, buf, sizeof buf);
+        if (blocked && (strstr(buf, "Nothing is ready") || !strstr(buf, "time.sleep(")
+                        || !strstr(buf, "held the")))
+            TEST_FAIL_("%s frame %u: a block's clock narrated as: %s", path, f, buf);
+        if (!blocked && !strstr(buf, "Nothing is ready"))
+            TEST_FAIL_("%s frame %u: the idle loop's clock narrated as: %s", path, f, buf);
+        *(blocked ? nblock : nidle) += 1;
+    }
+    cs_doc_free(&d);
+    return 0;
+}
+
+/* The famine lesson: a clock moved by time.sleep in a task (04-famine)
+ * or in main outside any loop (81-block-in-main) is the sleep holding
+ * everyone up, not the loop waiting for a timer. */
+TEST_IMPL(scenario_block_clock_narrated)
+{
+    char path[1024], buf[512];
+    int nblock = 0, nidle = 0;
+    snprintf(path, sizeof path, "%s/04-famine.json", COROSCOPE_SCENARIOS);
+    ASSERT_EQ_INT(0, check_clock_narration(path, &nblock, &nidle));
+    ASSERT(nblock >= 2 && nidle >= 1);
+    nblock = nidle = 0;
+    snprintf(path, sizeof path, "%s/81-block-in-main.json", COROSCOPE_UI_SCENES);
+    ASSERT_EQ_INT(0, check_clock_narration(path, &nblock, &nidle));
+    ASSERT(nblock == 1 && nidle >= 1);
+    cs_doc d;
+    char err[4096];
+    ASSERT_EQ_INT(0, cs_doc_load(&d, path, err, sizeof err));
+    cs_model_seek(&d.M, 73);
+    cs_narrate(&d.M, 73, buf, sizeof buf);
+    ASSERT(strstr(buf, "main's time.sleep(0.5) held the thread") != NULL);
+    ASSERT(strstr(buf, "from t=0 to t=0.5") != NULL);
+    cs_doc_free(&d);
+    return 0;
+}
