@@ -31,32 +31,24 @@ static void handle_label(const dctx *d, const cs_handle *h, char *buf, size_t n)
         snprintf(buf, n, "%s", d_handle_kind(h->kind));
 }
 
-/* The sleeping segment of lane L for a timer due at when: the one at
- * frame f, or (while the step that sets the timer still runs) one of the
- * next few. NULL when none. */
-static const cs_seg *sleep_seg(const cs_lane *L, uint32_t f, double when)
-{
-    for (uint32_t i = cs_lane_find(L, f); i < L->nseg && i < cs_lane_find(L, f) + 4; i++)
-        if (L->segs[i].st == CS_ST_SLEEPING && L->segs[i].when == when)
-            return &L->segs[i];
-    return NULL;
-}
-
-/* "t=2.0  Task-2  asyncio.sleep(1)", or "sleep(1)" when brief. */
+/* "t=2.0  Task-2  asyncio.sleep(1)", or "sleep(1)" when brief. Only
+ * asyncio.sleep sets timers (sim/frames.c): the delay is the timer's own,
+ * when less the clock it was set at, so a timer keeps its label however
+ * its task's lane goes on (a cancel that wakes the task while the timer
+ * waits, a later sleep due at the same time). */
 static void timer_label(const dctx *d, const cs_handle *h, int brief, char *buf, size_t n)
 {
     int32_t task = cs_model_handle_task(d->M, h->id, h->task);
     char when[32];
     d_fmt_time(h->when, when, sizeof when);
-    const cs_seg *s = task >= 0 ? sleep_seg(cs_model_task_lane(d->M, task), d->frame, h->when)
-                                : NULL;
-    if (s)
-        snprintf(buf, n, "t=%s  %s  %s(%g)", when, d_task_name(d, task),
-                 brief ? "sleep" : "asyncio.sleep", s->when - s->t0);
-    else if (task >= 0)
-        snprintf(buf, n, "t=%s  %s  timer", when, d_task_name(d, task));
-    else
+    const char *fn = brief ? "sleep" : "asyncio.sleep";
+    if (h->kind != SIM_H_TIMER_SLEEP)
         snprintf(buf, n, "t=%s  %s", when, d_handle_kind(h->kind));
+    else if (task >= 0)
+        snprintf(buf, n, "t=%s  %s  %s(%g)", when, d_task_name(d, task), fn,
+                 h->when - h->set_at);
+    else
+        snprintf(buf, n, "t=%s  %s(%g)", when, fn, h->when - h->set_at);
 }
 
 /* One row of a list: highlighted when the frame's event is about it. */

@@ -130,6 +130,8 @@ typedef struct cs_handle {
     uint8_t kind;      /* SIM_H_* */
     int32_t task;      /* whose, -1 none */
     double when;       /* timers */
+    double set_at;     /* timers: the clock when it was set (its sleep's
+                          delay is when - set_at) */
     uint64_t seq;      /* timers: scheduling order */
     int32_t loop;      /* timers: the loop that holds it (0 unknown) */
 } cs_handle;

@@ -251,7 +251,7 @@ void cs_state_apply(cs_model *M, cs_state *st, const sim_event *e)
         break;
     case SIM_EV_TIMER_PUSH:
         timer_insert(st, (cs_handle){.id = e->a, .kind = SIM_H_TIMER_SLEEP,
-                                     .task = e->task, .when = e->x,
+                                     .task = e->task, .when = e->x, .set_at = e->t,
                                      .seq = st->timer_seq++, .loop = e->loop});
         break;
     case SIM_EV_TIMER_POP:

@@ -668,3 +668,44 @@ TEST_IMPL(drawn_queue_items_shown)
     drawn_close(&D);
     return 0;
 }
+
+/* Draw frame f of D's doc again. */
+static void drawn_seek(drawn *D, uint32_t f)
+{
+    cs_model_seek(&D->d.M, f);
+    drawn_draw(D);
+}
+
+/* A timer keeps its own sleep's label until it fires or is dropped:
+ * napper's sleep(1) cancelled at t=0.5 (its timer stays until the task
+ * runs again) is not the handler's sleep(0.5), also due at t=1.0; and
+ * in asyncio.run's teardown the cancelled tasks' timers still say
+ * asyncio.sleep(0.75), not just "timer". */
+TEST_IMPL(drawn_timer_keeps_its_sleep)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "82-timer-label-after-cancel.json", 0, 1920, 1080));
+    cs_model *M = &D.d.M;
+    uint32_t cancel = 0, dropped = 0;
+    while (cancel < M->nframes && cs_model_event(M, cancel).kind != SIM_EV_CANCEL)
+        cancel++;
+    dropped = cancel;
+    while (dropped < M->nframes && cs_model_event(M, dropped).kind != SIM_EV_TIMER_CANCEL)
+        dropped++;
+    int seen = 0;
+    for (uint32_t f = cancel; f < dropped; f++, seen++) {
+        drawn_seek(&D, f);
+        if (!find_rec(&D, D.L->loop, "t=1.0  Task-1  asyncio.sleep(1)") ||
+            find_rec(&D, D.L->loop, "t=1.0  Task-1  asyncio.sleep(0.5)"))
+            TEST_FAIL_("frame %u: napper's timer not labelled sleep(1)", f);
+    }
+    ASSERT(seen >= 3);
+    drawn_close(&D);
+    ASSERT_EQ_INT(0, drawn_open(&D, "83-run-teardown.json", 155, 1920, 1080));
+    drawn_draw(&D);
+    ASSERT(find_rec(&D, D.L->loop, "t=2.25  Task-2  asyncio.sleep(0.75)") != NULL);
+    ASSERT(find_rec(&D, D.L->loop, "t=2.25  Task-3  asyncio.sleep(0.75)") != NULL);
+    ASSERT(find_rec(&D, D.L->loop, "t=2.25  Task-2  timer") == NULL);
+    drawn_close(&D);
+    return 0;
+}
