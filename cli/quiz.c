@@ -113,6 +113,15 @@ static int quiz_in_asyncio_run(const quiz_walk *W, size_t k)
     return 0;
 }
 
+/* Whether an event of kind is one of what a cancel() does besides
+ * cancelling tasks: futures cancelled, wakeups queued, timers dropped,
+ * queue waiters removed. */
+static int quiz_cancel_effect(int kind)
+{
+    return kind == SIM_EV_FUTURE_DONE || kind == SIM_EV_READY_PUSH
+           || kind == SIM_EV_TIMER_CANCEL || kind == SIM_EV_QUEUE_UNWAIT;
+}
+
 /* Who cancelled me (the CANCEL event k), said as a cause: a cancel() call
  * by a task or main; one passed on to me through what the cancelled task
  * awaited (a task, a gather): cancel() is a statement of its own, so the
@@ -127,8 +136,7 @@ static void quiz_canceller(sim_buf *b, const quiz_walk *W, size_t k, const char 
         int kind = sim_trace_event(W->T, i - 1).kind;
         if (kind == SIM_EV_CANCEL)
             first = i - 1;
-        else if (kind != SIM_EV_FUTURE_DONE && kind != SIM_EV_READY_PUSH
-                 && kind != SIM_EV_TIMER_CANCEL && kind != SIM_EV_QUEUE_UNWAIT)
+        else if (!quiz_cancel_effect(kind))
             break;
     }
     sim_event e = sim_trace_event(W->T, first);
@@ -146,9 +154,7 @@ static void quiz_canceller(sim_buf *b, const quiz_walk *W, size_t k, const char 
 
 /* The first event of kind between the previous step p's end and step s
  * (of task, or of any task when task is -2): its index, or -1. Between
- * two steps of a task: a CANCEL of it came after the step was woken (its
- * wakeup waiting in the ready queue: _must_cancel, CancelledError thrown
- * in at the step); a RUN_END means main had the control meanwhile (a
+ * two steps of a task, a RUN_END means main had the control meanwhile (a
  * time.sleep of main's delays a timer then). */
 static long quiz_between(const quiz_walk *W, const steps_step *p, const steps_step *s,
                          int kind, int task)
@@ -161,7 +167,204 @@ static long quiz_between(const quiz_walk *W, const steps_step *p, const steps_st
     return -1;
 }
 
-/* Why a later step runs: what its previous step waited for. */
+/* The cancels of task k between its steps p and s that returned True: the
+ * first that only set _must_cancel (b = 0: the task was between steps, or
+ * what it awaited could not be cancelled), and how many cancel() passed on
+ * to what the task awaited (b = 1). */
+typedef struct quiz_cancels {
+    long must;                 /* event index, -1 none */
+    int nfwd;
+} quiz_cancels;
+
+static quiz_cancels quiz_cancels_of(const quiz_walk *W, const steps_step *p,
+                                    const steps_step *s)
+{
+    quiz_cancels c = {.must = -1};
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, W->T);
+    for (size_t i = p->end + 1; i < s->begin; i++) {
+        const sim_event *e = sim_trace_at(&C, i);
+        if (e->kind != SIM_EV_CANCEL || e->task != s->task || e->a != 1)
+            continue;
+        if (e->b)
+            c.nfwd++;
+        else if (c.must < 0)
+            c.must = (long)i;
+    }
+    return c;
+}
+
+/* Write clause c of a list (after "; " unless it is the first, *said
+ * counts them), with the number of times it was repeated. */
+static void quiz_clause(sim_buf *b, const sim_buf *c, int reps, int *said)
+{
+    if (!c->len)
+        return;
+    sim_buf_printf(b, "%s%.*s", (*said)++ ? "; " : "", (int)c->len, c->p);
+    if (reps == 2)
+        sim_buf_puts(b, " (twice)");
+    else if (reps > 2)
+        sim_buf_printf(b, " (%d times)", reps);
+}
+
+/* The callers of the cancels of the task of steps p and s, between them,
+ * that were passed on to what it awaited, in order, one clause each
+ * ("main called Task-1.cancel() at t=1"), a clause the same as the one
+ * before counted instead of written again ("(twice)"). */
+static void quiz_forwarders(sim_buf *b, const quiz_walk *W, const steps_step *p,
+                            const steps_step *s, const char *me)
+{
+    sim_buf prev = {0}, cur = {0};
+    int reps = 0, said = 0;
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, W->T);
+    for (size_t i = p->end + 1; i < s->begin; i++) {
+        const sim_event *e = sim_trace_at(&C, i);
+        if (e->kind != SIM_EV_CANCEL || e->task != s->task || e->a != 1 || e->b != 1)
+            continue;
+        cur.len = 0;
+        quiz_canceller(&cur, W, i, me);
+        if (prev.len == cur.len && !memcmp(prev.p, cur.p, cur.len)) {
+            reps++;
+            continue;
+        }
+        quiz_clause(b, &prev, reps, &said);
+        prev.len = 0;
+        sim_buf_put(&prev, cur.p, cur.len);
+        reps = 1;
+    }
+    quiz_clause(b, &prev, reps, &said);
+    sim_buf_free(&prev);
+    sim_buf_free(&cur);
+}
+
+/* What the task or gather a step awaited came to, said from its done
+ * event w (TASK_DONE or a gather's FUTURE_DONE); thrown: the exception
+ * the step began with (a gather's is only known from it). */
+static void quiz_awaited_outcome(sim_buf *b, const quiz_walk *W, const sim_event *w,
+                                 const char *thrown)
+{
+    int task = w->kind == SIM_EV_TASK_DONE;
+    int state = task ? w->a : w->c;
+    if (task)
+        sim_buf_printf(b, "the task it awaited, %s, ", quiz_task(W, w->task));
+    else
+        sim_buf_puts(b, "the gather it awaited ");
+    if (state == SIM_TASK_CANCELLED)
+        sim_buf_puts(b, "was cancelled");
+    else if (state == SIM_TASK_FAILED)
+        sim_buf_printf(b, "ended with %s", task ? sim_trace_str(W->T, w->b) : thrown);
+    else if (task)
+        sim_buf_printf(b, "returned %s", sim_trace_str(W->T, w->b));
+    else
+        sim_buf_puts(b, "completed");
+    sim_buf_printf(b, " at t=%s", qnum(w->t).s);
+}
+
+/* A step woken by what it awaited (w: a task's or gather's done event)
+ * after cancel() was passed on to that: in CPython Task.cancel() cancels
+ * the awaited future and returns True without setting _must_cancel, so the
+ * task resumes through its wakeup with the awaited outcome, whatever it
+ * is. */
+static void quiz_resume_forwarded(sim_buf *b, const quiz_walk *W, const steps_step *p,
+                                  const steps_step *s, const sim_event *w, int nfwd)
+{
+    const char *me = quiz_task(W, s->task);
+    const sim_event b0 = sim_trace_event(W->T, s->begin);
+    const char *thrown = s->thrown ? sim_trace_str(W->T, b0.b) : NULL;
+    quiz_forwarders(b, W, p, s, me);
+    sim_buf_printf(b, "; %s.cancel() passed %s on to what %s awaited instead of cancelling "
+                   "%s: ", me, nfwd > 1 ? "each" : "it", me, me);
+    quiz_awaited_outcome(b, W, w, thrown);
+    if (thrown)
+        sim_buf_printf(b, ", so %s resumes with that: %s is thrown in where it waited since "
+                       "t=%s.", me, thrown, qnum(sim_trace_event(W->T, p->end).t).s);
+    else
+        sim_buf_printf(b, ", so %s resumes with that result: the cancel never reached %s "
+                       "itself.", me, me);
+}
+
+/* Whether the cancel at k only set _must_cancel for a reason the quiz can
+ * name: its task awaited nothing (a bare yield), or what it awaited had
+ * completed before k, or it is a gather (or other future) that refused:
+ * every cancel k passed on returned False. (A cancel() that raised, a
+ * RecursionError of a cancel cycle, is recorded with b = 0 too.) */
+static int quiz_must_cancel_known(const quiz_walk *W, const steps_step *p,
+                                  const steps_step *s, size_t k)
+{
+    if (p->wait == STEPS_W_YIELD || s->waker < 0 || (size_t)s->waker < k)
+        return 1;
+    for (size_t i = k + 1; i < s->begin; i++) {
+        sim_event e = sim_trace_event(W->T, i);
+        if (e.kind == SIM_EV_CANCEL && e.a)
+            return 0;
+        if (e.kind != SIM_EV_CANCEL && !quiz_cancel_effect(e.kind))
+            return 1;
+    }
+    return 1;
+}
+
+/* A step that begins with CancelledError because a cancel() (event k)
+ * only set _must_cancel: the task awaited nothing (a bare yield had
+ * queued its next step), or what it awaited had completed already (its
+ * wakeup queued), or could not be cancelled (a gather whose children had
+ * all finished, its own completion still to come). */
+static void quiz_resume_must_cancel(sim_buf *b, const quiz_walk *W, const steps_step *p,
+                                    const steps_step *s, size_t k)
+{
+    const char *me = quiz_task(W, s->task);
+    double since = sim_trace_event(W->T, p->end).t;
+    sim_event w = s->waker >= 0 ? sim_trace_event(W->T, (size_t)s->waker) : (sim_event){0};
+    quiz_canceller(b, W, k, me);
+    if (p->wait == STEPS_W_YIELD)
+        sim_buf_printf(b, " while %s awaited nothing (its bare yield at t=%s had put its next "
+                       "step in the ready queue)", me, qnum(since).s);
+    else if (s->waker < 0)
+        sim_buf_puts(b, " after what it awaited had already completed");
+    else if ((size_t)s->waker < k)
+        sim_buf_printf(b, " after what it awaited had already completed at t=%s",
+                       qnum(w.t).s);
+    else if (p->wait == STEPS_W_GATHER)
+        sim_buf_printf(b, " while the gather it awaited could not be cancelled (its children "
+                       "had all finished) but had not completed yet; it completed at t=%s",
+                       qnum(w.t).s);
+    else
+        sim_buf_printf(b, " while what it awaited could not be cancelled; it completed at "
+                       "t=%s", qnum(w.t).s);
+    sim_buf_puts(b, ", so that cancel() only set _must_cancel: CancelledError is thrown in "
+                    "at its next step instead.");
+}
+
+/* Why a later step that began with an exception thrown in runs, when no
+ * cancel of the task explains it: what it awaited failed or was
+ * cancelled. */
+static void quiz_resume_thrown(sim_buf *b, const quiz_walk *W, const steps_step *p,
+                               const steps_step *s, const sim_event *w)
+{
+    const sim_event b0 = sim_trace_event(W->T, s->begin);
+    double since = sim_trace_event(W->T, p->end).t;
+    sim_buf_printf(b, "the loop throws %s into it where it waited since t=%s",
+                   sim_trace_str(W->T, b0.b), qnum(since).s);
+    if (p->wait == STEPS_W_GATHER)
+        sim_buf_puts(b, ": the gather it awaited failed with it.");
+    else if (p->wait == STEPS_W_TASK && w && w->kind == SIM_EV_TASK_DONE)
+        sim_buf_printf(b, ": the task it awaited, %s, %s at t=%s.", quiz_task(W, w->task),
+                       w->a == SIM_TASK_CANCELLED ? "was cancelled" : "ended with it",
+                       qnum(w->t).s);
+    else
+        sim_buf_putc(b, '.');
+}
+
+/* Whether w is the completion of the task or gather step p awaited. */
+static int quiz_awaited_done(const steps_step *p, const sim_event *w)
+{
+    return w && ((p->wait == STEPS_W_TASK && w->kind == SIM_EV_TASK_DONE) ||
+                 (p->wait == STEPS_W_GATHER && w->kind == SIM_EV_FUTURE_DONE
+                  && w->b == SIM_FUT_GATHER));
+}
+
+/* Why a later step runs: what its previous step waited for, and the
+ * cancels of the task meanwhile. */
 static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
 {
     const steps_step *p = &W->L->s[s->prev];
@@ -172,29 +375,27 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
     const sim_event *w = s->waker >= 0 ? &waker : NULL;
     const char *q = p->queue >= 0 && p->queue < W->sc->nqueues ? W->sc->queues[p->queue].name
                                                                 : "the queue";
-    long late = s->thrown ? quiz_between(W, p, s, SIM_EV_CANCEL, s->task) : -1;
+    quiz_cancels c = quiz_cancels_of(W, p, s);
     sim_buf_printf(b, "%s resumes at t=%s because ", me, qnum(t).s);
-    if (s->thrown && w && w->kind == SIM_EV_CANCEL) {
+    if (s->thrown && w && w->kind == SIM_EV_CANCEL && (size_t)s->waker < p->end) {
+        quiz_canceller(b, W, (size_t)s->waker, me);
+        sim_buf_puts(b, p->wait == STEPS_W_YIELD
+                     ? " during its own step, which set _must_cancel: the step ended in a bare "
+                       "yield, so CancelledError is thrown in at its next step."
+                     : " during its own step, which set _must_cancel: when the step then "
+                       "awaited, the loop cancelled what it awaited, so CancelledError is "
+                       "thrown in where it waited.");
+    }
+    else if (s->thrown && w && w->kind == SIM_EV_CANCEL) {
         quiz_canceller(b, W, (size_t)s->waker, me);
         sim_buf_puts(b, ", so CancelledError is thrown in where it waited.");
     }
-    else if (late >= 0) {
-        quiz_canceller(b, W, (size_t)late, me);
-        sim_buf_puts(b, " after what it awaited had already completed, so CancelledError is "
-                        "thrown in at its next step instead.");
-    }
-    else if (s->thrown) {
-        sim_buf_printf(b, "the loop throws %s into it where it waited since t=%s",
-                       sim_trace_str(W->T, b0.b), qnum(since).s);
-        if (p->wait == STEPS_W_GATHER)
-            sim_buf_puts(b, ": the gather it awaited failed with it.");
-        else if (p->wait == STEPS_W_TASK && w && w->kind == SIM_EV_TASK_DONE)
-            sim_buf_printf(b, ": the task it awaited, %s, %s at t=%s.", quiz_task(W, w->task),
-                           w->a == SIM_TASK_CANCELLED ? "was cancelled" : "ended with it",
-                           qnum(w->t).s);
-        else
-            sim_buf_putc(b, '.');
-    }
+    else if (s->thrown && c.must >= 0 && quiz_must_cancel_known(W, p, s, (size_t)c.must))
+        quiz_resume_must_cancel(b, W, p, s, (size_t)c.must);
+    else if (c.nfwd && quiz_awaited_done(p, w))
+        quiz_resume_forwarded(b, W, p, s, w, c.nfwd);
+    else if (s->thrown)
+        quiz_resume_thrown(b, W, p, s, w);
     else if (p->wait == STEPS_W_SLEEP) {
         sim_buf_printf(b, "its asyncio.sleep(%s) timer set at t=%s fired", qnum(p->delay).s,
                        qnum(since).s);

@@ -22,6 +22,39 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCENARIOS = ["01-gather-sleeps", "04-famine", "05-awaitable-protocol", "08-fork", "10-task-outcomes",
              "11-cancel", "12-producer-consumer", "13-queue-window", "14-countdown-vs-compute"]
+# Cancels passed on to what a task awaits (testers' round 3): the task
+# resumes with the outcome of what it awaited; _must_cancel only when the
+# cancel could not reach an awaited future.
+CANCEL_SCENARIOS = {
+    'q01-quiz-cancel-through-awaited-task':
+        '{"format":"coroscope-scenario/1","name":"q01","coroutines":{"inner":{"params":[],"body":[{"sleep":5}]},"outer":{"params":["t"],"body":[{"try":[{"await":{"task":"t"}}],"except":[{"type":"CancelledError","body":[{"print":"outer cancelled"}]}]}]}},"main":[{"create_task":{"call":"inner","args":[]},"as":"i"},{"create_task":{"call":"outer","args":["=i"]},"as":"o"},{"run_until_complete":{"sleep":1}},{"cancel":"o"},{"run_until_complete":{"sleep":1}}]}',
+    'q02-quiz-cancel-turned-valueerror':
+        '{"format":"coroscope-scenario/1","name":"q02","coroutines":{"inner":{"params":[],"body":[{"try":[{"sleep":5}],"except":[{"type":"CancelledError","body":[{"raise":"ValueError","message":"refused"}]}]}]},"outer":{"params":["t"],"body":[{"try":[{"await":{"task":"t"}}],"except":[{"type":"ValueError","as":"e","body":[{"print":"outer got ValueError {e}"}]}]}]}},"main":[{"create_task":{"call":"inner","args":[]},"as":"i"},{"create_task":{"call":"outer","args":["=i"]},"as":"o"},{"run_until_complete":{"sleep":1}},{"cancel":"o"},{"run_until_complete":{"sleep":1}}]}',
+    'q03-quiz-gather-finishes-later':
+        '{"format":"coroscope-scenario/1","name":"q03","coroutines":{"kid":{"params":[],"body":[{"try":[{"sleep":5}],"except":[{"type":"CancelledError","body":[{"sleep":2}]}]}]},"w":{"params":[],"body":[{"try":[{"await":{"gather":[{"call":"kid","args":[]}]}}],"except":[{"type":"CancelledError","body":[{"print":"w cancelled at {now}"}]}]}]}},"main":[{"create_task":{"call":"w","args":[]},"as":"t"},{"run_until_complete":{"sleep":1}},{"cancel":"t"},{"run_until_complete":{"task":"t"}}]}',
+    'a01-gather-cancel-child-raises':
+        '{"format":"coroscope-scenario/1","name":"a01","coroutines":{"a":{"params":[],"body":[{"try":[{"sleep":5}],"except":[{"type":"CancelledError","body":[{"print":"a converts"},{"raise":"ValueError","message":"a-bad"}]}]}]},"b":{"params":[],"body":[{"try":[{"sleep":5}],"finally":[{"print":"b finally"}]}]},"w":{"params":[],"body":[{"try":[{"await":{"gather":[{"call":"a","args":[]},{"call":"b","args":[]}]},"as":"r"}],"except":[{"type":"ValueError","as":"e","body":[{"print":"w got ValueError {e} at {now}"},{"sleep":1},{"print":"w after sleep"}]},{"type":"CancelledError","body":[{"print":"w cancelled"}]}]},{"return":"w-done"}]}},"main":[{"create_task":{"call":"w","args":[]},"as":"t"},{"run_until_complete":{"sleep":1}},{"cancel":"t"},{"run_until_complete":{"task":"t"},"as":"x"},{"print":"main {x}"}]}',
+    'a04-cancel-awaiter-inner-swallows':
+        '{"format":"coroscope-scenario/1","name":"a04","coroutines":{"inner":{"params":[],"body":[{"try":[{"sleep":5}],"except":[{"type":"CancelledError","body":[{"print":"inner swallows"}]}]},{"return":"inner-value"}]},"outer":{"params":[],"body":[{"create_task":{"call":"inner","args":[]},"as":"ti"},{"await":{"task":"ti"},"as":"v"},{"print":"outer got {v}"},{"sleep":1},{"print":"outer still alive at {now}"},{"return":"outer-ok"}]}},"main":[{"create_task":{"call":"outer","args":[]},"as":"t"},{"run_until_complete":{"sleep":1}},{"cancel":"t"},{"run_until_complete":{"task":"t"},"as":"x"},{"print":"main {x}"}]}',
+    'a05-gather-done-cancel-1':
+        '{"format":"coroscope-scenario/1","name":"a05-1","coroutines":{"child":{"params":[],"body":[{"sleep":1},{"return":"c"}]},"w":{"params":[],"body":[{"try":[{"await":{"gather":[{"call":"child","args":[]}]},"as":"r"},{"print":"w got {r}"}],"except":[{"type":"CancelledError","body":[{"print":"w cancelled"}]}]}]},"canceller":{"params":[],"body":[{"sleep":1},{"sleep":0},{"print":"cancel w"},{"cancel":"tw"}]}},"main":[{"create_task":{"call":"w","args":[]},"as":"tw"},{"create_task":{"call":"canceller","args":[]}},{"run_until_complete":{"task":"tw"}}]}',
+    'a09-shared-task-cancel':
+        '{"format":"coroscope-scenario/1","name":"a09","coroutines":{"job":{"params":[],"body":[{"try":[{"sleep":5}],"finally":[{"print":"job finally {now}"}]},{"return":"j"}]},"w1":{"params":["t"],"body":[{"try":[{"await":{"task":"t"},"as":"r"},{"print":"w1 {r}"}],"except":[{"type":"CancelledError","body":[{"print":"w1 cancelled"},{"raise":null}]}]}]},"w2":{"params":["t"],"body":[{"try":[{"await":{"gather":[{"task":"t"},{"sleep":3,"_":""}],"return_exceptions":true},"as":"r"},{"print":"w2 {r} at {now}"}],"except":[{"type":"CancelledError","body":[{"print":"w2 cancelled"}]}]}]},"w3":{"params":["t"],"body":[{"try":[{"await":{"gather":[{"task":"t"}]},"as":"r"},{"print":"w3 {r}"}],"except":[{"type":"CancelledError","as":"e","body":[{"print":"w3 CancelledError {[e]} at {now}"}]}]}]}},"main":[{"create_task":{"call":"job","args":[]},"as":"j"},{"create_task":{"call":"w1","args":["=j"]},"as":"a"},{"create_task":{"call":"w2","args":["=j"]},"as":"b"},{"create_task":{"call":"w3","args":["=j"]},"as":"c"},{"run_until_complete":{"sleep":1}},{"cancel":"a"},{"run_until_complete":{"sleep":5}},{"print":"end"}]}',
+    'a10-cancel-tree-order':
+        '{"format":"coroscope-scenario/1","name":"a10","coroutines":{"leaf":{"params":["n"],"body":[{"try":[{"sleep":5}],"finally":[{"print":"leaf {n} unwinds"}]}]},"mid":{"params":["n"],"body":[{"create_task":{"call":"leaf","args":["=n"]},"as":"t"},{"try":[{"await":{"task":"t"}}],"finally":[{"print":"mid {n} unwinds"}]}]},"top":{"params":[],"body":[{"try":[{"await":{"gather":[{"call":"mid","args":[1]},{"call":"leaf","args":[2]},{"gather":[{"call":"mid","args":[3]},{"call":"leaf","args":[4]}],"return_exceptions":true}]}}],"finally":[{"print":"top unwinds"}]}]},"early":{"params":[],"body":[{"create_task":{"call":"top","args":[]},"as":"t"},{"sleep":0},{"cancel":"t"},{"print":"early cancelled top after its first step"}]}},"main":[{"create_task":{"call":"top","args":[]},"as":"t"},{"run_until_complete":{"sleep":1}},{"cancel":"t"},{"run_until_complete":{"sleep":1}},{"print":"--"},{"run_until_complete":{"call":"early","args":[]}},{"run_until_complete":{"sleep":1}}]}',
+    'a12-double-cancel-gather':
+        '{"format":"coroscope-scenario/1","name":"a12","coroutines":{"kid":{"params":["n"],"body":[{"repeat":3,"var":"i","body":[{"try":[{"sleep":"=n"}],"except":[{"type":"CancelledError","body":[{"print":"kid {n} swallow #{i} at {now}"}]}]}]},{"return":"=n"}]},"w":{"params":[],"body":[{"try":[{"await":{"gather":[{"call":"kid","args":[2]},{"call":"kid","args":[3]}],"return_exceptions":true},"as":"r"},{"print":"w got {r}"}],"except":[{"type":"CancelledError","as":"e","body":[{"print":"w cancelled {[e]} at {now}"}]}]},{"return":"w"}]}},"main":[{"create_task":{"call":"w","args":[]},"as":"t"},{"run_until_complete":{"sleep":1}},{"cancel":"t"},{"run_until_complete":{"sleep":1}},{"cancel":"t"},{"cancel":"t"},{"run_until_complete":{"task":"t"},"as":"x"},{"print":"main {x} {now}"}]}',
+    'g01-awaitable-cancel-finally-yield':
+        '{"format":"coroscope-scenario/1","name":"g01","awaitables":{"spin":{"params":["bad"],"body":[{"try":[{"repeat":null,"body":[{"yield":null}]}],"finally":[{"print":"spin finally, bad={bad}"},{"if":"=bad","then":[{"yield":"oops","as":"z"},{"print":"after bad yield {z}"}],"else":[{"yield":null,"as":"z"},{"print":"after good yield {z}"}]},{"return":"spin-ret"}]}]}},"coroutines":{"w":{"params":["bad"],"body":[{"try":[{"await":{"awaitable":"spin","args":["=bad"]},"as":"r"},{"print":"w got {r}"}],"except":[{"type":"BaseException","as":"e","body":[{"print":"w caught {[e]}"}]}]},{"return":"=bad"}]}},"main":[{"create_task":{"call":"w","args":[false]},"as":"a"},{"create_task":{"call":"w","args":[true]},"as":"b"},{"run_until_complete":{"sleep":0}},{"cancel":"a"},{"cancel":"b"},{"run_until_complete":{"sleep":0}},{"run_until_complete":{"sleep":0}},{"run_until_complete":{"sleep":0}},{"task_result":"a","as":"x"},{"print":"a {x}"},{"task_result":"b","as":"x"},{"print":"b {x}"}]}',
+}
+# a phrase the answer of some of them must hold
+CANCEL_SAYS = {
+    "q02-quiz-cancel-turned-valueerror": "the task it awaited, Task-1, ended with ValueError: refused at t=1",
+    "q03-quiz-gather-finishes-later": "the gather it awaited ended with CancelledError at t=3",
+    "a05-gather-done-cancel-1": "while the gather it awaited could not be cancelled",
+    "a12-double-cancel-gather": "main called Task-1.cancel() at t=1; main called Task-1.cancel() at t=2 (twice)",
+    "g01-awaitable-cancel-finally-yield": "while Task-1 awaited nothing",
+}
 FAILS = []
 CHECKED = [0]
 T = r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)"
@@ -167,25 +200,9 @@ def verify_main_claim(run, p, sentence, prev_print):
     if m:
         done = run.find("task_done", task=run.ids.get(m.group(3)), t=m.group(4))
         return None if done else "task-done claim false"
-    m = re.match(rf"{me} resumes at t={T} because asyncio.run\(\) cancelled the tasks its main "
-                 rf"coroutine left pending at t={T}", sentence)
-    if m:
-        ok = [e for e in run.find("cancel", task=task, t=m.group(2))
-              if e["loop"] == 0 and run.who(e["seq"]) == "main" and run.in_asyncio_run(e["seq"])]
-        return None if ok else "asyncio.run cleanup claim false"
-    m = re.match(rf"{me} resumes at t={T} because (\S+) called (\S+)\.cancel\(\) at t={T}, and "
-                 rf"the cancel was passed on to {me} through what \3 was awaiting", sentence)
-    if m:
-        starts = [e for e in run.find("cancel", task=run.ids.get(m.group(3)), t=m.group(4))
-                  if run.who(e["seq"]) == m.group(2)]
-        ok = any(task in run.cancel_chain(e["seq"]) for e in starts)
-        return None if ok else "passed-on cancel claim false"
-    m = re.match(rf"{me} resumes at t={T} because (\S+) called (\S+)\.cancel\(\) at t={T}",
-                 sentence)
-    if m:
-        c = [e for e in run.find("cancel", task=task, t=m.group(4)) if run.who(e["seq"]) == m.group(2)
-             and run.chain_start(e["seq"]) == e["seq"]]   # its own call, not one passed on
-        return None if c and m.group(3) == me else "cancel claim false"
+    if re.match(rf"{me} resumes at t={T} because (asyncio.run\(\) cancelled|\S+ called \S+\.cancel)",
+                sentence):
+        return verify_cancel(run, st, me, sentence)
     m = re.match(rf"{me} resumes at t={T} because the loop throws (.+) into it where it waited "
                  rf"since t={T}", sentence)
     if m:
@@ -258,7 +275,155 @@ def verify_main_claim(run, p, sentence, prev_print):
     return "unknown sentence form"
 
 
-def check(corosim, name):
+CALLER = (rf"(?:asyncio\.run\(\) cancelled the tasks its main coroutine left pending at t={T}|"
+          rf"(\S+) called (\S+)\.cancel\(\) at t={T}(, and the cancel was passed on to \S+ through "
+          rf"what \S+ was awaiting)?)")
+
+
+def clause_cancels(run, me, clause):
+    """The cancel events of task me that a canceller clause describes:
+    asyncio.run's cleanup, a cancel() call on me, or one passed on to me
+    from the call on another task."""
+    task = run.ids.get(me, -1)
+    m = re.fullmatch(CALLER, clause)
+    if not m:
+        return []
+    if m.group(1) is not None:
+        return [e for e in run.find("cancel", task=task, t=m.group(1)) if e["loop"] == 0
+                and run.who(e["seq"]) == "main" and run.in_asyncio_run(e["seq"])]
+    who, on, t, passed = m.group(2), m.group(3), m.group(4), m.group(5)
+    if not passed:
+        return [e for e in run.find("cancel", task=task, t=t) if on == me
+                and run.who(e["seq"]) == who and run.chain_start(e["seq"]) == e["seq"]]
+    if passed != f", and the cancel was passed on to {me} through what {on} was awaiting":
+        return []
+    found = []
+    for e in run.find("cancel", task=run.ids.get(on), t=t):
+        if run.who(e["seq"]) != who or run.chain_start(e["seq"]) != e["seq"] or on == me:
+            continue
+        i = run.ev.index(e)
+        for f in run.ev[i:]:
+            if f["kind"] == "cancel" and f["task"] == task:
+                found.append(f)
+            elif f["kind"] != "cancel" and f["kind"] not in run.CANCEL_EFFECTS:
+                break
+    return found
+
+
+def verify_cancel(run, st, me, sentence):
+    """A resumption explained by cancels of the task: one that cancelled
+    the future it waited on (b = 1, its wakeup thrown CancelledError), one
+    that only set _must_cancel (b = 0), or ones passed on to the task or
+    gather it awaited, which then ended (the task resumes with that end)."""
+    begin = run.ev_at(st[1])
+    prev = [s for s in run.steps if s[0] == st[0] and s[2] < st[1]][-1]
+    between = lambda e: prev[2] < e["seq"] < st[1]
+    m = re.fullmatch(rf"{me} resumes at t={T} because ({CALLER}), so CancelledError is thrown in "
+                     r"where it waited\.", sentence)
+    if m:   # the cancel reached the future the task waited on
+        c = [e for e in clause_cancels(run, me, m.group(2)) if between(e) and e["b"] == 1]
+        return None if c and begin["text"] == "CancelledError" else "cancel claim false"
+    m = re.fullmatch(rf"{me} resumes at t={T} because ({CALLER}) during its own step, which set "
+                     r"_must_cancel: (when the step then awaited, the loop cancelled what it "
+                     r"awaited, so CancelledError is thrown in where it waited|the step ended in a "
+                     r"bare yield, so CancelledError is thrown in at its next step)\.", sentence)
+    if m:   # a cancel of itself in its step: the future it then awaited is cancelled
+        c = [e for e in clause_cancels(run, me, m.group(2)) if prev[1] < e["seq"] < prev[2]
+             and e["b"] == 0]
+        fut = [e for e in run.ev if e["kind"] == "future_done" and e["c"] == 3 and c
+               and c[0]["seq"] < e["seq"] < prev[2]]
+        bare = run.ev_at(prev[2])["a"] == 1
+        ok = c and (bare if m.group(8).startswith("the step ended") else fut)
+        return None if ok and begin["text"] == "CancelledError" else "self-cancel claim false"
+    m = re.fullmatch(rf"{me} resumes at t={T} because ({CALLER}) (.*), so that cancel\(\) only "
+                     r"set _must_cancel: CancelledError is thrown in at its next step instead\.",
+                     sentence)
+    if m:
+        c = [e for e in clause_cancels(run, me, m.group(2)) if between(e) and e["a"] == 1
+             and e["b"] == 0]
+        if not c or begin["text"] != "CancelledError":
+            return "_must_cancel claim false: no such cancel"
+        return verify_must_cancel(run, prev, st, me, c[0], m.group(8))
+    m = re.fullmatch(rf"{me} resumes at t={T} because (.*); {me}\.cancel\(\) passed (it|each) on to "
+                     rf"what {me} awaited instead of cancelling {me}: (.*) at t={T}, so {me} resumes "
+                     rf"with that(: (.+) is thrown in where it waited since t={T}\.| result: the "
+                     rf"cancel never reached {me} itself\.)", sentence)
+    if m:
+        fwd = [e for e in run.ev if e["kind"] == "cancel" and e["task"] == st[0] and between(e)
+               and e["a"] == 1 and e["b"] == 1]
+        told = []
+        for clause in m.group(2).split("; "):
+            n = re.search(r" \((twice|(\d+) times)\)$", clause)
+            clause = clause[:n.start()] if n else clause
+            times = 1 if not n else 2 if n.group(1) == "twice" else int(n.group(2))
+            cs = [e["seq"] for e in clause_cancels(run, me, clause) if e in fwd]
+            if len(cs) < times:
+                return "passed-on cancel claim false: " + clause
+            told += cs[:times]
+        if sorted(set(told)) != [e["seq"] for e in fwd] or (m.group(3) == "each") != (len(fwd) > 1):
+            return "passed-on cancel claim false: not the cancels passed on"
+        if (m.group(7) is not None) != (begin["a"] == 1) or (m.group(7) and m.group(7) != begin["text"]):
+            return "passed-on cancel claim false: not what was thrown in"
+        return verify_awaited_end(run, prev, st, m.group(4), m.group(5), begin)
+    return "unknown cancel sentence: " + sentence
+
+
+def verify_must_cancel(run, prev, st, me, c, why):
+    """Why the cancel c only set _must_cancel: the task awaited nothing,
+    what it awaited had completed before, or (a gather whose children had
+    all finished) could not be cancelled and completed later."""
+    done = ("timer_pop", "task_done", "future_done")
+    m = re.fullmatch(rf"while {me} awaited nothing \(its bare yield at t={T} had put its next step "
+                     r"in the ready queue\)", why)
+    if m:
+        end = run.ev_at(prev[2])
+        return None if end["a"] == 1 and close(end["t"], m.group(1)) else "bare-yield claim false"
+    m = re.fullmatch(rf"after what it awaited had already completed at t={T}", why)
+    if m:
+        ok = [e for e in run.ev if e["kind"] in done and prev[2] < e["seq"] < c["seq"]
+              and close(e["t"], m.group(1))]
+        return None if ok and run.ev_at(prev[2])["a"] != 1 else "already-completed claim false"
+    m = re.fullmatch(rf"while the gather it awaited could not be cancelled \(its children had all "
+                     rf"finished\) but had not completed yet; it completed at t={T}", why)
+    if m:
+        chain = []
+        for f in run.ev[run.ev.index(c) + 1:]:
+            if f["kind"] == "cancel":
+                chain.append(f)
+            elif f["kind"] not in run.CANCEL_EFFECTS:
+                break
+        later = [e for e in run.ev if e["kind"] == "future_done" and e["b"] == 1
+                 and c["seq"] < e["seq"] < st[1] and close(e["t"], m.group(1))]
+        ok = chain and all(f["a"] == 0 for f in chain) and later
+        return None if ok else "gather-not-cancellable claim false"
+    return "unknown _must_cancel reason: " + why
+
+
+def verify_awaited_end(run, prev, st, what, t, begin):
+    """'the task it awaited, X, was cancelled / ended with E / returned R'
+    or 'the gather it awaited was cancelled / ended with E / completed' at
+    t: the end event of what the previous step yielded, before this step."""
+    yielded = [e["text"] for e in run.ev if e["kind"] == "yield" and e["task"] == st[0]
+               and prev[1] < e["seq"] < prev[2]]
+    m = re.fullmatch(r"the task it awaited, (\S+), (was cancelled|ended with (.+)|returned (.+))", what)
+    if m:
+        ends = [e for e in run.find("task_done", task=run.ids.get(m.group(1)), t=t)
+                if e["seq"] < st[1]]
+        state = 3 if m.group(2) == "was cancelled" else 2 if m.group(3) else 1
+        ok = ends and ends[0]["a"] == state and (state == 3 or ends[0]["text"] == (m.group(3) or m.group(4)))
+        ok = ok and yielded and f"name='{m.group(1)}'" in yielded[-1]
+        return None if ok else "awaited-task end claim false"
+    m = re.fullmatch(r"the gather it awaited (was cancelled|ended with (.+)|completed)", what)
+    if m:
+        ends = [e for e in run.find("future_done", b=1, t=t) if prev[2] < e["seq"] < st[1]]
+        state = 3 if m.group(1) == "was cancelled" else 2 if m.group(2) else 1
+        ok = ends and ends[-1]["c"] == state and (not m.group(2) or m.group(2) == begin["text"])
+        ok = ok and yielded and "_GatheringFuture" in yielded[-1]
+        return None if ok else "awaited-gather end claim false"
+    return "unknown awaited end: " + what
+
+
+def check(corosim, name, says=None):
     path = name if name.endswith(".json") else os.path.join(ROOT, "scenarios", name + ".json")
     name = os.path.basename(path)
     with open(path, encoding="utf-8") as f:
@@ -282,6 +447,8 @@ def check(corosim, name):
         g = subprocess.run([corosim, "grade", path, ans], capture_output=True, text=True)
         if g.returncode != 0 or "100.00/100" not in g.stdout:
             FAILS.append(f"{name}: the answer's transcript does not grade 100:\n{g.stdout}")
+        if says and says not in answer:
+            FAILS.append(f"{name}: answer.md does not say {says!r}")
     if not sc.get("source"):
         expect_q = "(This scenario carries no Python listing.)"
         if expect_q not in question:
@@ -339,6 +506,13 @@ def main():
                                if f.endswith(".json"))
     for name in names:
         check(sys.argv[1], name)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in CANCEL_SCENARIOS.items():
+            path = os.path.join(tmp, name + ".json")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            check(sys.argv[1], path, CANCEL_SAYS.get(name))
+            names.append(name)
     check_usage(sys.argv[1])
     print(f"{len(names)} scenarios, {CHECKED[0]} sentences checked")
     for f in FAILS:
