@@ -61,6 +61,7 @@ class _Run:
         self.tasks = []                 # (task, coroutine name), creation order
         self.coros = []                 # coroutine objects, None once started
         self.unstarted = {}             # frame of a coroutine not started -> index
+        self.depths = {}                # id of a scenario frame -> its depth
         self.max_depth = DEFAULT_MAX_DEPTH
         self.depth_name = "frame_depth"    # the local each scenario body keeps it in
         self.frame_codes = set()        # code of scenario coroutines and __await__s
@@ -294,8 +295,12 @@ def step():
 def enter():
     """A scenario coroutine or __await__ body starts: its depth, counted in
     the scenario's own frames (1 at the bottom of a stack); RecursionError
-    when that is more than max_depth. The body keeps the depth in a local
-    (RUN.depth_name), where the next scenario frame up reads it.
+    when that is more than max_depth. The depth is kept by the frame's id
+    in RUN.depths, where the next scenario frame up reads it (not from the
+    frame's f_locals: reading those would make the frame object keep a copy
+    of every local, so a coroutine one of them held would outlive its
+    variable's rebinding). An id is reused only after its frame is gone, and
+    the new frame's own enter() writes it first.
 
     This is the format's limit (section 4), counted as corosim counts it:
     frames of asyncio's machinery and of library coroutines (asyncio.sleep,
@@ -305,19 +310,26 @@ def enter():
     first. The walk stops at the nearest scenario frame below: a few steps.
     """
     body = sys._getframe(1)
-    index = RUN.unstarted.pop(body, None)
-    if index is not None:
-        RUN.coros[index] = None         # started: no warning, no longer held
+    _started(body)
     frame = body.f_back
     depth = 1
     while frame is not None:
         if frame.f_code in RUN.frame_codes:
-            depth += frame.f_locals.get(RUN.depth_name, 0)
+            depth += RUN.depths.get(id(frame), 0)
             break
         frame = frame.f_back
     if depth > RUN.max_depth:
         raise RecursionError("maximum recursion depth exceeded")
+    RUN.depths[id(body)] = depth
     return depth
+
+
+def _started(body):
+    """The coroutine whose body frame is body has started: no warning, and
+    no longer held."""
+    index = RUN.unstarted.pop(body, None)
+    if index is not None:
+        RUN.coros[index] = None
 
 
 # ---- the outcome ------------------------------------------------------------
@@ -412,10 +424,31 @@ def _track_library():
     never awaited" for them too. (_wrap_awaitable is a generator-based
     coroutine and never warns.)"""
     if not getattr(asyncio.sleep, "_vclock_tracked", False):
-        asyncio.sleep = track(asyncio.sleep)
-        asyncio.Queue.get = track(asyncio.Queue.get)
-        asyncio.Queue.put = track(asyncio.Queue.put)
+        asyncio.sleep = _track_library_function(asyncio.sleep)
+        asyncio.Queue.get = _track_library_function(asyncio.Queue.get)
+        asyncio.Queue.put = _track_library_function(asyncio.Queue.put)
         asyncio.sleep._vclock_tracked = True
+
+
+def _track_library_function(fn):
+    """fn (asyncio.sleep, Queue.get, Queue.put) made to create a coroutine
+    of the same name that is held, as the scenario's own, only until it
+    starts: it awaits fn's own coroutine inline (no extra loop iteration, a
+    cancel goes through as before), so that a dropped one is closed by
+    CPython when it would be, its cleanup run (a getter leaving the queue, a
+    timer cancelled)."""
+    @functools.wraps(fn)
+    async def run(*args, **kwargs):
+        _started(sys._getframe(0))
+        return await fn(*args, **kwargs)
+
+    @functools.wraps(fn)
+    def create(*args, **kwargs):
+        coro = run(*args, **kwargs)
+        RUN.unstarted[coro.cr_frame] = len(RUN.coros)
+        RUN.coros.append(coro)
+        return coro
+    return create
 
 
 def install(name=None, max_steps=DEFAULT_MAX_STEPS, max_time=DEFAULT_MAX_TIME,
