@@ -10,16 +10,18 @@
  * `c = worker(2)` runs worker 1's finally there and then.
  *
  * The simulator counts no references. When an assignment drops a list, an
- * exception or an object while a coroutine main started by hand is
- * suspended, a walk marks what is still reachable: the globals, main's
- * pending exceptions, the frames of every coroutine not closed (locals,
- * pending exceptions and return values, items being put), the tasks'
- * results and the queues' items. Each hand-driven coroutine left unmarked
- * is closed, in the order CPython's deallocation meets them (a list's
- * items last first), and the walk is repeated after each close. Frames of coroutines that
- * are themselves unreachable count as reachable: CPython frees such
- * objects only when its cycle collector runs, at no time a scenario can
- * know. The walk visits every live coroutine, so it costs O(objects) per
+ * exception or an object (or a verb without `as` drops its value) while a
+ * coroutine main started by hand is not closed, a walk marks what is still
+ * reachable: the globals, the value on its way, main's pending exceptions,
+ * the frames of every coroutine not closed (locals, an awaitable's
+ * arguments, pending exceptions and return values, items being put), the
+ * tasks (their coroutines, results and exceptions) and the queues' items.
+ * Each hand-driven coroutine in what was dropped that is left unmarked is
+ * closed, in the order CPython's deallocation meets them (a list's items
+ * last first), and the walk is repeated after each close. Frames of
+ * coroutines that are themselves unreachable count as reachable: CPython
+ * frees such objects only when its cycle collector runs, at no time a
+ * scenario can know. The walk visits every live coroutine, so it costs O(objects) per
  * dropping assignment, but only while a hand-driven coroutine is
  * suspended: a scenario of tasks alone never pays it.
  *
@@ -27,14 +29,17 @@
  * a coroutine main passed to a task is closed in that task's step when the
  * task's frame returns, as in CPython. A frame that raises is kept by the
  * exception's traceback, and so are its locals, for as long as something
- * holds the exception, which is not tracked: a coroutine in them is
- * pinned, never closed. The exception a close throws is the exception:
- * close() drops it, and the locals of the frames it unwound go then.
+ * holds the exception: they are kept on it (held), and go when it does
+ * (an `except ... as e` ends, a handler without a name ends). A task keeps
+ * the exception it failed with. The exception a close throws is dropped by
+ * close(), and the locals of the frames it unwound go then. A value on its
+ * way (a return value, an exception being raised) is reachable meanwhile.
  *
- * Left out: finalization at interpreter exit, which CPython 3.11 skips
- * once an event loop has run (and runs in an order of its cycle
- * collector's otherwise); and the arguments of a coroutine closed before
- * it started (a task cancelled before its first step), kept here.
+ * Left out: finalization after main's last statement (CPython closes what
+ * is left in an order of its garbage collector's, and not always: the
+ * outcome has no place after the end); a queue rebound while it holds a
+ * coroutine (queues stay reachable); and the arguments of a coroutine
+ * closed before it started (a task cancelled before its first step).
  */
 #include "runtime.h"
 
@@ -85,6 +90,8 @@ static sim_coro *walk_step(walk *W)
             return NULL;
         e->mark = W->epoch;
         walk_push_exc(W, e->context);
+        if (e->held)
+            walk_push(W, sim_list_value(e->held));
         if (e->nargs)
             walk_push(W, e->arg);
         walk_push(W, e->value);
@@ -116,7 +123,7 @@ static void walk_values(walk *W, const sim_value *v, size_t n)
 static void walk_frame(walk *W, const sim_frame *f)
 {
     if (f->kind == FR_BODY && f->func->kind != SIM_F_MAIN)
-        walk_values(W, f->locals, (size_t)f->func->nlocals);
+        walk_values(W, f->locals, (size_t)sim_frame_nheld(f->func));
     for (int i = 0; i < f->nblk; i++) {
         walk_push_exc(W, f->blk[i].exc);
         walk_push(W, f->blk[i].val);
@@ -148,6 +155,7 @@ static void walk_roots(sim_state *S, walk *W)
     W->epoch = ++S->mark_epoch;
     W->n = 0;
     walk_values(W, S->globals, (size_t)S->sc->nglobals);
+    walk_push(W, S->flight);
     if (S->main_frame)
         walk_frame(W, S->main_frame);
     walk_drain(W);
@@ -169,18 +177,19 @@ static void walk_roots(sim_state *S, walk *W)
     walk_drain(W);
 }
 
-/* Keep in S->hand only the coroutines still suspended; their count. */
+/* Keep in S->hand only the coroutines not closed (one running now, its
+ * frame letting go of something, is suspended again later); their count. */
 static size_t hand_prune(sim_state *S)
 {
     size_t n = 0;
     for (size_t i = 0; i < S->nhand; i++)
-        if (S->hand[i]->state == CORO_SUSPENDED)
+        if (S->hand[i]->state != CORO_CLOSED)
             S->hand[n++] = S->hand[i];
     S->nhand = n;
     return n;
 }
 
-void sim_collect_raised(sim_state *S, const sim_value *old, size_t n)
+void sim_collect_raised(sim_state *S, sim_exc *exc, const sim_value *old, size_t n)
 {
     if (!n)
         return;
@@ -191,15 +200,13 @@ void sim_collect_raised(sim_state *S, const sim_value *old, size_t n)
         S->ndrop += n;
         return;
     }
-    walk W = {.epoch = ++S->mark_epoch};
-    for (size_t i = 0; i < n; i++)
-        walk_push(&W, old[i]);
-    while (W.n) {
-        sim_coro *co = walk_step(&W);
-        if (co && co->hand)
-            co->pinned = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (old[i].type != SIM_LIST && old[i].type != SIM_EXC && old[i].type != SIM_OBJ)
+            continue;
+        if (!exc->held)
+            exc->held = sim_list_new(&S->arena, 4);
+        sim_list_append(&S->arena, exc->held, old[i]);
     }
-    free(W.todo);
 }
 
 /* The close that began when S->drop held base values is over: the locals
@@ -240,10 +247,27 @@ static void note_ignored(sim_state *S, sim_coro *co, const sim_exc *err)
     }
 }
 
+static void coro_close(sim_state *S, sim_coro *co);
+
+/* After co yielded instead of closing, CPython frees its frame without
+ * running it, and with it what the frame awaits: that coroutine (the
+ * Queue.get or asyncio.sleep the close started, say) is closed in turn,
+ * so its own cleanup runs (the getter leaves the queue, the timer is
+ * cancelled). Then co's frames go. */
+static void close_failed(sim_state *S, sim_coro *co, sim_exc *err)
+{
+    sim_frame *child = co->frame ? co->frame->child : NULL;
+    if (child && child->coro && child->kind == FR_BODY && child->coro->state != CORO_CLOSED)
+        coro_close(S, child->coro);       /* a coroutine or generator: logs its own failure */
+    else if (child)
+        sim_coro_close_awaited(S, co, sim_exc_new(&S->arena, SIM_EXC_GENERATOREXIT, NULL));
+    sim_coro_discard(S, co, err);
+}
+
 /* coro.close() as the deallocator calls it: GeneratorExit thrown in; a
  * GeneratorExit or StopIteration coming out, or a return, is a quiet
- * close; a yield is "coroutine ignored GeneratorExit", and the frames are
- * freed without running; any other exception is logged and dropped. */
+ * close; a yield is "coroutine ignored GeneratorExit" (close_failed); any
+ * other exception is logged and dropped. */
 static void coro_close(sim_state *S, sim_coro *co)
 {
     sim_exc *exit = sim_exc_new(&S->arena, SIM_EXC_GENERATOREXIT, NULL);
@@ -256,7 +280,7 @@ static void coro_close(sim_state *S, sim_coro *co)
     if (r == RES_YIELD) {
         err = sim_err(S, SIM_EXC_RUNTIMEERROR, "%s ignored GeneratorExit",
                       co->generator ? "generator" : "coroutine");
-        sim_coro_discard(S, co, err);
+        close_failed(S, co, err);
     }
     S->closing--;
     S->line = line;
@@ -297,7 +321,7 @@ static sim_coro **dropped_order(sim_state *S, const sim_value *old, size_t nold,
 static sim_coro *unreached(sim_coro **met, size_t nmet, uint32_t epoch)
 {
     for (size_t i = 0; i < nmet; i++)
-        if (met[i]->state == CORO_SUSPENDED && !met[i]->pinned && met[i]->mark != epoch)
+        if (met[i]->state == CORO_SUSPENDED && met[i]->mark != epoch)
             return met[i];
     return NULL;
 }

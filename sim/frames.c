@@ -134,7 +134,7 @@ sim_coro *sim_coro_library(sim_state *S, int kind, sim_value arg, sim_queue *q)
 
 sim_frame *sim_frame_body(sim_state *S, const sim_func *fn, const sim_value *args)
 {
-    sim_frame *f = sim_frame_alloc(S, fn->nlocals);
+    sim_frame *f = sim_frame_alloc(S, sim_frame_nheld(fn));
     f->kind = FR_BODY;
     f->fkind = fn->kind == SIM_F_AWAITABLE ? SIM_FR_AWAITABLE : SIM_FR_COROUTINE;
     f->func = fn;
@@ -142,6 +142,8 @@ sim_frame *sim_frame_body(sim_state *S, const sim_func *fn, const sim_value *arg
         f->locals[i].type = SIM_UNBOUND;
     for (int i = 0; i < fn->nparams; i++)
         f->locals[i] = args[i];
+    for (int i = fn->nlocals; i < sim_frame_nheld(fn); i++)
+        f->locals[i] = args[i - fn->nlocals];      /* the instance's own copy */
     f->nblk = 1;
     f->blk[0] = (sim_blk){.s = fn->body.s, .n = fn->body.n, .kind = BLK_BODY};
     return f;
@@ -511,9 +513,17 @@ static sim_frame *stack_pop(sim_state *S, sim_frame *f, int raised, sim_act *act
         parent->child = NULL;
     /* a frame that returns lets go of its locals, maybe a coroutine's last
      * holder; one that raises stays, held by the exception's traceback */
-    if (S->nhand && f->kind == FR_BODY)
-        (raised ? sim_collect_raised : sim_collect_dropped)(S, f->locals,
-                                                            (size_t)f->func->nlocals);
+    if (S->nhand && f->kind == FR_BODY) {
+        size_t n = (size_t)sim_frame_nheld(f->func);
+        if (raised) {
+            sim_collect_raised(S, act->e, f->locals, n);
+        } else {
+            sim_value outer = S->flight;    /* the return value is on its way */
+            S->flight = act->v;
+            sim_collect_dropped(S, f->locals, n);
+            S->flight = outer;
+        }
+    }
     sim_frame_release(S, f);
     return parent;
 }
@@ -524,10 +534,9 @@ static sim_frame *stack_pop(sim_state *S, sim_frame *f, int raised, sim_act *act
  * on a suspended stack: CPython's c.send() resumes c's frame wherever it
  * is; when c ends so, the frame that awaited it is left to find it done
  * (lost_child) when its own stack runs again. */
-static sim_resume stack_run(sim_state *S, sim_coro *co, int in, sim_value v, sim_exc *e,
-                            sim_value *out, sim_exc **eout)
+static sim_resume stack_run_to(sim_state *S, sim_frame *bottom, int in, sim_value v,
+                               sim_exc *e, sim_value *out, sim_exc **eout)
 {
-    sim_frame *bottom = co->frame;
     sim_coro *root = bottom->root;
     sim_frame *f = root->top;
     sim_act act;
@@ -594,6 +603,25 @@ void sim_coro_discard(sim_state *S, sim_coro *co, sim_exc *exc)
         f = parent;
     }
     co->state = CORO_CLOSED;
+}
+
+static sim_resume stack_run(sim_state *S, sim_coro *co, int in, sim_value v, sim_exc *e,
+                            sim_value *out, sim_exc **eout)
+{
+    return stack_run_to(S, co->frame, in, v, e, out, eout);
+}
+
+void sim_coro_close_awaited(sim_state *S, sim_coro *co, sim_exc *exc)
+{
+    sim_frame *child = co->frame && co->state != CORO_CREATED ? co->frame->child : NULL;
+    if (!child)
+        return;
+    sim_value out;
+    sim_exc *err = NULL;
+    sim_coro *outer = S->executing;
+    S->executing = child->root;
+    stack_run_to(S, child, IN_EXC, sim_none(), exc, &out, &err);
+    S->executing = outer;
 }
 
 /* Errors of send/throw on a coroutine that cannot take them now. */

@@ -28,8 +28,11 @@
 void sim_frame_assign(sim_state *S, sim_frame *f, const sim_name *n, sim_value v)
 {
     sim_value *slot = NULL;
-    if (!n->id)
+    if (!n->id) {                /* no "as": the value is let go of at once */
+        if (S->nhand && (v.type == SIM_LIST || v.type == SIM_EXC || v.type == SIM_OBJ))
+            sim_collect_dropped(S, &v, 1);
         return;
+    }
     if (n->local >= 0 && f->func->kind != SIM_F_MAIN)
         slot = &f->locals[n->local];
     else if (n->global >= 0)
@@ -114,8 +117,12 @@ static void push_finally(sim_state *S, sim_frame *f, const sim_stmt *t, int pend
 static const sim_stmt *blk_pop(sim_state *S, sim_frame *f)
 {
     sim_blk *k = &f->blk[--f->nblk];
-    if (k->kind == BLK_EXCEPT)
+    if (k->kind == BLK_EXCEPT) {
         unbind(S, f, &k->h->as);
+        /* the handled exception goes, and what its traceback held (collect.c) */
+        if (S->nhand && k->exc && k->exc->held)
+            sim_collect_dropped(S, &(sim_value){.type = SIM_EXC, .u.e = k->exc}, 1);
+    }
     if ((k->kind == BLK_TRY || k->kind == BLK_EXCEPT) && k->owner->finally.n)
         return k->owner;
     return NULL;
@@ -145,10 +152,8 @@ static void trace_exc(sim_state *S, sim_frame *f, int kind, sim_exc *e)
     }
 }
 
-/* Unwind for exception e: returns 1 when a clause of this frame takes
- * over (an except that matches, or a finally to run first), 0 when e
- * leaves the frame. */
-static int unwind_raise(sim_state *S, sim_frame *f, sim_exc *e)
+/* unwind_raise's walk down f's blocks. */
+static int unwind_raise_blocks(sim_state *S, sim_frame *f, sim_exc *e)
 {
     while (f->nblk) {
         sim_blk *k = &f->blk[f->nblk - 1];
@@ -175,18 +180,35 @@ static int unwind_raise(sim_state *S, sim_frame *f, sim_exc *e)
     return 0;
 }
 
+/* Unwind for exception e: returns 1 when a clause of this frame takes
+ * over (an except that matches, or a finally to run first), 0 when e
+ * leaves the frame. While blocks let go of what they held, e is on its
+ * way (S->flight): what it reaches is not dropped. */
+static int unwind_raise(sim_state *S, sim_frame *f, sim_exc *e)
+{
+    sim_value outer = S->flight;
+    S->flight = (sim_value){.type = SIM_EXC, .u.e = e};
+    int taken = unwind_raise_blocks(S, f, e);
+    S->flight = outer;
+    return taken;
+}
+
 /* Unwind for `return v`: 1 when a finally runs first, 0 when the frame
  * returns now. */
 static int unwind_return(sim_state *S, sim_frame *f, sim_value v)
 {
-    while (f->nblk) {
+    sim_value outer = S->flight;     /* v is on its way, as e in unwind_raise */
+    S->flight = v;
+    int taken = 0;
+    while (f->nblk && !taken) {
         const sim_stmt *fin = blk_pop(S, f);
         if (fin) {
             push_finally(S, f, fin, PEND_RETURN, NULL, v);
-            return 1;
+            taken = 1;
         }
     }
-    return 0;
+    S->flight = outer;
+    return taken;
 }
 
 /* Unwind for `break` to the innermost repeat, through finally clauses. */

@@ -195,8 +195,17 @@ static int main_drive(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **e
     if (s->policy == SIM_DRIVE_RANDOM && sim_frame_eval(S, f, s->expr, &seed, e) < 0)
         return -1;
     sim_list *res = sim_list_new(&S->arena, (uint32_t)s->ndrive);
-    if (drive_loop(S, s, live, s->ndrive, seed, res, e) < 0)
+    if (drive_loop(S, s, live, s->ndrive, seed, res, e) < 0) {
+        /* Python's drive loop is a frame the exception leaves: its list of
+         * coroutines stays with the traceback (collect.c) */
+        sim_value held[2] = {sim_list_value(res), sim_none()};
+        sim_list *l = sim_list_new(&S->arena, (uint32_t)s->ndrive);
+        for (int i = 0; i < s->ndrive; i++)
+            sim_list_append(&S->arena, l, sim_obj_value(&live[i]->hdr));
+        held[1] = sim_list_value(l);
+        sim_collect_raised(S, *e, held, 2);
         return -1;
+    }
     sim_frame_assign(S, f, &s->as, sim_list_value(res));
     return 0;
 }

@@ -43,8 +43,6 @@ struct sim_coro {
     uint8_t bare;              /* generator bound by "coroutine": W().__await__()
                                 * itself, not the awaitable W() */
     uint8_t hand;              /* main has sent into it (in sim_state.hand) */
-    uint8_t pinned;            /* in the locals of a frame an exception left:
-                                  its traceback may hold it, never closed */
     uint32_t mark;             /* collect.c: last walk that reached it */
     const char *name;          /* function name */
     sim_frame *frame;          /* its own frame (NULL once closed) */
@@ -260,6 +258,8 @@ struct sim_state {
     size_t nhand, caphand;
     uint32_t mark_epoch;
     int closing;               /* coro_close calls under way */
+    sim_value flight;          /* a value on its way while frames let go of
+                                  theirs: a return value, an exception */
     sim_value *drop;           /* locals of frames a close unwound, let go */
     size_t ndrop, capdrop;     /* of once the close is over */
     const char **ignored;
@@ -327,6 +327,11 @@ sim_resume sim_coro_resume(sim_state *S, sim_coro *co, sim_value value,
  * them, each popped as left by exc: a coroutine that ignored GeneratorExit
  * is freed so (collect.c). co is closed after. */
 void sim_coro_discard(sim_state *S, sim_coro *co, sim_exc *exc);
+/* Throw exc into what co's own frame awaits (the frames above it), until
+ * that frame returns or raises, or the stack yields: what freeing co's
+ * frame does to a library call it awaits (Queue.get leaves the queue,
+ * asyncio.sleep cancels its timer). co's frame is not run. */
+void sim_coro_close_awaited(sim_state *S, sim_coro *co, sim_exc *exc);
 /* Run main's statements; returns 0, or -1 with *exc escaped from main. */
 int sim_main_run(sim_state *S, sim_exc **exc);
 
@@ -392,10 +397,10 @@ sim_exc *sim_cancelled_error(sim_state *S);
  * borrowed. Cheap when main never sent into a coroutine (or all of those
  * are done). */
 void sim_collect_dropped(sim_state *S, const sim_value *old, size_t n);
-/* The locals old[0..n) of a frame an exception left: the traceback holds
- * them (the coroutines in them are never closed), unless a close threw
- * that exception, which is dropped at the end of the close. */
-void sim_collect_raised(sim_state *S, const sim_value *old, size_t n);
+/* The locals old[0..n) of a frame exc left: its traceback holds them, so
+ * they go when exc does; unless a close threw exc, which is dropped at the
+ * end of the close. */
+void sim_collect_raised(sim_state *S, sim_exc *exc, const sim_value *old, size_t n);
 
 /* ---- loop.c ------------------------------------------------------------ */
 /* p (malloc'ed, NULL at first) moved to twice *cap items of elem bytes, 64
@@ -453,6 +458,13 @@ int32_t sim_exc_id(sim_state *S, const sim_exc *e);
 int32_t sim_str_id(sim_state *S, const char *s);
 /* Append a trace event (no-op when not tracing); returns it or NULL. */
 sim_event *sim_emit(sim_state *S, int kind, int task, int coro);
+/* Values a body frame of fn holds: its locals and, for an awaitable, the
+ * arguments again after them, as the instance W(args) keeps them (the
+ * generator's self) while a rebinding of the parameter drops the local. */
+static inline int sim_frame_nheld(const sim_func *fn)
+{
+    return fn->nlocals + (fn->kind == SIM_F_AWAITABLE ? fn->nparams : 0);
+}
 /* Frame pool. */
 sim_frame *sim_frame_alloc(sim_state *S, int nlocals);
 void sim_frame_release(sim_state *S, sim_frame *f);

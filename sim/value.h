@@ -106,6 +106,8 @@ struct sim_exc {
     sim_value value;           /* .value of StopIteration */
     sim_exc *context;          /* exception being handled when raised, or NULL */
     uint32_t mark;             /* collect.c's walk: last walk that met it */
+    struct sim_list *held;     /* what its traceback keeps: locals of the frames
+                                  it left (collect.c), or NULL */
 };
 
 /* ---- runtime objects ---------------------------------------------------- */
