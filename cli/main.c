@@ -292,8 +292,9 @@ static void print_notices(const sim_outcome *o, int nprints, notice_pos *k)
     }
     for (; *ks < o->nshutdown_errors && o->shutdown_prints[*ks] <= nprints; ++*ks) {
         const sim_task_info *t = &o->tasks[o->shutdown_errors[*ks]];
-        printf("# asyncio.run() shutdown: unhandled exception in %s (%s)\n", t->name,
-               t->exception ? t->exception : "?");
+        printf("# asyncio.run() shutdown: unhandled exception in %s (", t->name);
+        print_plain(t->exception ? t->exception : "?");
+        printf(")\n");
     }
     for (; k->kx < o->nignored && o->ignored_prints[k->kx] <= nprints; k->kx++) {
         printf("# closing a coroutine nothing holds any more: ");
@@ -357,11 +358,13 @@ static void print_transcript(const sim_scenario *sc, const sim_outcome *o)
     print_notices(o, o->nprints, &k);
     for (int i = 0; i < o->nwarnings; i++) {
         const sim_warning *w = &o->warnings[i];
-        if (w->kind == SIM_WARN_NEVER_RETRIEVED)
-            printf("# warning: Task exception was never retrieved (%s: %s)\n",
-                   o->tasks[w->task].name, o->tasks[w->task].exception);
-        else
+        if (w->kind == SIM_WARN_NEVER_RETRIEVED) {
+            printf("# warning: Task exception was never retrieved (%s: ", o->tasks[w->task].name);
+            print_plain(o->tasks[w->task].exception);
+            printf(")\n");
+        } else {
             printf("# warning: coroutine '%s' was never awaited\n", w->coro);
+        }
     }
     print_task_ends(o);
     printf("# end: %s at t=%s%s%s", sim_end_status_name(o->status), clock_text(o->t).s,

@@ -154,6 +154,22 @@ def transcript_says_how_tasks_ended():
 
 
 @test
+def transcript_notices_escape_control_characters():
+    """An exception message with a line break is one line in a warning and in
+    a task's end, as in the task list (escaped, \\x0a)."""
+    with tempfile.TemporaryDirectory() as d:
+        sc = os.path.join(d, "s.json")
+        with open(sc, "w") as f:
+            json.dump({"format": "coroscope-scenario/1", "name": "s",
+                       "coroutines": {"g": {"body": [{"raise": "Oops", "message": "a\nb"}]}},
+                       "main": [{"create_task": {"call": "g"}},
+                                {"run_until_complete": {"sleep": 0}}]}, f)
+        out = run("run", sc).stdout
+    expect("# warning: Task exception was never retrieved (Task-1: Oops: a\\x0ab)\n" in out
+           and "# Task-1 (g): failed, Oops: a\\x0ab\n" in out, out)
+
+
+@test
 def transcript_lines_of_a_print_and_limits():
     """A printed text with line breaks keeps its later lines under its first
     (no trailing blanks); a limit's end names the limit's value."""
