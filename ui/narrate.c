@@ -328,6 +328,31 @@ static void frames_below(const cs_stack *st, int32_t d, say *s)
         sayf(s, "no other frame");
 }
 
+/* The send or throw into coroutine *arg (a trace coro id) that a yield
+ * answers: a cs_model_find_back predicate. */
+static int resumes_coro(const cs_model *M, const sim_event *e, void *arg)
+{
+    (void)M;
+    return e->coro == *(const int32_t *)arg &&
+           (e->kind == SIM_EV_SEND || e->kind == SIM_EV_THROW);
+}
+
+/* Does the yield e at frame f answer a close: the last send or throw
+ * into its coroutine threw GeneratorExit, and not from a task's step
+ * (main, or the frame that let go of the coroutine, closes it: no send()
+ * or throw() call of main waits for the value)? */
+static int yield_answers_close(const cs_model *M, uint32_t f, const sim_event *e)
+{
+    if (coro_owner(M, e->coro) >= 0)
+        return 0;
+    int32_t coro = e->coro;
+    uint32_t k = cs_model_find_back(M, 0, f, resumes_coro, &coro);
+    if (k == UINT32_MAX)
+        return 0;
+    sim_event r = cs_model_event(M, k);
+    return r.kind == SIM_EV_THROW && !strcmp(cs_model_str(M, r.a), "GeneratorExit");
+}
+
 static void say_yield(const cs_model *M, uint32_t f, const sim_event *e, say *s)
 {
     const cs_stack *st = stack_of(M, e->coro);
@@ -335,6 +360,13 @@ static void say_yield(const cs_model *M, uint32_t f, const sim_event *e, say *s)
     const char *name = frame_name(st, e->c);
     const char *v = cs_model_str(M, e->a);
     double when = 0;
+    if (yield_answers_close(M, f, e)) {
+        sayf(s, "%s yields %s instead of finishing: %s() was being closed (GeneratorExit "
+                "thrown in, as nothing holds it any more), so close() fails with "
+                "\"coroutine ignored GeneratorExit\", which Python only logs.",
+             name, *v ? v : "None", root_name(M, e->coro));
+        return;
+    }
     if (owner >= 0 && timer_near(M, f, owner, &when)) {
         sayf(s, "%s awaits %s: the future yields to the loop; a timer is set for t=%g.",
              who(M, owner), name, when);

@@ -487,3 +487,59 @@ TEST_IMPL(scenario_block_clock_narrated)
     cs_doc_free(&d);
     return 0;
 }
+
+/* Every yield of a hand-driven coroutine in file, narrated: one that
+ * answers the GeneratorExit of a close (the last throw into it) says
+ * close() fails, never that send() returns the value; the others that
+ * main's send() gets it. *nclose and *nsend count the two. */
+static int check_close_yields(const char *file, int *nclose, int *nsend)
+{
+    cs_doc d;
+    char buf[512];
+    ASSERT_EQ_INT(0, load(&d, file));
+    cs_model *M = &d.M;
+    const char *last[64] = {0};  /* kind of the last send / throw per coro */
+    for (uint32_t f = 0; f < M->nframes; f++) {
+        const sim_event e = cs_model_event(M, f);
+        if (e.coro < 0 || e.coro >= 64)
+            continue;
+        if (e.kind == SIM_EV_SEND)
+            last[e.coro] = "send";
+        else if (e.kind == SIM_EV_THROW)
+            last[e.coro] = cs_model_str(M, e.a);
+        if (e.kind != SIM_EV_YIELD || M->coro_task[cs_model_coro(M, e.coro)] >= 0)
+            continue;
+        cs_model_seek(M, f);
+        cs_narrate(M, f, buf, sizeof buf);
+        int closing = last[e.coro] && !strcmp(last[e.coro], "GeneratorExit");
+        if (closing && (!strstr(buf, "instead of finishing") || strstr(buf, "send()") ||
+                        !strstr(buf, "coroutine ignored GeneratorExit")))
+            TEST_FAIL_("%s frame %u: a yield to a close narrated as: %s", file, f, buf);
+        if (!closing && !strstr(buf, "send() returns it"))
+            TEST_FAIL_("%s frame %u: a yield to main's send narrated as: %s", file, f, buf);
+        *(closing ? nclose : nsend) += 1;
+    }
+    cs_doc_free(&d);
+    return 0;
+}
+
+/* A coroutine main let go of yields again while GeneratorExit closes
+ * it: no send() runs, so the yield is what makes close() fail (main's
+ * assignment closes stub(), or a task's frame that returns lets fin()
+ * go while the task runs). */
+TEST_IMPL(scenario_yield_in_close_narrated)
+{
+    int nclose = 0, nsend = 0;
+    ASSERT_EQ_INT(0, check_close_yields("../tests/conformance/443-failed-close-closes-what-"
+                                        "it-awaits.json", &nclose, &nsend));
+    ASSERT(nclose == 1 && nsend >= 1);
+    nclose = nsend = 0;
+    ASSERT_EQ_INT(0, check_close_yields("../tests/conformance/448-failed-close-cancels-its-"
+                                        "timer.json", &nclose, &nsend));
+    ASSERT(nclose == 1);
+    nclose = nsend = 0;
+    ASSERT_EQ_INT(0, check_close_yields("../tests/conformance/439-dropped-coroutines-are-"
+                                        "closed.json", &nclose, &nsend));
+    ASSERT(nclose == 2 && nsend >= 2);
+    return 0;
+}
