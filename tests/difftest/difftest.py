@@ -275,12 +275,39 @@ def skip_ws(text, i):
     return i
 
 
+def kept_properties(text, outcome):
+    """The expect properties (docs/FORMAT-EXTENSIONS.md section 1) a teacher
+    wrote in the file's expect, to keep when it is rewritten: end_time and
+    order as CPython has them (end_time set to CPython's end; an order
+    CPython refutes dropped), max_concurrent as it is (only corosim's trace
+    can check it). Returns (properties, notes on what changed)."""
+    try:
+        old = json.loads(text).get("expect") or {}
+    except json.JSONDecodeError:
+        return {}, []
+    keep, notes = {}, []
+    if "order" in old:
+        if property_problems({"order": old["order"]}, outcome):
+            notes.append(f"dropped expect's order {old['order']}: CPython prints otherwise")
+        else:
+            keep["order"] = old["order"]
+    if "end_time" in old:
+        keep["end_time"] = outcome["end"]["t"]
+        if not close(outcome["end"]["t"], old["end_time"]):
+            notes.append(f"end_time {old['end_time']} -> {outcome['end']['t']}")
+    if "max_concurrent" in old:
+        keep["max_concurrent"] = old["max_concurrent"]
+    return keep, notes
+
+
 def write_expect(path, outcome):
-    """Replace (or add) the file's "expect" member, leaving the rest as is."""
+    """Replace (or add) the file's "expect" member, leaving the rest as is;
+    returns notes on the properties kept (kept_properties)."""
     with open(path, encoding="utf-8-sig") as f:
         text = f.read()
     spans, close_brace = top_level_spans(text)
-    block = pretty(expect_of(outcome), 2)
+    props, notes = kept_properties(text, outcome)
+    block = pretty({**expect_of(outcome), **props}, 2)
     if "expect" in spans:
         start, end = spans["expect"]
         text = text[:start] + block + text[end:]
@@ -290,6 +317,7 @@ def write_expect(path, outcome):
                 + text[close_brace:])
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
+    return notes
 
 
 def expect_problems(path, outcome):
@@ -338,8 +366,8 @@ def check(path, opts):
     if opts.cpython_only:
         return True, "\n".join(out + [pretty(cp)])
     if opts.write_expect:
-        write_expect(path, cp)
-        return True, "\n".join(out + [f"wrote expect: {path}"])
+        notes = write_expect(path, cp)
+        return True, "\n".join(out + [f"wrote expect: {path}"] + [f"  {n}" for n in notes])
     problems = []
     stale = expect_problems(path, cp)
     if stale:

@@ -262,6 +262,26 @@ def check_write_expect():
         run([DIFFTEST, "--write-expect", path])
         with open(path, encoding="utf-8") as f, open(src, encoding="utf-8") as g:
             expect_equal("write-expect keeps an up-to-date file", f.read(), g.read())
+        # a teacher's properties stay: max_concurrent as written, end_time as
+        # CPython ends, an order CPython refutes dropped
+        texts = [p["text"] for p in want["prints"]]
+        scenario["expect"] = {"max_concurrent": 2, "end_time": 99,
+                              "order": texts[:2] if len(texts) > 1 else texts}
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(scenario, f, indent=2)
+        run([DIFFTEST, "--write-expect", path])
+        with open(path, encoding="utf-8") as f:
+            got = json.load(f)["expect"]
+        expect_equal("write-expect keeps the properties",
+                     (got["max_concurrent"], got["end_time"], got["order"]),
+                     (2, want["end"]["t"], scenario["expect"]["order"]))
+        scenario["expect"] = {"order": list(reversed(texts))}
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(scenario, f, indent=2)
+        run([DIFFTEST, "--write-expect", path])
+        with open(path, encoding="utf-8") as f:
+            expect_equal("write-expect drops a refuted order",
+                         "order" in json.load(f)["expect"], len(texts) < 2)
 
 
 def main(argv):
