@@ -363,6 +363,75 @@ static int quiz_awaited_done(const steps_step *p, const sim_event *w)
                   && w->b == SIM_FUT_GATHER));
 }
 
+/* Whether target tg, or a sleep inside it (a gather's items), is an
+ * asyncio.sleep of a constant delay k with t + k == when (*k set). */
+static int quiz_sleep_target(const sim_target *tg, double t, double when, double *k)
+{
+    if (tg->kind == SIM_T_GATHER) {
+        for (int i = 0; i < tg->n; i++)
+            if (quiz_sleep_target(&tg->items[i], t, when, k))
+                return 1;
+        return 0;
+    }
+    const sim_expr *x = tg->kind == SIM_T_SLEEP ? tg->expr : NULL;
+    if (!x || x->kind != SIM_E_CONST || (x->k.type != SIM_INT && x->k.type != SIM_FLOAT))
+        return 0;
+    double d = x->k.type == SIM_INT ? (double)x->k.u.i : x->k.u.f;
+    if (t + d != when)
+        return 0;
+    *k = d;
+    return 1;
+}
+
+/* The same over the statements of block bk and the blocks inside them
+ * that are on source line line (any line when line is -1). */
+static int quiz_sleep_block(const sim_block *bk, int line, double t, double when, double *k)
+{
+    for (int i = 0; i < bk->n; i++) {
+        const sim_stmt *st = &bk->s[i];
+        sim_target one = {.kind = SIM_T_SLEEP, .expr = st->expr};
+        const sim_target *tg = st->verb == SIM_S_SLEEP ? &one
+                               : st->verb == SIM_S_AWAIT || st->verb == SIM_S_RUN_UNTIL_COMPLETE
+                               ? &st->target : NULL;
+        if (tg && (line < 0 || st->line == line) && quiz_sleep_target(tg, t, when, k))
+            return 1;
+        if (quiz_sleep_block(&st->body, line, t, when, k) ||
+            quiz_sleep_block(&st->orelse, line, t, when, k) ||
+            quiz_sleep_block(&st->finally, line, t, when, k))
+            return 1;
+        for (int h = 0; h < st->nhandlers; h++)
+            if (quiz_sleep_block(&st->handlers[h].body, line, t, when, k))
+                return 1;
+    }
+    return 0;
+}
+
+/* The delay the sleep of step p was given, as the scenario writes it:
+ * when - now has float noise (2.1 - 2 is 0.10000000000000009). The timer
+ * push has the time, when and the source line; a constant delay of a
+ * sleep on that line (then anywhere) that gives that when is it; else
+ * the shortest decimal that does (a delay computed at run time). */
+static quiz_num quiz_sleep_delay(const quiz_walk *W, const steps_step *p)
+{
+    sim_event e = sim_trace_event(W->T, p->timer_ev);
+    double k;
+    for (int pass = 0; pass < 2; pass++) {
+        int line = pass ? -1 : e.line;
+        if (quiz_sleep_block(&W->sc->main.body, line, e.t, e.x, &k))
+            return qnum(k);
+        for (int f = 0; f < W->sc->nfuncs; f++)
+            if (quiz_sleep_block(&W->sc->funcs[f].body, line, e.t, e.x, &k))
+                return qnum(k);
+    }
+    char num[32];
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(num, sizeof num, "%.*g", digits, e.x - e.t);
+        if (e.t + strtod(num, NULL) == e.x)
+            return qnum(strtod(num, NULL));
+    }
+    return qnum(e.x - e.t);
+}
+
 /* Why a later step runs: what its previous step waited for, and the
  * cancels of the task meanwhile. */
 static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
@@ -397,11 +466,12 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
     else if (s->thrown)
         quiz_resume_thrown(b, W, p, s, w);
     else if (p->wait == STEPS_W_SLEEP) {
-        sim_buf_printf(b, "its asyncio.sleep(%s) timer set at t=%s fired", qnum(p->delay).s,
-                       qnum(since).s);
-        if (t > since + p->delay + 1e-6)
-            sim_buf_printf(b, " (it was due at t=%s, but %s until then)",
-                           qnum(since + p->delay).s, quiz_between(W, p, s, SIM_EV_RUN_END, -2) >= 0
+        double when = sim_trace_event(W->T, p->timer_ev).x;
+        sim_buf_printf(b, "its asyncio.sleep(%s) timer set at t=%s fired",
+                       quiz_sleep_delay(W, p).s, qnum(since).s);
+        if (t > when + 1e-6)
+            sim_buf_printf(b, " (it was due at t=%s, but %s until then)", qnum(when).s,
+                           quiz_between(W, p, s, SIM_EV_RUN_END, -2) >= 0
                            ? "the loop was not running" : "the loop was busy");
         sim_buf_putc(b, '.');
     }

@@ -101,8 +101,10 @@ static void steps_inside(steps_pass *P, const sim_event *e, size_t i)
     if (k < 0 || P->cur[k] < 0)
         return;
     steps_step *s = &P->L->s[P->cur[k]];
-    if (e->kind == SIM_EV_TIMER_PUSH)
+    if (e->kind == SIM_EV_TIMER_PUSH) {
         s->delay = e->x - e->t;
+        s->timer_ev = i;
+    }
     else if (e->kind == SIM_EV_QUEUE_WAIT) {
         s->wait = e->b ? STEPS_W_QUEUE_PUT : STEPS_W_QUEUE_GET;
         s->queue = e->a;

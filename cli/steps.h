@@ -30,7 +30,9 @@ typedef struct steps_step {
     int thrown;                /* began with an exception thrown in */
     int wait;                  /* steps_wait */
     int queue;                 /* QUEUE_GET / QUEUE_PUT: queue index */
-    double delay;              /* SLEEP: the delay asked for */
+    double delay;              /* SLEEP: the delay asked for, as when - now
+                                  (float noise: quiz.c finds the given one) */
+    size_t timer_ev;           /* SLEEP: the step's last TIMER_PUSH (x = when) */
     int prev;                  /* the same task's previous step, -1 none */
     int nth;                   /* 1 for the task's first step, 2 for its second... */
     long waker;                /* event index that scheduled this step, -1 unknown */

@@ -48,12 +48,22 @@ CANCEL_SCENARIOS = {
         '{"format":"coroscope-scenario/1","name":"g01","awaitables":{"spin":{"params":["bad"],"body":[{"try":[{"repeat":null,"body":[{"yield":null}]}],"finally":[{"print":"spin finally, bad={bad}"},{"if":"=bad","then":[{"yield":"oops","as":"z"},{"print":"after bad yield {z}"}],"else":[{"yield":null,"as":"z"},{"print":"after good yield {z}"}]},{"return":"spin-ret"}]}]}},"coroutines":{"w":{"params":["bad"],"body":[{"try":[{"await":{"awaitable":"spin","args":["=bad"]},"as":"r"},{"print":"w got {r}"}],"except":[{"type":"BaseException","as":"e","body":[{"print":"w caught {[e]}"}]}]},{"return":"=bad"}]}},"main":[{"create_task":{"call":"w","args":[false]},"as":"a"},{"create_task":{"call":"w","args":[true]},"as":"b"},{"run_until_complete":{"sleep":0}},{"cancel":"a"},{"cancel":"b"},{"run_until_complete":{"sleep":0}},{"run_until_complete":{"sleep":0}},{"run_until_complete":{"sleep":0}},{"task_result":"a","as":"x"},{"print":"a {x}"},{"task_result":"b","as":"x"},{"print":"b {x}"}]}',
 }
 # a phrase the answer of some of them must hold
-CANCEL_SAYS = {
+SAYS = {
     "q02-quiz-cancel-turned-valueerror": "the task it awaited, Task-1, ended with ValueError: refused at t=1",
     "q03-quiz-gather-finishes-later": "the gather it awaited ended with CancelledError at t=3",
     "a05-gather-done-cancel-1": "while the gather it awaited could not be cancelled",
     "a12-double-cancel-gather": "main called Task-1.cancel() at t=1; main called Task-1.cancel() at t=2 (twice)",
     "g01-awaitable-cancel-finally-yield": "while Task-1 awaited nothing",
+}
+# Sleeps whose delay, as when - now, has float noise (2.1 - 2): the
+# sentence must give the delay the scenario wrote.
+SLEEP_SCENARIOS = {
+    'bug-quiz-sleep-delay':
+        '{"format":"coroscope-scenario/1","name":"quiz-sleep-delay","source":["import asyncio","async def job():","    await asyncio.sleep(2)","    await asyncio.sleep(0.1)","    print(\\"done\\")","asyncio.run(job())"],"coroutines":{"job":{"params":[],"body":[{"sleep":2,"line":3},{"sleep":0.1,"line":4},{"print":"done","line":5}]}},"main":[{"asyncio_run":{"call":"job","args":[]},"line":6}]}',
+    '01-famine-ticker':
+        '{"format":"coroscope-scenario/1","name":"famine-ticker","title":"Famine: a blocking compute delays a ticker","source":["import asyncio","import time","","async def ticker():","    for i in range(4):","        print(f\\"tick {i} at {loop.time():.1f}\\")","        await asyncio.sleep(0.3)","","async def compute(n):","    for i in range(n):","        time.sleep(0.5)          # blocking: nobody else runs","        print(f\\"computed {i} at {loop.time():.1f}\\")","    await asyncio.sleep(0)","    print(\\"compute yielded once\\")","","loop = asyncio.get_event_loop()","t1 = asyncio.ensure_future(ticker())","t2 = asyncio.ensure_future(compute(3))","loop.run_until_complete(t1)","print(f\\"done at {loop.time():.1f}\\")"],"coroutines":{"ticker":{"params":[],"body":[{"repeat":4,"var":"i","line":5,"body":[{"print":"tick {i} at {now:.1f}","line":6},{"sleep":0.3,"line":7}]}]},"compute":{"params":["n"],"body":[{"repeat":"=n","var":"i","line":10,"body":[{"block":0.5,"line":11},{"print":"computed {i} at {now:.1f}","line":12}]},{"sleep":0,"line":13},{"print":"compute yielded once","line":14}]}},"main":[{"create_task":{"call":"ticker","args":[]},"as":"t1","line":17},{"create_task":{"call":"compute","args":[3]},"as":"t2","line":18},{"run_until_complete":{"task":"t1"},"line":19},{"print":"done at {now:.1f}","line":20}]}',
+    '11-run-teardown':
+        '{"format":"coroscope-scenario/1","name":"run-teardown","title":"asyncio.run cancels what main leaves behind","source":["import asyncio","","async def background(name):","    try:","        while True:","            print(f\\"{name} beats at {asyncio.get_running_loop().time()}\\")","            await asyncio.sleep(0.75)","    finally:","        print(f\\"{name} stops\\")","        await asyncio.sleep(0.1)","        print(f\\"{name} stopped\\")","","async def main():","    asyncio.ensure_future(background(\\"A\\"))","    asyncio.ensure_future(background(\\"B\\"))","    await asyncio.sleep(2)","    print(\\"main fails\\")","    raise RuntimeError(\\"main gave up\\")","","asyncio.run(main())","print(\\"never printed\\")"],"coroutines":{"background":{"params":["name"],"body":[{"try":[{"repeat":null,"line":5,"body":[{"print":"{name} beats at {now}","line":6},{"sleep":0.75,"line":7}]}],"line":4,"finally":[{"print":"{name} stops","line":9},{"sleep":0.1,"line":10},{"print":"{name} stopped","line":11}]}]},"main":{"params":[],"body":[{"create_task":{"call":"background","args":["A"]},"line":14},{"create_task":{"call":"background","args":["B"]},"line":15},{"sleep":2,"line":16},{"print":"main fails","line":17},{"raise":"RuntimeError","message":"main gave up","line":18}]}},"main":[{"asyncio_run":{"call":"main","args":[]},"line":20},{"print":"never printed","line":21}]}',
 }
 FAILS = []
 CHECKED = [0]
@@ -62,6 +72,18 @@ T = r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)"
 
 def close(a, b):
     return abs(float(a) - float(b)) < 1e-6
+
+
+def sleep_constants(node):
+    """The constant delays of the sleeps anywhere in a scenario's JSON."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "sleep" and isinstance(v, (int, float)) and not isinstance(v, bool):
+                yield float(v)
+            yield from sleep_constants(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from sleep_constants(v)
 
 
 class Run:
@@ -73,6 +95,8 @@ class Run:
         self.ev = [json.loads(l) for l in out.splitlines()]
         self.names = {e["task"]: e["text"] for e in self.ev if e["kind"] == "task_new"}
         self.ids = {v: k for k, v in self.names.items()}
+        with open(path, encoding="utf-8") as f:
+            self.sleeps = set(sleep_constants(json.load(f)))
         self.steps = []                     # (task, begin seq, end seq)
         open_ = {}
         for e in self.ev:
@@ -180,6 +204,9 @@ def verify_main_claim(run, p, sentence, prev_print):
                 return "lateness cause false"
         if not pushes or not pops or not close(t, run.ev_at(st[1])["t"]) or pops[0]["seq"] > st[1]:
             return "timer claim false"
+        given = [k for k in run.sleeps if pushes[0]["t"] + k == pushes[0]["x"]]
+        if given and d not in given:    # the scenario's delay, not when - now
+            return f"sleep delay {m.group(2)} is not the one given, {given[0]!r}"
         return None
     m = re.match(rf"{me} resumes at t={T} because its await (\w+)\.(get|put)\(\), waiting since "
                  rf"t={T}.* (got the item (\S+) put|when (\S+) took an item) at t={T}", sentence)
@@ -507,11 +534,11 @@ def main():
     for name in names:
         check(sys.argv[1], name)
     with tempfile.TemporaryDirectory() as tmp:
-        for name, text in CANCEL_SCENARIOS.items():
+        for name, text in {**CANCEL_SCENARIOS, **SLEEP_SCENARIOS}.items():
             path = os.path.join(tmp, name + ".json")
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
-            check(sys.argv[1], path, CANCEL_SAYS.get(name))
+            check(sys.argv[1], path, SAYS.get(name))
             names.append(name)
     check_usage(sys.argv[1])
     print(f"{len(names)} scenarios, {CHECKED[0]} sentences checked")
