@@ -23,6 +23,16 @@ typedef struct quiz_coro {
     int32_t fn, var;
 } quiz_coro;
 
+/* The time.sleep calls of a stretch of a step: how many, their seconds
+ * in all, the first few of them, whether they all are the same. */
+enum { QUIZ_BLOCKS_LISTED = 4 };
+typedef struct quiz_blocks {
+    int n;
+    double total;
+    double first[QUIZ_BLOCKS_LISTED];
+    int same;
+} quiz_blocks;
+
 /* What the walk over the trace knows at a print. */
 typedef struct quiz_walk {
     const sim_trace *T;
@@ -32,7 +42,8 @@ typedef struct quiz_walk {
     int step;                  /* the step in progress, -1 none */
     int next;                  /* next step to begin */
     int prints_in_step;        /* prints so far in this step */
-    double blocked;            /* seconds of time.sleep so far in this step */
+    quiz_blocks blocks;        /* time.sleep calls of this step since its
+                                  previous print (or its beginning) */
     int sent;                  /* main has driven a coroutine by hand since
                                   the last loop run began */
     int driving;               /* coroutine main drives by hand (the latest
@@ -496,6 +507,60 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
         sim_buf_printf(b, "what it awaited since t=%s completed.", qnum(since).s);
 }
 
+/* A sum of time.sleep seconds without the noise of float addition
+ * (0.1 + 0.2 is 0.30000000000000004): 12 significant digits. */
+static quiz_num quiz_seconds(double d)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%.12g", d);
+    return qnum(strtod(num, NULL));
+}
+
+/* What the time.sleep calls before a print did, each call said as it was
+ * made: "Its time.sleep(0.5) held the whole loop for 0.5 s before the
+ * print." or, for several, how many and the seconds in all; since: the
+ * step printed before (the calls are the ones after that print). */
+static void quiz_blocked(sim_buf *b, const quiz_blocks *k, int since)
+{
+    static const char *const words[] = {"", "one", "two", "three", "four", "five", "six",
+                                        "seven", "eight", "nine", "ten"};
+    const char *when = since ? "since its previous print" : "in this step before the print";
+    if (k->n == 0)
+        return;
+    if (k->n == 1) {
+        sim_buf_printf(b, " Its time.sleep(%s) held the whole loop for %s s before the print.",
+                       qnum(k->first[0]).s, qnum(k->first[0]).s);
+        return;
+    }
+    sim_buf_puts(b, " Its ");
+    if (k->n <= 10)
+        sim_buf_puts(b, words[k->n]);
+    else
+        sim_buf_printf(b, "%d", k->n);
+    if (k->same)
+        sim_buf_printf(b, " time.sleep(%s) calls", qnum(k->first[0]).s);
+    else if (k->n <= QUIZ_BLOCKS_LISTED) {
+        sim_buf_puts(b, " time.sleep calls (");
+        for (int i = 0; i < k->n; i++)
+            sim_buf_printf(b, "%s%s", i == 0 ? "" : i == k->n - 1 ? " and " : ", ",
+                           qnum(k->first[i]).s);
+        sim_buf_puts(b, " s)");
+    } else
+        sim_buf_puts(b, " time.sleep calls");
+    sim_buf_printf(b, " %s held the whole loop for %s s in all.", when,
+                   quiz_seconds(k->total).s);
+}
+
+/* Count one time.sleep of x seconds into k. */
+static void quiz_block_add(quiz_blocks *k, double x)
+{
+    if (k->n < QUIZ_BLOCKS_LISTED)
+        k->first[k->n] = x;
+    k->same = k->n == 0 || (k->same && x == k->first[0]);
+    k->n++;
+    k->total += x;
+}
+
 /* The sentence for a print by task step s. */
 static void quiz_task_print(sim_buf *b, const quiz_walk *W, const steps_step *s)
 {
@@ -507,9 +572,7 @@ static void quiz_task_print(sim_buf *b, const quiz_walk *W, const steps_step *s)
         quiz_first_step(b, W, s);
     else
         quiz_resume(b, W, s);
-    if (W->blocked > 0)
-        sim_buf_printf(b, " time.sleep blocked the whole loop for %s s in this step before "
-                       "the print.", qnum(W->blocked).s);
+    quiz_blocked(b, &W->blocks, W->prints_in_step > 0);
 }
 
 /* The sentence for a print by main. */
@@ -564,11 +627,11 @@ static void quiz_follow(quiz_walk *W, size_t i, const sim_event *e)
     if (e->kind == SIM_EV_STEP_BEGIN && W->next < W->L->n && W->L->s[W->next].begin == i) {
         W->step = W->next++;
         W->prints_in_step = 0;
-        W->blocked = 0;
+        W->blocks = (quiz_blocks){0};
     } else if (e->kind == SIM_EV_STEP_END && W->step >= 0 && W->L->s[W->step].end == i)
         W->step = -1;
     else if (e->kind == SIM_EV_BLOCK && W->step >= 0)
-        W->blocked += e->x;
+        quiz_block_add(&W->blocks, e->x);
     else if (e->kind == SIM_EV_RUN_END) {
         W->runs_ended++;
         W->run_how = e->a;
@@ -643,6 +706,7 @@ static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o
             quiz_main_print(b, &W, e->t);
         sim_buf_puts(b, "\n");
         W.prints_in_step++;
+        W.blocks = (quiz_blocks){0};
     }
     free(W.co);
     sim_buf_printf(b, "\nThe scenario ends (%s) at t=%s%s%s.\n", sim_end_status_name(o->status),

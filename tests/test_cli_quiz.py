@@ -65,6 +65,20 @@ SLEEP_SCENARIOS = {
     '11-run-teardown':
         '{"format":"coroscope-scenario/1","name":"run-teardown","title":"asyncio.run cancels what main leaves behind","source":["import asyncio","","async def background(name):","    try:","        while True:","            print(f\\"{name} beats at {asyncio.get_running_loop().time()}\\")","            await asyncio.sleep(0.75)","    finally:","        print(f\\"{name} stops\\")","        await asyncio.sleep(0.1)","        print(f\\"{name} stopped\\")","","async def main():","    asyncio.ensure_future(background(\\"A\\"))","    asyncio.ensure_future(background(\\"B\\"))","    await asyncio.sleep(2)","    print(\\"main fails\\")","    raise RuntimeError(\\"main gave up\\")","","asyncio.run(main())","print(\\"never printed\\")"],"coroutines":{"background":{"params":["name"],"body":[{"try":[{"repeat":null,"line":5,"body":[{"print":"{name} beats at {now}","line":6},{"sleep":0.75,"line":7}]}],"line":4,"finally":[{"print":"{name} stops","line":9},{"sleep":0.1,"line":10},{"print":"{name} stopped","line":11}]}]},"main":{"params":[],"body":[{"create_task":{"call":"background","args":["A"]},"line":14},{"create_task":{"call":"background","args":["B"]},"line":15},{"sleep":2,"line":16},{"print":"main fails","line":17},{"raise":"RuntimeError","message":"main gave up","line":18}]}},"main":[{"asyncio_run":{"call":"main","args":[]},"line":20},{"print":"never printed","line":21}]}',
 }
+# time.sleep calls in one step, several before a print (testers' round 3)
+BLOCK_SCENARIOS = {
+    "bug-quiz-block": json.dumps({
+        "format": "coroscope-scenario/1", "name": "quiz-block",
+        "coroutines": {"job": {"params": [], "body": [
+            {"repeat": 3, "var": "i", "body": [{"block": 0.5}, {"print": "step {i}"}]},
+            {"repeat": 3, "body": [{"block": 0.5}]}, {"print": "three blocks"},
+            {"block": 0.1}, {"block": 0.2}, {"print": "two blocks"},
+            {"sleep": 1}, {"block": 0.25}, {"block": 0.25}, {"print": "after a sleep"}]}},
+        "main": [{"asyncio_run": {"call": "job", "args": []}}]}),
+}
+SAYS["bug-quiz-block"] = ("Its three time.sleep(0.5) calls since its previous print held the "
+                          "whole loop for 1.5 s in all.")
+
 FAILS = []
 CHECKED = [0]
 T = r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)"
@@ -161,17 +175,45 @@ class Run:
         return None
 
 
+NUMBER = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10}
+
+
+def verify_blocked(run, p, claim, prev_print):
+    """The claim about the time.sleep calls of the print's step since its
+    previous print (or the step's beginning): each call as it was made."""
+    st = run.step_of(p["seq"])
+    since = prev_print["seq"] if prev_print and st and st[1] < prev_print["seq"] else st[1] if st else 0
+    blocks = [e["x"] for e in run.ev if e["kind"] == "block" and since < e["seq"] < p["seq"]]
+    when = "since its previous print" if since != (st[1] if st else 0) else "in this step before the print"
+    m = re.fullmatch(rf" Its time\.sleep\({T}\) held the whole loop for {T} s before the print\.", claim)
+    if m:
+        ok = blocks == [float(m.group(1))] and close(m.group(1), m.group(2))
+        return None if ok else "time.sleep claim false"
+    m = re.fullmatch(rf" Its (\w+) time\.sleep(\({T}\) calls| calls \(([^)]*) s\)| calls) (.*) held "
+                     rf"the whole loop for {T} s in all\.", claim)
+    if not m:
+        return "unknown time.sleep claim: " + claim
+    n = NUMBER.get(m.group(1)) or int(m.group(1))
+    ok = len(blocks) == n and close(sum(blocks), m.group(6)) and m.group(5) == when
+    if m.group(3):
+        ok = ok and all(close(b, m.group(3)) for b in blocks)
+    if m.group(4):
+        ok = ok and [float(x) for x in re.split(r", | and ", m.group(4))] == blocks
+    return None if ok else "time.sleep claim false"
+
+
 def verify(run, p, sentence, prev_print):
     """Is the sentence about print event p true? Returns an error or None.
     A trailing claim about time.sleep is checked first, then the rest."""
-    m = re.search(rf" Its time.sleep calls blocked the whole loop for {T} s in this step "
-                  r"before the print\.$", sentence)
+    m = re.search(r" Its (\w+ )?time\.sleep.*$", sentence)
     if m:
-        st = run.step_of(p["seq"])
-        blocks = [e["x"] for e in run.ev if e["kind"] == "block" and st and st[1] < e["seq"] < p["seq"]]
-        if not blocks or not close(sum(blocks), m.group(1)):
-            return "time.sleep claim false"
+        err = verify_blocked(run, p, m.group(0), prev_print)
+        if err:
+            return err
         sentence = sentence[:m.start()]
+    elif "time.sleep" in sentence and "bare yield" not in sentence:
+        return "unknown time.sleep claim"
     return verify_main_claim(run, p, sentence, prev_print)
 
 
@@ -534,7 +576,7 @@ def main():
     for name in names:
         check(sys.argv[1], name)
     with tempfile.TemporaryDirectory() as tmp:
-        for name, text in {**CANCEL_SCENARIOS, **SLEEP_SCENARIOS}.items():
+        for name, text in {**CANCEL_SCENARIOS, **SLEEP_SCENARIOS, **BLOCK_SCENARIOS}.items():
             path = os.path.join(tmp, name + ".json")
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
