@@ -151,6 +151,8 @@ typedef struct cs_qstate {
     uint32_t nputters, capputters;
 } cs_qstate;
 
+enum { CS_INSIDE_YIELDS = 2 };
+
 /* Everything that changes from frame to frame. */
 typedef struct cs_state {
     uint32_t ev;       /* events applied: the state is at frame ev - 1 */
@@ -160,7 +162,9 @@ typedef struct cs_state {
     int32_t running;   /* task whose step runs, -1 none */
     int32_t main_drives; /* compact coro main drove by hand last, -1 none */
     int32_t main_inside; /* 1 while that coroutine runs (sent into, not
-                            yielded back yet) */
+                            yielded back yet); CS_INSIDE_YIELDS at the frame
+                            of its yield back to main, which still belongs
+                            to the send (as a task's yield to its step) */
     cs_stack *stacks;  /* owned, one per compact coroutine */
     uint32_t nstacks;
     cs_handle *ready;  /* owned FIFO: ready[0] runs next */

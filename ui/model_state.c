@@ -230,6 +230,8 @@ static void apply_stack_event(cs_model *M, cs_state *st, const sim_event *e)
 void cs_state_apply(cs_model *M, cs_state *st, const sim_event *e)
 {
     st->ev++;
+    if (st->main_inside == CS_INSIDE_YIELDS)
+        st->main_inside = 0;     /* the frame after the yield: the send is over */
     st->t = e->kind == SIM_EV_BLOCK ? e->t + e->x : e->t;
     st->loop = e->loop;
     if (e->kind == SIM_EV_ITER)
@@ -272,7 +274,7 @@ void cs_state_apply(cs_model *M, cs_state *st, const sim_event *e)
         break;
     case SIM_EV_YIELD:
         if (st->running < 0 && cs_model_coro(M, e->coro) == st->main_drives)
-            st->main_inside = 0;
+            st->main_inside = st->main_inside ? CS_INSIDE_YIELDS : 0;
         break;
     case SIM_EV_QUEUE_PUT: case SIM_EV_QUEUE_GET: case SIM_EV_QUEUE_WAIT:
     case SIM_EV_QUEUE_WAKE: case SIM_EV_QUEUE_UNWAIT:

@@ -543,3 +543,41 @@ TEST_IMPL(scenario_yield_in_close_narrated)
     ASSERT(nclose == 2 && nsend >= 2);
     return 0;
 }
+
+/* At each yield of a coroutine main drives by hand in file, main's
+ * current line (the Source panel's) is the yielding frame's, as a task's
+ * is at its yield: the send is still under way. *n counts them. */
+static int check_yield_lines(const char *file, int *n)
+{
+    cs_doc d;
+    ASSERT_EQ_INT(0, load(&d, file));
+    cs_model *M = &d.M;
+    for (uint32_t f = 0; f < M->nframes; f++) {
+        const sim_event e = cs_model_event(M, f);
+        if (e.kind != SIM_EV_YIELD || e.task >= 0 || e.loop != 0)
+            continue;
+        cs_model_seek(M, f);
+        const cs_stack *s = &M->st.stacks[cs_model_coro(M, e.coro)];
+        ASSERT(e.c >= 0 && (uint32_t)e.c < s->n && s->fr[e.c].line > 0);
+        if (cs_model_task_line(M, -1) != s->fr[e.c].line)
+            TEST_FAIL_("%s frame %u: main's line %d, the yield's %d", file, f,
+                       cs_model_task_line(M, -1), s->fr[e.c].line);
+        ASSERT(M->st.main_inside);  /* the stack panel shows the frame running */
+        (*n)++;
+    }
+    cs_doc_free(&d);
+    return 0;
+}
+
+/* The Source panel follows a send down to its yield: 07's Mailbox and
+ * 06's W1 yield at their own lines, not at main's c.send() line. */
+TEST_IMPL(scenario_source_follows_hand_yield)
+{
+    int n = 0;
+    ASSERT_EQ_INT(0, check_yield_lines("07-two-way-send.json", &n));
+    ASSERT(n >= 2);
+    n = 0;
+    ASSERT_EQ_INT(0, check_yield_lines("06-stack-w1-w4.json", &n));
+    ASSERT(n >= 2);
+    return 0;
+}
