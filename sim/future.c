@@ -458,6 +458,10 @@ void sim_task_step(sim_state *S, sim_task *t, sim_exc *exc)
     e = sim_emit(S, SIM_EV_STEP_END, t->index, t->coro->id);
     if (e)
         e->a = how;
+    /* a task only the loop held is freed as its failing step ends, and its
+     * Future.__del__ logs "Task exception was never retrieved" then */
+    if (t->anon && t->fut.state == SIM_TASK_FAILED && t->fut.log_traceback && !S->escaped)
+        sim_warn_never_retrieved(S, t);
 }
 
 void sim_task_wakeup(sim_state *S, sim_task *t, sim_future *fut)

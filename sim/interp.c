@@ -579,6 +579,8 @@ static int stmt_create_task(sim_state *S, sim_frame *f, const sim_stmt *s, sim_e
     sim_future *t;
     if (sim_frame_call(S, f, &s->call, &v, e) < 0 || !(t = sim_ensure_future(S, v, NULL, e)))
         return -1;
+    if (!s->as.id && t->fkind == FUT_TASK)
+        ((sim_task *)t)->anon = 1;
     sim_frame_assign(S, f, &s->as, sim_obj_value(&t->hdr));
     return 0;
 }
@@ -660,7 +662,10 @@ static int stmt_simple(sim_state *S, sim_frame *f, const sim_stmt *s, sim_exc **
                 : sim_arena_alloc(&S->arena, (size_t)s->call.nargs * sizeof *a);
             return eval_args(S, f, &s->call, a, e);
         }
-        return sim_frame_call(S, f, &s->call, &v, e);
+        if (sim_frame_call(S, f, &s->call, &v, e) < 0)
+            return -1;
+        sim_warn_dropped_coro(S, (sim_coro *)v.u.o);   /* CPython warns as it dies: now */
+        return 0;
     case SIM_S_STOP_LOOP: {
         sim_loop *L = sim_get_event_loop(S, e);
         if (!L)

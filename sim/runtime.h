@@ -43,6 +43,7 @@ struct sim_coro {
     uint8_t bare;              /* generator bound by "coroutine": W().__await__()
                                 * itself, not the awaitable W() */
     uint8_t hand;              /* main has sent into it (in sim_state.hand) */
+    uint8_t warned;            /* its never-awaited warning is in the trace */
     uint32_t mark;             /* collect.c: last walk that reached it */
     const char *name;          /* function name */
     sim_frame *frame;          /* its own frame (NULL once closed) */
@@ -150,6 +151,9 @@ struct sim_task {
     sim_coro *coro;
     sim_future *fut_waiter;
     uint8_t must_cancel;
+    uint8_t anon;              /* created by create_task without "as": once it
+                                  is done only the loop held it */
+    uint8_t warned;            /* its never-retrieved warning is in the trace */
     int num_cancels;
 };
 
@@ -458,6 +462,11 @@ int32_t sim_exc_id(sim_state *S, const sim_exc *e);
 int32_t sim_str_id(sim_state *S, const char *s);
 /* Append a trace event (no-op when not tracing); returns it or NULL. */
 sim_event *sim_emit(sim_state *S, int kind, int task, int coro);
+/* The trace's warning events, at the moment CPython logs them (the object
+ * is freed); the outcome lists warnings as they stand at the end, and the
+ * end emits those not emitted yet. */
+void sim_warn_never_retrieved(sim_state *S, sim_task *t);
+void sim_warn_dropped_coro(sim_state *S, sim_coro *co);
 /* Values a body frame of fn holds: its locals and, for an awaitable, the
  * arguments again after them, as the instance W(args) keeps them (the
  * generator's self) while a rebinding of the parameter drops the local. */

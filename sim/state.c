@@ -263,27 +263,50 @@ static void warning_add(sim_state *S, sim_outcome *o, size_t *cap, sim_warning w
     o->warnings[o->nwarnings++] = w;
 }
 
+static void warning_event(sim_state *S, int kind, int task, const char *coro)
+{
+    sim_event *e = sim_emit(S, SIM_EV_WARNING, task, -1);
+    if (e) {
+        e->a = kind;
+        e->b = coro ? sim_str_id(S, coro) : 0;
+    }
+}
+
+void sim_warn_never_retrieved(sim_state *S, sim_task *t)
+{
+    t->warned = 1;
+    warning_event(S, SIM_WARN_NEVER_RETRIEVED, t->index, NULL);
+}
+
+void sim_warn_dropped_coro(sim_state *S, sim_coro *co)
+{
+    if (co->state != CORO_CREATED || co->generator || co->warned)
+        return;
+    co->warned = 1;
+    warning_event(S, SIM_WARN_NEVER_AWAITED, -1, co->name);
+}
+
 /* Warnings as they stand at the end (format section 6): one pass over the
  * tasks and one over the coroutines (at a million tasks each pass is a
- * cache miss an object, so there is no counting pass first). */
+ * cache miss an object, so there is no counting pass first). The trace
+ * gets those it has not had yet. */
 static void outcome_warnings(sim_state *S, sim_outcome *o)
 {
     size_t cap = 0;
     for (size_t i = 0; i < S->ntasks; i++)
-        if (S->tasks[i]->fut.state == SIM_TASK_FAILED && S->tasks[i]->fut.log_traceback)
+        if (S->tasks[i]->fut.state == SIM_TASK_FAILED && S->tasks[i]->fut.log_traceback) {
             warning_add(S, o, &cap, (sim_warning){SIM_WARN_NEVER_RETRIEVED, (int)i, NULL});
+            if (!S->tasks[i]->warned)
+                warning_event(S, SIM_WARN_NEVER_RETRIEVED, (int)i, NULL);
+        }
     for (size_t i = 0; i < S->ncoro_list; i++)
-        if (S->coros[i]->state == CORO_CREATED && !S->coros[i]->generator)
+        if (S->coros[i]->state == CORO_CREATED && !S->coros[i]->generator) {
             warning_add(S, o, &cap, (sim_warning){SIM_WARN_NEVER_AWAITED, -1, S->coros[i]->name});
+            if (!S->coros[i]->warned)
+                warning_event(S, SIM_WARN_NEVER_AWAITED, -1, S->coros[i]->name);
+        }
     if (!o->warnings)
         o->warnings = sim_arena_zalloc(&S->arena, sizeof *o->warnings);
-    for (int i = 0; i < o->nwarnings; i++) {
-        sim_event *e = sim_emit(S, SIM_EV_WARNING, o->warnings[i].task, -1);
-        if (e) {
-            e->a = o->warnings[i].kind;
-            e->b = o->warnings[i].coro ? sim_str_id(S, o->warnings[i].coro) : 0;
-        }
-    }
 }
 
 static const char *describe(sim_state *S, const sim_exc *e)

@@ -500,3 +500,42 @@ TEST_IMPL(runtime_frame_push_args)
     sim_scenario_free(sc);
     return 0;
 }
+
+/* Warnings reach the trace when CPython logs them: a coroutine made and
+ * dropped by a call statement at once, a failed task nobody names as its
+ * step ends; each once, and the outcome still lists both at the end. */
+TEST_IMPL(runtime_warnings_when_logged)
+{
+    static const char text[] =
+        "{\"format\": \"coroscope-scenario/1\", \"name\": \"w\","
+        " \"coroutines\": {\"boom\": {\"params\": [], \"body\": ["
+        "    {\"sleep\": 1}, {\"raise\": \"ValueError\", \"message\": \"x\"}]},"
+        "  \"m\": {\"params\": [], \"body\": [{\"create_task\": {\"call\": \"boom\", \"args\": []}},"
+        "    {\"sleep\": 3}, {\"print\": \"end\"}]}},"
+        " \"main\": [{\"print\": \"before\"}, {\"call\": \"boom\", \"args\": []},"
+        "          {\"print\": \"after\"}, {\"asyncio_run\": {\"call\": \"m\", \"args\": []}}]}";
+    sim_scenario *sc;
+    sim_state *S = test_run_text(text, &sc, 1);
+    ASSERT(S);
+    const sim_outcome *o = sim_outcome_get(S);
+    ASSERT_EQ_INT(2, o->nwarnings);
+    const sim_trace *T = sim_trace_get(S);
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, T);
+    char order[16] = {0};
+    size_t n = 0;
+    for (size_t i = 0; i < T->n && n + 1 < sizeof order; i++) {
+        const sim_event *e = sim_trace_at(&C, i);
+        if (e->kind == SIM_EV_PRINT)
+            order[n++] = sim_trace_str(T, e->a)[0];          /* b, a, e */
+        else if (e->kind == SIM_EV_WARNING) {
+            order[n++] = e->a == SIM_WARN_NEVER_AWAITED ? 'W' : 'R';
+            if (e->a == SIM_WARN_NEVER_RETRIEVED)
+                ASSERT_NEAR(1.0, e->t, 1e-9);
+        }
+    }
+    ASSERT_EQ_STR("bWaRe", order);
+    sim_free(S);
+    sim_scenario_free(sc);
+    return 0;
+}
