@@ -33,6 +33,21 @@ typedef struct quiz_blocks {
     int same;
 } quiz_blocks;
 
+/* A send() of main's into a coroutine it drives by hand, and what it did:
+ * returned what the innermost yield gave up; ran the coroutine to its
+ * return (send() raises StopIteration with the value); let an exception
+ * out of it; or raised its own error ("cannot reuse already awaited
+ * coroutine") without running any of it. */
+enum { QUIZ_SEND_OPEN, QUIZ_SEND_YIELDED, QUIZ_SEND_RETURNED, QUIZ_SEND_FAILED,
+       QUIZ_SEND_REFUSED };
+typedef struct quiz_send {
+    int coro;
+    int depth;                 /* of its bottom frame on coro's stack (the
+                                  send's c: it may be awaited inline there) */
+    int how;                   /* QUIZ_SEND_* */
+    int32_t what;              /* the value, return value or exception */
+} quiz_send;
+
 /* What the walk over the trace knows at a print. */
 typedef struct quiz_walk {
     const sim_trace *T;
@@ -46,6 +61,7 @@ typedef struct quiz_walk {
                                   previous print (or its beginning) */
     int sent;                  /* main has driven a coroutine by hand since
                                   the last loop run began */
+    quiz_send last_send;       /* the last of those sends */
     int driving;               /* coroutine main drives by hand (the latest
                                   statement of main's thread is its), -1 none */
     quiz_coro *co;             /* by trace coroutine id */
@@ -575,6 +591,50 @@ static void quiz_task_print(sim_buf *b, const quiz_walk *W, const steps_step *s)
     quiz_blocked(b, &W->blocks, W->prints_in_step > 0);
 }
 
+/* The sentence for a print by main after it drove a coroutine by hand:
+ * what its last send() did. */
+static void quiz_after_send(sim_buf *b, const quiz_walk *W, double t)
+{
+    const quiz_send *d = &W->last_send;
+    const char *what = sim_trace_str(W->T, d->what);
+    sim_buf_printf(b, "Main prints at t=%s, after driving a coroutine by hand: its last "
+                   "send() ", qnum(t).s);
+    if (d->how == QUIZ_SEND_YIELDED)
+        sim_buf_printf(b, "returned %s, what the innermost yield gave up.", what);
+    else if (d->how == QUIZ_SEND_RETURNED)
+        sim_buf_printf(b, "ran the coroutine to its end: it returned %s, so send() raised "
+                       "StopIteration with that value.", what);
+    else if (d->how == QUIZ_SEND_FAILED)
+        sim_buf_printf(b, "raised %s: the exception left the coroutine, which is finished "
+                       "now.", what);
+    else if (d->how == QUIZ_SEND_REFUSED)
+        sim_buf_printf(b, "raised %s: send() itself refused, and none of the coroutine ran.",
+                       what);
+    else
+        sim_buf_puts(b, "had not returned.");
+}
+
+/* Follow main's hand sends: a SEND of main's opens one; the YIELD that
+ * comes back up (the coroutine suspended), the pop of the coroutine's
+ * bottom frame (it returned or failed) or an exception raised in main before
+ * either (send() refused) ends it. Main's THROWs are the closes of
+ * coroutines it let go of (collect.c: a scenario has no throw()). */
+static void quiz_follow_send(quiz_walk *W, const sim_event *e)
+{
+    quiz_send *d = &W->last_send;
+    if (e->kind == SIM_EV_SEND && e->task < 0 && e->loop == 0 && d->how != QUIZ_SEND_OPEN) {
+        *d = (quiz_send){.coro = e->coro, .depth = e->c, .how = QUIZ_SEND_OPEN};
+        W->sent = 1;
+    } else if (d->how != QUIZ_SEND_OPEN)
+        return;
+    else if (e->kind == SIM_EV_YIELD && e->task < 0 && e->coro == d->coro)
+        *d = (quiz_send){d->coro, d->depth, QUIZ_SEND_YIELDED, e->a};
+    else if (e->kind == SIM_EV_FRAME_POP && e->coro == d->coro && e->c == d->depth)
+        *d = (quiz_send){d->coro, d->depth, e->a ? QUIZ_SEND_FAILED : QUIZ_SEND_RETURNED, e->b};
+    else if (e->kind == SIM_EV_RAISE && e->task < 0 && e->coro < 0)
+        *d = (quiz_send){d->coro, d->depth, QUIZ_SEND_REFUSED, e->a};
+}
+
 /* The sentence for a print by main. */
 static void quiz_main_print(sim_buf *b, const quiz_walk *W, double t)
 {
@@ -589,11 +649,8 @@ static void quiz_main_print(sim_buf *b, const quiz_walk *W, double t)
         sim_buf_printf(b, "Main drives the coroutine %s by hand (send/throw): the print runs "
                        "inside that send, before it returns to main.",
                        sim_trace_str(W->T, W->co[W->driving].fn));
-    else if (W->runs_ended == 0 && W->sent)
-        sim_buf_printf(b, "Main prints at t=%s, after driving a coroutine by hand: what a "
-                       "send() returns is what the innermost yield gave up, and when the "
-                       "coroutine returns, send() raises StopIteration with its value.",
-                       qnum(t).s);
+    else if (W->sent)
+        quiz_after_send(b, W, t);
     else if (W->runs_ended == 0)
         sim_buf_printf(b, "Main prints at t=%s before the loop runs: module code runs at once.",
                        qnum(t).s);
@@ -646,9 +703,8 @@ static void quiz_follow(quiz_walk *W, size_t i, const sim_event *e)
         quiz_coro_at(W, e->coro)->var = e->a;
     else if (e->kind == SIM_EV_STMT && e->task < 0)
         W->driving = e->coro;             /* -1: a statement of main itself */
-    if ((e->kind == SIM_EV_SEND || e->kind == SIM_EV_THROW) && e->task < 0 && e->loop == 0)
-        W->sent = 1;
-    else if (e->kind == SIM_EV_RUN_BEGIN)
+    quiz_follow_send(W, e);
+    if (e->kind == SIM_EV_RUN_BEGIN)
         W->sent = 0;
 }
 
@@ -684,7 +740,8 @@ static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o
     for (int i = 0; i < o->nprints; i++)
         sim_buf_printf(b, "%s %s\n", qnum(o->prints[i].t).s, o->prints[i].text);
     sim_buf_puts(b, "```\n\n## Why\n\n");
-    quiz_walk W = {.T = T, .sc = sc, .o = o, .L = L, .step = -1, .driving = -1};
+    quiz_walk W = {.T = T, .sc = sc, .o = o, .L = L, .step = -1, .driving = -1,
+                   .last_send = {.how = QUIZ_SEND_YIELDED}};
     int n = 0;
     sim_trace_cursor C;
     sim_trace_cursor_init(&C, T);

@@ -79,6 +79,33 @@ BLOCK_SCENARIOS = {
 SAYS["bug-quiz-block"] = ("Its three time.sleep(0.5) calls since its previous print held the "
                           "whole loop for 1.5 s in all.")
 
+# main's send() returns a yield, raises StopIteration, then RuntimeError
+SEND_SCENARIOS = {
+    "07-send-ask": json.dumps({
+        "format": "coroscope-scenario/1", "name": "send-ask",
+        "awaitables": {"Ask": {"params": ["q"], "body": [
+            {"yield": "=q", "as": "answer"}, {"print": "got {answer} for {q}"}, {"return": "=answer"}]}},
+        "coroutines": {
+            "add": {"params": [], "body": [{"await": {"awaitable": "Ask", "args": ["first?"]}, "as": "a"},
+                                           {"await": {"awaitable": "Ask", "args": ["second?"]}, "as": "b"},
+                                           {"return": "=a + b"}]},
+            "total": {"params": [], "body": [{"await": {"call": "add", "args": []}, "as": "s"},
+                                             {"print": "sum is {s}"}, {"return": "=s * 2"}]},
+            "boom": {"params": [], "body": [{"raise": "ValueError", "message": "no"}]}},
+        "main": [{"coroutine": {"call": "total", "args": []}, "as": "c"},
+                 {"send": "c", "value": None, "as": "q"}, {"print": "loop received {q}"},
+                 {"send": "c", "value": 3, "as": "q"}, {"print": "loop received {q}"},
+                 {"try": [{"send": "c", "value": 4}], "except": [
+                     {"type": "StopIteration", "as": "stop", "body": [{"print": "finished with {stop.value}"}]}]},
+                 {"try": [{"send": "c", "value": None}], "except": [
+                     {"type": "RuntimeError", "as": "e", "body": [{"print": "again: {e}"}]}]},
+                 {"coroutine": {"call": "boom", "args": []}, "as": "d"},
+                 {"try": [{"send": "d", "value": None}], "except": [
+                     {"type": "ValueError", "as": "e", "body": [{"print": "boom: {e}"}]}]}]}),
+}
+SAYS["07-send-ask"] = ("its last send() raised RuntimeError: cannot reuse already awaited coroutine: "
+                       "send() itself refused")
+
 FAILS = []
 CHECKED = [0]
 T = r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)"
@@ -322,10 +349,7 @@ def verify_main_claim(run, p, sentence, prev_print):
             ok = ok and not raised
         return None if ok else "run-returned/raised claim false"
     if sentence.startswith("Main prints at t=") and "after driving a coroutine by hand" in sentence:
-        begun = [e for e in run.ev if e["kind"] == "run_begin" and e["seq"] < p["seq"]]
-        sends = [e for e in run.ev if e["kind"] in ("send", "throw") and e["task"] == -1
-                 and e["loop"] == 0 and e["seq"] < p["seq"]]
-        return None if task == -1 and not begun and sends else "hand-driven print claim false"
+        return verify_after_send(run, p, sentence)
     if sentence.startswith("Main prints at t=") and "before the loop runs" in sentence:
         begun = [e for e in run.ev if e["kind"] == "run_begin" and e["seq"] < p["seq"]]
         return None if task == -1 and not begun else "before-the-loop claim false"
@@ -492,6 +516,40 @@ def verify_awaited_end(run, prev, st, what, t, begin):
     return "unknown awaited end: " + what
 
 
+def verify_after_send(run, p, sentence):
+    """A print of main's after its last send() into a coroutine it drives
+    by hand (no loop run begun since): what that send did, the first of
+    these after it in the trace: the yield that came back up, the pop of
+    the coroutine's bottom frame (at the send's depth: it may be awaited
+    inline by a task; it returned, or an exception left it), or an
+    exception raised in main (send() refused)."""
+    m = re.fullmatch(rf"Main prints at t={T}, after driving a coroutine by hand: its last send\(\) "
+                     r"(returned (.+), what the innermost yield gave up|ran the coroutine to its end: "
+                     r"it returned (.+), so send\(\) raised StopIteration with that value|raised (.+?): "
+                     r"(the exception left the coroutine, which is finished now|send\(\) itself "
+                     r"refused, and none of the coroutine ran))\.", sentence)
+    if not m or p["task"] != -1:
+        return "unknown hand-driven print sentence"
+    sends = [e for e in run.ev if e["kind"] == "send" and e["task"] == -1 and e["loop"] == 0
+             and e["seq"] < p["seq"]]
+    if not sends or any(e["kind"] == "run_begin" and sends[-1]["seq"] < e["seq"] < p["seq"]
+                        for e in run.ev):
+        return "hand-driven print claim false: no send since the last run"
+    d = sends[-1]
+    for e in run.ev[run.ev.index(d) + 1:]:
+        if e["kind"] == "yield" and e["task"] == -1 and e["coro"] == d["coro"]:
+            ok = m.group(3) == e["text"]
+        elif e["kind"] == "frame_pop" and e["coro"] == d["coro"] and e["c"] == d["c"]:
+            ok = (m.group(4) if e["a"] == 0 else m.group(5)) == e["text"] and \
+                (e["a"] == 0 or m.group(6).startswith("the exception left"))
+        elif e["kind"] == "raise" and e["task"] == -1 and e["coro"] == -1:
+            ok = m.group(5) == e["text"] and m.group(6).startswith("send() itself refused")
+        else:
+            continue
+        return None if ok else "hand-driven print claim false: not what the send did"
+    return "hand-driven print claim false: the send never came back"
+
+
 def check(corosim, name, says=None):
     path = name if name.endswith(".json") else os.path.join(ROOT, "scenarios", name + ".json")
     name = os.path.basename(path)
@@ -576,7 +634,8 @@ def main():
     for name in names:
         check(sys.argv[1], name)
     with tempfile.TemporaryDirectory() as tmp:
-        for name, text in {**CANCEL_SCENARIOS, **SLEEP_SCENARIOS, **BLOCK_SCENARIOS}.items():
+        for name, text in {**CANCEL_SCENARIOS, **SLEEP_SCENARIOS, **BLOCK_SCENARIOS,
+                           **SEND_SCENARIOS}.items():
             path = os.path.join(tmp, name + ".json")
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
