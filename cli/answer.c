@@ -182,10 +182,9 @@ void answer_free(grade_answer *a)
     memset(a, 0, sizeof *a);
 }
 
-/* A time prefix: a decimal number ("1", "1.5", "1,5", ".5", "2e-3",
- * optionally followed by "s") then at least one space. Returns the length of the
- * prefix with its spaces (0 when there is none) and the time in *t. */
-static size_t answer_time_prefix(const char *s, double *t)
+/* A decimal number at s ("1", "1.5", "1,5", ".5", "2e-3"): its length (0
+ * when there is none) and its value in *t. */
+static size_t answer_number(const char *s, double *t)
 {
     size_t i = 0, comma = 0;
     int digits = 0;
@@ -214,15 +213,58 @@ static size_t answer_time_prefix(const char *s, double *t)
     if (comma)
         num[comma] = '.';
     *t = strtod(num, &end);
-    if ((size_t)(end - num) != i)
+    return (size_t)(end - num) == i ? i : 0;
+}
+
+/* The spaces and tabs at s: how many. */
+static size_t answer_blanks(const char *s)
+{
+    return strspn(s, " \t");
+}
+
+/* The time prefix: a number, optionally followed by "s", then at least
+ * one space or tab. Returns the length of the prefix with its spaces (0
+ * when there is none, or nothing follows) and the time in *t. */
+static size_t answer_time_prefix(const char *s, double *t)
+{
+    size_t i = answer_number(s, t);
+    if (!i)
         return 0;
     if (s[i] == 's')
         i++;
-    if (s[i] != ' ' && s[i] != '\t')
-        return 0;
-    while (s[i] == ' ' || s[i] == '\t')
+    size_t k = answer_blanks(s + i);
+    return k && s[i + k] ? i + k : 0;
+}
+
+/* The looser ways of writing a time that students use, taken only when
+ * the rest of the line then is a print (answer_split_times): "t=3",
+ * "t = 3", "2.5 s" (a space before the unit), "3:", "[3]", "(3)", and
+ * their mixes ("[t=3s]:"), then at least one space or tab. Returns the
+ * prefix's length with its spaces, 0 when there is none. */
+static size_t answer_loose_prefix(const char *s, double *t)
+{
+    size_t i = 0;
+    char close = s[0] == '[' ? ']' : s[0] == '(' ? ')' : 0;
+    if (close)
         i++;
-    return s[i] ? i : 0;
+    if ((s[i] == 't' || s[i] == 'T') && s[i + 1 + answer_blanks(s + i + 1)] == '=') {
+        i += 1 + answer_blanks(s + i + 1) + 1;
+        i += answer_blanks(s + i);
+    }
+    size_t n = answer_number(s + i, t);
+    if (!n)
+        return 0;
+    i += n;
+    size_t k = answer_blanks(s + i);
+    if (s[i + k] == 's' && (s[i + k + 1] == ' ' || s[i + k + 1] == '\t' || s[i + k + 1] == ':'
+                            || (close && s[i + k + 1] == close)))
+        i += k + 1;                    /* "2.5 s" or "2.5s" */
+    if (close && s[i] != close)
+        return 0;
+    i += close != 0;
+    i += s[i] == ':';
+    k = answer_blanks(s + i);
+    return k && s[i + k] ? i + k : 0;
 }
 
 /* Is text one of the n expected texts? */
@@ -250,19 +292,46 @@ static size_t answer_who_prefix(const char *s, const grade_expected *e, int n)
     return 0;
 }
 
+/* Whether text, or text after a task column, is one of the n expected
+ * texts. */
+static int answer_is_print(const char *text, const grade_expected *e, int n)
+{
+    return answer_is_expected(text, e, n) || answer_who_prefix(text, e, n) > 0;
+}
+
+/* Where the text of line s begins after its time (0: no time; *t set).
+ * A whole line that is an expected text has no time. Else the strict
+ * prefix (a number, "s", a space) when the rest is a print, then a loose
+ * one ("t=3", "2.5 s", "3:", "[3]") when the rest is a print, then the
+ * strict one whatever the rest (a time with a wrong text). */
+static size_t answer_time_split(const char *s, const grade_expected *e, int n, double *t)
+{
+    double strict_t, loose_t;
+    if (answer_is_expected(s, e, n))
+        return 0;
+    size_t k = answer_time_prefix(s, &strict_t);
+    size_t loose = answer_loose_prefix(s, &loose_t);
+    if (k && answer_is_print(s + k, e, n)) {
+        *t = strict_t;
+        return k;
+    }
+    if (loose && answer_is_print(s + loose, e, n)) {
+        *t = loose_t;
+        return loose;
+    }
+    *t = strict_t;
+    return k;
+}
+
 void answer_split_times(grade_answer *a, const grade_expected *e, int n)
 {
     for (int i = 0; i < a->n; i++) {
         grade_line *l = &a->line[i];
-        double t;
-        size_t k = answer_time_prefix(l->raw, &t);
-        l->text = l->raw;
-        l->has_time = 0;
-        if (k && !answer_is_expected(l->raw, e, n)) {
-            l->text = l->raw + k;
-            l->has_time = 1;
-            l->t = t;
-        }
+        double t = 0;
+        size_t k = answer_time_split(l->raw, e, n, &t);
+        l->text = l->raw + k;
+        l->has_time = k > 0;
+        l->t = k ? t : 0;
         if (!answer_is_expected(l->text, e, n))
             l->text += answer_who_prefix(l->text, e, n);
     }

@@ -783,7 +783,8 @@ static void quiz_question(sim_buf *b, const sim_scenario *sc)
     } else
         sim_buf_puts(b, "(This scenario carries no Python listing.)\n\n");
     sim_buf_puts(b, "**What is printed, and at which virtual time?** Write one line per "
-                    "print, the virtual time first: `1.5 task done`.\n");
+                    "print, the virtual time first: `1.5 task done` (`1.5s`, `1.5 s`, "
+                    "`t=1.5`, `1.5:` and `[1.5]` are read as times too).\n");
 }
 
 /* Write name inside dir atomically. */

@@ -369,6 +369,45 @@ def test_decimal_comma():
                f"decimal comma: {got}\n{out}")
 
 
+def test_loose_time_prefixes():
+    """Near-miss times are times when the rest of the line then is a print
+    ("2.5 s", "t=3", "t = 3", "3:", "[3]", "(3)", "[t=3s]:"); a line that
+    is a print is never split, and a print that begins with "s " or a
+    number keeps it (testers' round 3, answers/04-sloppy.txt)."""
+    prints = [(0, "W works 0"), (2.5, "boss cancelled both"), (3, "W clean"), (3, "W finally"),
+              (3, "boss sees W cancelled at 3.0"), (3, "boss sleeps"), (3, "boss wakes"),
+              (3, "last"), (4, "s marks the spot"), (4, "3: three"), (4, "[5] five"),
+              (4, "t=6 six"), (4, "s t"), (5, "done")]
+    answers = [("0s W works 0", "ok"), ("2.5 s boss cancelled both", "ok"), ("t=3 W clean", "ok"),
+               ("3: W finally", "ok"), ("[3] boss sees W cancelled at 3.0", "ok"),
+               ("t = 3 s: boss sleeps", "ok"), ("(3) boss wakes", "ok"), ("[t=3s]: last", "ok"),
+               ("4 s marks the spot", "ok"), ("3: three", "ok"), ("[5] five", "ok"),
+               ("t=6 six", "ok"), ("4 s s t", "ok"), ("t=4 done", "wrong time")]
+    main = []
+    for i, (t, text) in enumerate(prints):
+        if i and t > prints[i - 1][0]:
+            main.append({"run_until_complete": {"sleep": t - prints[i - 1][0]}})
+        main.append({"print": text})
+    with tempfile.TemporaryDirectory() as tmp:
+        sc = os.path.join(tmp, "loose.json")
+        with open(sc, "w") as f:
+            json.dump({"format": "coroscope-scenario/1", "name": "loose", "main": main}, f)
+        ans = os.path.join(tmp, "a.txt")
+        with open(ans, "w") as f:
+            f.write("\n".join(a for a, _ in answers) + "\n")
+        rc, out, err = corosim("grade", sc, ans, "--json")
+        doc = json.loads(out)
+        for (t, text), (line, verdict), test in zip(prints, answers, doc["tests"]):
+            got = test["output"].split(":")[0]
+            expect(got == verdict, f"loose time {line!r}: {test['output']}, expected {verdict}")
+        expect(len(doc["tests"]) == len(prints), f"loose times: {doc['output']}")
+        with open(ans, "w") as f:          # a loose time before a text that is no print
+            f.write("t=3 W unclean\n2.5 s boss cancelled all\n")
+        rc, out, err = corosim("grade", sc, ans)
+        expect("t=3 W unclean   (your line 1)" in out and "s boss cancelled all   (your line 2)" in out,
+               f"loose times before no print:\n{out}")
+
+
 def main():
     global COROSIM
     if len(sys.argv) != 2:
@@ -377,7 +416,7 @@ def main():
     COROSIM = sys.argv[1]
     for test in (test_single_answers, test_invalid_answers, test_usage, test_json, test_batch,
                  test_long_answers, test_properties, test_control_characters,
-                 test_decimal_comma):
+                 test_decimal_comma, test_loose_time_prefixes):
         test()
     for f in FAILS:
         print("FAIL", f)

@@ -584,6 +584,8 @@ def check(corosim, name, says=None):
         FAILS.append(f"{name}: question.md lacks the listing")
     if "What is printed, and at which virtual time?" not in question:
         FAILS.append(f"{name}: question.md lacks the question")
+    if "`t=1.5`" not in question or "`1.5 s`" not in question:
+        FAILS.append(f"{name}: question.md does not give the accepted forms of a time")
     if not question.startswith("# " + sc.get("title", sc["name"])):
         FAILS.append(f"{name}: question.md has no title")
     run = Run(corosim, path)
