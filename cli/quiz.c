@@ -64,6 +64,8 @@ typedef struct quiz_walk {
     quiz_send last_send;       /* the last of those sends */
     int driving;               /* coroutine main drives by hand (the latest
                                   statement of main's thread is its), -1 none */
+    int closing;               /* coroutine main threw GeneratorExit into: it
+                                  let go of it (collect.c), -1 none */
     quiz_coro *co;             /* by trace coroutine id */
     int nfn;
     int runs_ended;            /* loop runs that returned so far */
@@ -640,7 +642,13 @@ static void quiz_main_print(sim_buf *b, const quiz_walk *W, double t)
 {
     static const char *const how[] = {"loop.run_until_complete()", "loop.run_forever()",
                                       "asyncio.run()"};
-    if (W->driving >= 0 && W->driving < W->nfn && W->co[W->driving].var)
+    if (W->closing >= 0 && W->driving == W->closing && W->driving < W->nfn)
+        sim_buf_printf(b, "Nothing holds the coroutine %s any more (main let go of its last "
+                       "reference), so CPython closes it at once: GeneratorExit is thrown in "
+                       "where it waits, and the print runs in its cleanup (a finally or an "
+                       "except GeneratorExit), before main's next statement.",
+                       sim_trace_str(W->T, W->co[W->driving].fn));
+    else if (W->driving >= 0 && W->driving < W->nfn && W->co[W->driving].var)
         sim_buf_printf(b, "Main drives the coroutine %s by hand (send/throw, the one in %s): "
                        "the print runs inside that send, before it returns to main.",
                        sim_trace_str(W->T, W->co[W->driving].fn),
@@ -697,12 +705,17 @@ static void quiz_follow(quiz_walk *W, size_t i, const sim_event *e)
         W->run_raised = NULL;
     } else if (e->kind == SIM_EV_RAISE && e->task < 0 && e->coro < 0 && W->runs_ended
                && i == W->run_end_i + 1)
-        W->run_raised = sim_trace_str(W->T, e->a);   /* raised by the run that just ended */ else if (e->kind == SIM_EV_FRAME_PUSH && e->c == 0 && e->coro >= 0)
+        W->run_raised = sim_trace_str(W->T, e->a);   /* raised by the run that just ended */
+    else if (e->kind == SIM_EV_FRAME_PUSH && e->c == 0 && e->coro >= 0)
         quiz_coro_at(W, e->coro)->fn = e->a;
     else if (e->kind == SIM_EV_CORO_BIND && e->coro >= 0)
         quiz_coro_at(W, e->coro)->var = e->a;
     else if (e->kind == SIM_EV_STMT && e->task < 0)
         W->driving = e->coro;             /* -1: a statement of main itself */
+    if (e->kind == SIM_EV_THROW && e->task < 0)
+        W->closing = e->coro;             /* main's throws are closes */
+    else if ((e->kind == SIM_EV_STMT && e->task < 0 && e->coro < 0) || e->kind == SIM_EV_SEND)
+        W->closing = -1;
     quiz_follow_send(W, e);
     if (e->kind == SIM_EV_RUN_BEGIN)
         W->sent = 0;
@@ -740,7 +753,7 @@ static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o
     for (int i = 0; i < o->nprints; i++)
         sim_buf_printf(b, "%s %s\n", qnum(o->prints[i].t).s, o->prints[i].text);
     sim_buf_puts(b, "```\n\n## Why\n\n");
-    quiz_walk W = {.T = T, .sc = sc, .o = o, .L = L, .step = -1, .driving = -1,
+    quiz_walk W = {.T = T, .sc = sc, .o = o, .L = L, .step = -1, .driving = -1, .closing = -1,
                    .last_send = {.how = QUIZ_SEND_YIELDED}};
     int n = 0;
     sim_trace_cursor C;

@@ -353,6 +353,19 @@ def verify_main_claim(run, p, sentence, prev_print):
     if sentence.startswith("Main prints at t=") and "before the loop runs" in sentence:
         begun = [e for e in run.ev if e["kind"] == "run_begin" and e["seq"] < p["seq"]]
         return None if task == -1 and not begun else "before-the-loop claim false"
+    m = re.match(r"Nothing holds the coroutine (\S+) any more \(main let go", sentence)
+    if m:
+        # a close: main's last throw (GeneratorExit) came after main's own last
+        # statement, into the coroutine whose statement runs now
+        mine = [e for e in run.ev if e["seq"] < p["seq"] and e["task"] == -1
+                and (e["kind"] == "throw" or (e["kind"] == "stmt" and e["coro"] == -1))]
+        stmts = [e for e in run.ev if e["kind"] == "stmt" and e["task"] == -1 and e["seq"] < p["seq"]]
+        fns = [e["text"] for e in run.ev if e["kind"] == "frame_push" and stmts
+               and e["coro"] == stmts[-1]["coro"] and e["c"] == 0]
+        ok = task == -1 and mine and mine[-1]["kind"] == "throw" \
+            and mine[-1]["text"] == "GeneratorExit" and stmts and stmts[-1]["coro"] == mine[-1]["coro"] \
+            and fns[:1] == [m.group(1)]
+        return None if ok else "close claim false: main threw no GeneratorExit into it"
     m = re.match(r"Main drives the coroutine (\S+) by hand", sentence)
     if m:
         stmts = [e for e in run.ev if e["kind"] == "stmt" and e["task"] == -1 and e["seq"] < p["seq"]]
@@ -363,6 +376,11 @@ def verify_main_claim(run, p, sentence, prev_print):
         binds = [e["text"] for e in run.ev if e["kind"] == "coro_bind" and e["coro"] == coro]
         if held and binds[:1] != [held.group(1)]:
             return "hand-driving claim false: not the coroutine's variable"
+        last = [e for e in run.ev if e["seq"] < p["seq"] and e["task"] == -1
+                and e["kind"] in ("send", "throw")]
+        if last and last[-1]["kind"] == "throw" and last[-1]["text"] == "GeneratorExit" \
+                and last[-1]["coro"] == coro:
+            return "hand-driving claim false: main is closing it, not sending"
         return None if task == -1 and coro >= 0 and fns and fns[0] == m.group(1) \
             else "hand-driving claim false"
     return "unknown sentence form"
