@@ -33,7 +33,7 @@ sim_event *sim_emit(sim_state *S, int kind, int task, int coro)
     if (!S->opt.trace)
         return NULL;
     sim_trace *T = &S->trace;
-    sim_event *e = sim_trace_push(T);
+    sim_event *e = sim_trace_push_raw(T);     /* every field written below */
     const sim_loop *L = S->running;
     *e = (sim_event){.t = S->clock, .kind = (uint16_t)kind, .task = task, .coro = coro,
                      .line = S->line, .loop = L ? (uint16_t)L->id : 0,

@@ -346,14 +346,20 @@ static uint32_t chunk_used(const sim_trace *T, size_t k)
     return (uint32_t)(T->end - ((uint64_t)k << CHUNK_BITS));
 }
 
-sim_event *sim_trace_push(sim_trace *T)
+sim_event *sim_trace_push_raw(sim_trace *T)
 {
     if (T->has_staged)
         store_event(T, &T->staged, T->n - 1);
     T->has_staged = 1;
     T->n++;
-    memset(&T->staged, 0, sizeof T->staged);
     return &T->staged;
+}
+
+sim_event *sim_trace_push(sim_trace *T)
+{
+    sim_event *e = sim_trace_push_raw(T);
+    memset(e, 0, sizeof *e);
+    return e;
 }
 
 /* The bytes of the stored event at *off (moved on to the next chunk when

@@ -177,6 +177,8 @@ void sim_trace_free(sim_trace *T);
 /* Append a zeroed record and return it, to be filled in before the next
  * append (the record is valid until then; it is stored at that append). */
 sim_event *sim_trace_push(sim_trace *T);
+/* The same, not zeroed: for a caller that writes every field at once. */
+sim_event *sim_trace_push_raw(sim_trace *T);
 /* Event i (i < T->n), by value. For one-off reads: a loop over many events
  * uses a cursor. */
 sim_event sim_trace_event(const sim_trace *T, size_t i);
