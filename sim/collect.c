@@ -14,8 +14,9 @@
  * coroutine main started by hand is not closed, a walk marks what is still
  * reachable: the globals, the value on its way, main's pending exceptions,
  * the frames of every coroutine not closed (locals, an awaitable's
- * arguments, pending exceptions and return values, items being put), the
- * tasks (their coroutines, results and exceptions) and the queues' items.
+ * arguments, pending exceptions and return values, items being put, the
+ * queue a Queue.get or put waits on), the tasks (their coroutines, results
+ * and exceptions); a queue reached so holds its items.
  * Each hand-driven coroutine in what was dropped that is left unmarked is
  * closed, in the order CPython's deallocation meets them (a list's items
  * last first), and the walk is repeated after each close. Frames of
@@ -39,8 +40,7 @@
  *
  * Left out: finalization after main's last statement (CPython closes what
  * is left in an order of its garbage collector's, and not always: the
- * outcome has no place after the end); a queue rebound while it holds a
- * coroutine (queues stay reachable); and the arguments of a coroutine
+ * outcome has no place after the end); and the arguments of a coroutine
  * closed before it started (a task cancelled before its first step).
  */
 #include "runtime.h"
@@ -99,6 +99,15 @@ static sim_coro *walk_step(walk *W)
         walk_push(W, e->value);
         return NULL;
     }
+    if (v.u.o->kind == SIM_OBJ_QUEUE) {
+        sim_queue *q = (sim_queue *)v.u.o;
+        if (q->mark == W->epoch)
+            return NULL;
+        q->mark = W->epoch;
+        for (size_t k = q->len; k-- > 0;)     /* a deque frees its first item first */
+            walk_push(W, q->items[(q->head + k) % q->cap]);
+        return NULL;
+    }
     if (v.u.o->kind != SIM_OBJ_CORO)
         return NULL;
     sim_coro *co = (sim_coro *)v.u.o;
@@ -131,6 +140,8 @@ static void walk_frame(walk *W, const sim_frame *f)
         walk_push(W, f->blk[i].val);
     }
     walk_push(W, f->lval);
+    if (f->queue)                     /* a Queue.get or put waiting on it */
+        walk_push(W, sim_obj_value(&f->queue->hdr));
     if (f->inner)
         f->inner->mark = W->epoch;
     if (f->child && f->child->coro)
@@ -170,11 +181,6 @@ static void walk_roots(sim_state *S, walk *W)
             S->tasks[i]->coro->mark = W->epoch;
         walk_push(W, S->tasks[i]->fut.result);
         walk_push_exc(W, S->tasks[i]->fut.exc);
-    }
-    for (int i = 0; i < S->sc->nqueues; i++) {
-        const sim_queue *q = S->queues[i];
-        for (size_t k = 0; k < q->len; k++)
-            walk_push(W, q->items[(q->head + k) % q->cap]);
     }
     walk_drain(W);
 }

@@ -191,6 +191,7 @@ struct sim_loop {
 struct sim_queue {
     sim_object hdr;            /* SIM_OBJ_QUEUE */
     int index;
+    uint32_t mark;             /* collect.c: last walk that reached it */
     sim_loop *loop;            /* bound on first wait (_LoopBoundMixin) */
     int64_t maxsize;           /* as given: 0 or less is unbounded */
     int64_t nputs;             /* items ever put (CPython's _unfinished_tasks) */
