@@ -334,6 +334,22 @@ static sim_coro *unreached(sim_coro **met, size_t nmet, uint32_t epoch)
     return NULL;
 }
 
+void sim_collect_unstarted(sim_state *S, sim_value old)
+{
+    enum { UNSTARTED_WALK_MAX = 4096 };
+    if (old.type != SIM_OBJ || old.u.o->kind != SIM_OBJ_CORO)
+        return;
+    sim_coro *co = (sim_coro *)old.u.o;
+    if (co->state != CORO_CREATED || co->generator || co->warned || !S->opt.trace ||
+        S->ncoro_list > UNSTARTED_WALK_MAX)
+        return;
+    walk W = {0};
+    walk_roots(S, &W);
+    free(W.todo);
+    if (co->mark != W.epoch)
+        sim_warn_dropped_coro(S, co);
+}
+
 void sim_collect_dropped(sim_state *S, const sim_value *old, size_t n)
 {
     if (!hand_prune(S))

@@ -31,6 +31,7 @@ void sim_frame_assign(sim_state *S, sim_frame *f, const sim_name *n, sim_value v
     if (!n->id) {                /* no "as": the value is let go of at once */
         if (S->nhand && (v.type == SIM_LIST || v.type == SIM_EXC || v.type == SIM_OBJ))
             sim_collect_dropped(S, &v, 1);
+        sim_collect_unstarted(S, v);
         return;
     }
     if (n->local >= 0 && f->func->kind != SIM_F_MAIN)
@@ -45,6 +46,8 @@ void sim_frame_assign(sim_state *S, sim_frame *f, const sim_name *n, sim_value v
      * coroutine main drove by hand: CPython closes it now */
     if (S->nhand && (old.type == SIM_LIST || old.type == SIM_EXC || old.type == SIM_OBJ))
         sim_collect_dropped(S, &old, 1);
+    if (old.type == SIM_OBJ)
+        sim_collect_unstarted(S, old);
 }
 
 static void unbind(sim_state *S, sim_frame *f, const sim_name *n)

@@ -402,6 +402,12 @@ sim_exc *sim_cancelled_error(sim_state *S);
  * borrowed. Cheap when main never sent into a coroutine (or all of those
  * are done). */
 void sim_collect_dropped(sim_state *S, const sim_value *old, size_t n);
+/* An assignment dropped old: when it is a coroutine never started that
+ * nothing reaches any more, CPython warns "never awaited" as it dies, and
+ * the trace gets the warning now (the outcome's list is unchanged). One
+ * walk of every coroutine per such drop, so only in a run of a few
+ * thousand coroutines; past that the warning stays at the end. */
+void sim_collect_unstarted(sim_state *S, sim_value old);
 /* The locals old[0..n) of a frame exc left: its traceback holds them, so
  * they go when exc does; unless a close threw exc, which is dropped at the
  * end of the close. */

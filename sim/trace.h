@@ -63,8 +63,9 @@ typedef enum sim_evkind {
                             b = SIM_FUT_* what it is, c = SIM_TASK_* state */
     SIM_EV_WARNING,      /* a = SIM_WARN_*; task, or b = coroutine name; where
                             CPython logs it when it can be known (a coroutine a
-                            call statement drops, a failed task no name holds,
-                            as its step ends), else at the end */
+                            call statement drops or a rebinding lets go of, a
+                            failed task no name holds, as its step ends), else
+                            at the end */
     SIM_EV_INTERRUPT,    /* the loop would wait forever: Ctrl-C recorded */
     SIM_EV_SLOW_STEP,    /* task; x = seconds the handle held the loop (>= 0.1) */
     SIM_EV_BLOCK,        /* time.sleep: x = seconds; t is the time before */

@@ -539,3 +539,36 @@ TEST_IMPL(runtime_warnings_when_logged)
     sim_scenario_free(sc);
     return 0;
 }
+
+/* A coroutine never started warns in the trace as its last reference
+ * goes: at the rebinding of c, and once d lets go of the second one. */
+TEST_IMPL(runtime_unstarted_warns_when_dropped)
+{
+    static const char text[] =
+        "{\"format\": \"coroscope-scenario/1\", \"name\": \"u\","
+        " \"coroutines\": {\"greet\": {\"params\": [\"w\"], \"body\": [{\"print\": \"hi\"}]}},"
+        " \"main\": [{\"coroutine\": {\"call\": \"greet\", \"args\": [1]}, \"as\": \"c\"},"
+        "  {\"print\": \"1\"}, {\"coroutine\": {\"call\": \"greet\", \"args\": [2]}, \"as\": \"c\"},"
+        "  {\"print\": \"2\"}, {\"set\": \"d\", \"value\": \"=c\"}, {\"set\": \"c\", \"value\": null},"
+        "  {\"print\": \"3\"}, {\"set\": \"d\", \"value\": null}, {\"print\": \"4\"}]}";
+    sim_scenario *sc;
+    sim_state *S = test_run_text(text, &sc, 1);
+    ASSERT(S);
+    ASSERT_EQ_INT(2, sim_outcome_get(S)->nwarnings);
+    const sim_trace *T = sim_trace_get(S);
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, T);
+    char order[16] = {0};
+    size_t n = 0;
+    for (size_t i = 0; i < T->n && n + 1 < sizeof order; i++) {
+        const sim_event *e = sim_trace_at(&C, i);
+        if (e->kind == SIM_EV_PRINT)
+            order[n++] = sim_trace_str(T, e->a)[0];
+        else if (e->kind == SIM_EV_WARNING)
+            order[n++] = 'W';
+    }
+    ASSERT_EQ_STR("1W23W4", order);
+    sim_free(S);
+    sim_scenario_free(sc);
+    return 0;
+}
