@@ -299,16 +299,15 @@ static int answer_is_print(const char *text, const grade_expected *e, int n)
     return answer_is_expected(text, e, n) || answer_who_prefix(text, e, n) > 0;
 }
 
-/* Where the text of line s begins after its time (0: no time; *t set).
- * A whole line that is an expected text has no time. Else the strict
- * prefix (a number, "s", a space) when the rest is a print, then a loose
- * one ("t=3", "2.5 s", "3:", "[3]") when the rest is a print, then the
- * strict one whatever the rest (a time with a wrong text). */
+/* Where the text of line s begins after its time (0: no time; *t set):
+ * the strict prefix (a number, "s", a space) when the rest is a print,
+ * then a loose one ("t=3", "2.5 s", "3:", "[3]") when the rest is a print,
+ * then the strict one whatever the rest (a time with a wrong text). A
+ * whole line that is an expected text may also be read with no time:
+ * score_compare chooses (answer_split_times marks it). */
 static size_t answer_time_split(const char *s, const grade_expected *e, int n, double *t)
 {
     double strict_t, loose_t;
-    if (answer_is_expected(s, e, n))
-        return 0;
     size_t k = answer_time_prefix(s, &strict_t);
     size_t loose = answer_loose_prefix(s, &loose_t);
     if (k && answer_is_print(s + k, e, n)) {
@@ -332,6 +331,7 @@ void answer_split_times(grade_answer *a, const grade_expected *e, int n)
         l->text = l->raw + k;
         l->has_time = k > 0;
         l->t = k ? t : 0;
+        l->whole = k > 0 && answer_is_expected(l->raw, e, n);
         if (!answer_is_expected(l->text, e, n))
             l->text += answer_who_prefix(l->text, e, n);
     }

@@ -13,6 +13,9 @@
 typedef struct grade_line {
     char *raw;                 /* the line, trimmed (owned) */
     const char *text;          /* the printed text: raw, or raw after the time */
+    int whole;                 /* raw is itself an expected text: it may be read
+                                  whole, with no time, instead (the alignment
+                                  picks the reading that matches best) */
     int has_time;
     double t;                  /* the time written, when has_time */
     int lineno;                /* 1-based line in the file */
@@ -51,9 +54,10 @@ typedef struct grade_result {
  * Returns 0, or -1 with "FILE[:LINE:COL]: what is wrong" in err. Times are
  * not split yet (answer_split_times). */
 int answer_read(const char *path, grade_answer *a, char *err, size_t errlen);
-/* Split each line's time prefix off, unless the whole line is one of the
- * n expected texts (see the prefix rule in docs/FORMAT-EXTENSIONS.md), and
- * then a task column that names the task printing the rest. */
+/* Split each line's time prefix off (see the prefix rule in
+ * docs/FORMAT-EXTENSIONS.md), then a task column that names the task
+ * printing the rest; a line that is itself one of the n expected texts is
+ * marked whole, to be read either way by score_compare. */
 void answer_split_times(grade_answer *a, const grade_expected *e, int n);
 void answer_free(grade_answer *a);
 
@@ -62,9 +66,11 @@ void answer_free(grade_answer *a);
 #define SCORE_MAX_CELLS 25000000u
 
 /* Compare answer a with the nexp expected lines; fills *r (free with
- * score_free). Returns 0, or -1 when the pair is too large to compare. */
-int score_compare(const grade_expected *exp, int nexp, const grade_answer *a,
-                  grade_result *r);
+ * score_free) and settles each whole line's reading in a (the whole text
+ * with no time, or its time and the rest: the one the alignment took; the
+ * whole text when it matched nothing). Returns 0, or -1 when the pair is
+ * too large to compare. */
+int score_compare(const grade_expected *exp, int nexp, grade_answer *a, grade_result *r);
 void score_free(grade_result *r);
 /* "ok", "wrong time", "out of order", "missing", "unexpected". */
 const char *score_verdict_name(int v);

@@ -27,20 +27,59 @@ const char *score_verdict_name(int v)
     return v >= 0 && v < GRADE_NVERDICTS ? names[v] : "?";
 }
 
+/* The readings of an answer line: none has e's text, its text after its
+ * time (or the line when it has none), or the whole line with no time (a
+ * line that is itself an expected text, grade_line.whole). */
+enum { SCORE_NONE, SCORE_SPLIT, SCORE_WHOLE };
+
+/* Which reading of answer line l has expected line e's text. Both cannot:
+ * the text after a time is shorter than the whole line. */
+static int score_reading(const grade_expected *e, const grade_line *l)
+{
+    if (l->whole && strcmp(e->text, l->raw) == 0)
+        return SCORE_WHOLE;
+    return strcmp(e->text, l->text) == 0 ? SCORE_SPLIT : SCORE_NONE;
+}
+
 /* Does answer line l state expected line e's time (or no time at all)? */
 static int score_time_ok(const grade_line *l, const grade_expected *e)
 {
     return !l->has_time || fabs(l->t - e->t) <= SCORE_TIME_TOL;
 }
 
+/* Settle line l on the reading taken: the whole line has no time. */
+static void score_take(grade_line *l, int reading)
+{
+    if (reading == SCORE_WHOLE) {
+        l->text = l->raw;
+        l->has_time = 0;
+        l->t = 0;
+    }
+    l->whole = 0;
+}
+
 /* The weight of matching e with l: K per matched line (K larger than any
- * count of right times), plus one when the time is right too. So the
- * alignment has the most matched lines first, then the most right times. */
+ * count of right times), plus one when the time is right too (always, for
+ * the whole reading: it has no time). So the alignment has the most matched
+ * lines first, then the most right times. */
 static int32_t score_weight(const grade_expected *e, const grade_line *l, int32_t K)
 {
-    if (strcmp(e->text, l->text) != 0)
+    int reading = score_reading(e, l);
+    if (reading == SCORE_NONE)
         return -1;
-    return K + score_time_ok(l, e);
+    return K + (reading == SCORE_WHOLE || score_time_ok(l, e));
+}
+
+/* Match expected line i with answer line j in r, on the reading that has
+ * i's text, with verdict v (GRADE_OK or GRADE_WRONG_TIME by the time when
+ * v is -1). */
+static void score_pair(const grade_expected *e, int i, grade_line *l, int j, int v,
+                       grade_result *r)
+{
+    score_take(l, score_reading(e, l));
+    r->exp_match[i] = j;
+    r->ans_match[j] = i;
+    r->exp_verdict[i] = v >= 0 ? v : score_time_ok(l, e) ? GRADE_OK : GRADE_WRONG_TIME;
 }
 
 /* Fill D[i][j] = best weight for expected[i..] against answer[j..]. */
@@ -66,17 +105,14 @@ static void score_table(const grade_expected *exp, int ne, const grade_answer *a
 }
 
 /* Walk the table from (0, 0) and record the matched pairs. */
-static void score_walk(const grade_expected *exp, int ne, const grade_answer *a,
+static void score_walk(const grade_expected *exp, int ne, grade_answer *a,
                        const int32_t *D, int32_t K, grade_result *r)
 {
     int w = a->n + 1, i = 0, j = 0;
     while (i < ne && j < a->n) {
         int32_t m = score_weight(&exp[i], &a->line[j], K);
         if (m >= 0 && D[(size_t)i * w + j] == m + D[(size_t)(i + 1) * w + j + 1]) {
-            r->exp_match[i] = j;
-            r->ans_match[j] = i;
-            r->exp_verdict[i] = score_time_ok(&a->line[j], &exp[i]) ? GRADE_OK
-                                                                     : GRADE_WRONG_TIME;
+            score_pair(&exp[i], i, &a->line[j], j, -1, r);
             i++, j++;
         } else if (D[(size_t)(i + 1) * w + j] >= D[(size_t)i * w + j + 1])
             i++;
@@ -86,21 +122,24 @@ static void score_walk(const grade_expected *exp, int ne, const grade_answer *a,
 }
 
 /* An expected line left out of the LCS whose text the answer does hold on
- * a line also left out: "out of order", paired with the first such line. */
-static void score_out_of_order(const grade_expected *exp, int ne, const grade_answer *a,
+ * a line also left out (by either reading): "out of order", paired with the
+ * first such line. The lines left over after that that could be read whole
+ * are (the reading of the rule: a whole line that is a print has no time). */
+static void score_out_of_order(const grade_expected *exp, int ne, grade_answer *a,
                                grade_result *r)
 {
     for (int i = 0; i < ne; i++) {
         if (r->exp_match[i] >= 0)
             continue;
         for (int j = 0; j < a->n; j++)
-            if (r->ans_match[j] < 0 && strcmp(exp[i].text, a->line[j].text) == 0) {
-                r->exp_match[i] = j;
-                r->ans_match[j] = i;
-                r->exp_verdict[i] = GRADE_OUT_OF_ORDER;
+            if (r->ans_match[j] < 0 && score_reading(&exp[i], &a->line[j]) != SCORE_NONE) {
+                score_pair(&exp[i], i, &a->line[j], j, GRADE_OUT_OF_ORDER, r);
                 break;
             }
     }
+    for (int j = 0; j < a->n; j++)
+        if (r->ans_match[j] < 0 && a->line[j].whole)
+            score_take(&a->line[j], SCORE_WHOLE);
 }
 
 /* Counts and points: ok 1, wrong time or out of order 1/2, missing 0,
@@ -130,19 +169,18 @@ static void score_points(grade_result *r)
  * pair can weigh)? */
 static int score_same(const grade_expected *e, const grade_line *l)
 {
-    return strcmp(e->text, l->text) == 0 && score_time_ok(l, e);
+    int reading = score_reading(e, l);
+    return reading == SCORE_WHOLE || (reading == SCORE_SPLIT && score_time_ok(l, e));
 }
 
 /* The LCS of exp[p..ne-s) and answer lines [p..n-s) into r, whose first p
  * and last s pairs match one to one. */
-static void score_align(const grade_expected *exp, int ne, const grade_answer *a, int p, int s,
+static void score_align(const grade_expected *exp, int ne, grade_answer *a, int p, int s,
                         grade_result *r)
 {
     for (int k = 0; k < p + s; k++) {
         int i = k < p ? k : ne - (k - p) - 1, j = k < p ? k : a->n - (k - p) - 1;
-        r->exp_match[i] = j;
-        r->ans_match[j] = i;
-        r->exp_verdict[i] = GRADE_OK;
+        score_pair(&exp[i], i, &a->line[j], j, GRADE_OK, r);
     }
     grade_answer mid = {.n = a->n - p - s, .line = a->line + p};
     int nm = ne - p - s;
@@ -164,8 +202,7 @@ static void score_align(const grade_expected *exp, int ne, const grade_answer *a
     free(D);
 }
 
-int score_compare(const grade_expected *exp, int nexp, const grade_answer *a,
-                  grade_result *r)
+int score_compare(const grade_expected *exp, int nexp, grade_answer *a, grade_result *r)
 {
     memset(r, 0, sizeof *r);
     int p = 0, s = 0;

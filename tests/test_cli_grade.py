@@ -408,6 +408,36 @@ def test_loose_time_prefixes():
                f"loose times before no print:\n{out}")
 
 
+# testers' round 4 (g/collide.json): a print "1 x" then a print "x", both at t=1
+COLLIDE = {"format": "coroscope-scenario/1", "name": "collide",
+           "coroutines": {"w": {"params": [], "body": [
+               {"sleep": 1}, {"print": "1 x"}, {"print": "x"}, {"print": "main done"},
+               {"print": "done"}, {"sleep": 1}, {"print": "tick"}, {"sleep": 1},
+               {"print": "tick"}, {"print": "tick"}]}},
+           "main": [{"run_until_complete": {"call": "w", "args": []}},
+                    {"print": "main done"}, {"print": "done"}]}
+
+
+def test_both_readings():
+    """A line that is a whole expected text ("1 x") may also be a time and
+    the rest ("x" at t=1): the alignment takes the reading that matches
+    best, so the fully right answer grades 100, and so does one with no
+    times (each line then the whole text)."""
+    right = "1 1 x\n1 x\n1 main done\n1 done\n2 tick\n3 tick\n3 tick\n3 main done\n3 done\n"
+    bare = "1 x\nx\nmain done\ndone\ntick\ntick\ntick\nmain done\ndone\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        sc = os.path.join(tmp, "collide.json")
+        with open(sc, "w") as f:
+            json.dump(COLLIDE, f)
+        for name, text, want in (("right", right, "100.00/100"), ("bare", bare, "100.00/100"),
+                                 ("late", right.replace("\n1 x\n", "\n2 x\n"), "94.44/100")):
+            ans = os.path.join(tmp, name + ".txt")
+            with open(ans, "w") as f:
+                f.write(text)
+            rc, out, err = corosim("grade", sc, ans)
+            expect(want in out, f"both readings, {name}: exit {rc}, expected {want}\n{out}{err}")
+
+
 def main():
     global COROSIM
     if len(sys.argv) != 2:
@@ -416,7 +446,7 @@ def main():
     COROSIM = sys.argv[1]
     for test in (test_single_answers, test_invalid_answers, test_usage, test_json, test_batch,
                  test_long_answers, test_properties, test_control_characters,
-                 test_decimal_comma, test_loose_time_prefixes):
+                 test_decimal_comma, test_loose_time_prefixes, test_both_readings):
         test()
     for f in FAILS:
         print("FAIL", f)
