@@ -105,6 +105,16 @@ static cs_rect bar_rect(cs_rect row, int st, int x, int w)
     return (cs_rect){x, row.y + m + (full - h) / 2, w, h};
 }
 
+/* Does segment s begin after the frame while prediction mode hides the
+ * future? Such a segment is not drawn at all, even when it begins at the
+ * frame's virtual time (where the veil, which starts at the cursor's
+ * pixel, would not cover it): a task's failure a few events ahead at the
+ * same t must not show at the playhead. */
+static int ahead(const dctx *d, const cs_seg *s)
+{
+    return d->v->predict && s->e0 > d->frame;
+}
+
 /* Is s main running inside a coroutine it drives by hand (arg: which)? */
 static int drives_coro(const dctx *d, const cs_lane *L, const cs_seg *s)
 {
@@ -193,7 +203,7 @@ void d_late_swatch(dctx *d, cs_rect row)
 static void draw_late(dctx *d, const cs_seg *s, const xmap *m, cs_rect row, double pb)
 {
     int x = late_x(d, s, m), x2 = (int)ceil(pb);
-    if (x == INT32_MAX)
+    if (x == INT32_MAX || (d->v->predict && s->late_e > d->frame))
         return;
     cs_rect r = late_shape(d, row, x, x2 - x);
     char buf[64];
@@ -278,7 +288,7 @@ static int mark_after(const dctx *d, const cs_lane *L, const cs_seg *s, const xm
     for (const cs_seg *n = s + 1; n < L->segs + L->nseg && n < s + 4; n++) {
         double a, b;
         seg_x(d, n, &a, &b);
-        if (xm(m, a) > px)
+        if (xm(m, a) > px || ahead(d, n))
             return 0;
         if (n->st >= CS_ST_FAILED)
             return 1;
@@ -367,7 +377,7 @@ static void bucket_start(const dctx *d, bucket *b, const cs_lane *L, uint32_t i,
     uint32_t k = seg_gallop(d, L, i, mid);
     b->px = px;
     b->st = L->segs[i].st;
-    b->long_st = k < L->nseg ? L->segs[k].st : b->st;
+    b->long_st = k < L->nseg && !ahead(d, &L->segs[k]) ? L->segs[k].st : b->st;
 }
 
 /* Draw b's column: the most telling state, except that such instants
@@ -416,7 +426,7 @@ static void draw_lane(dctx *d, const cs_lane *L, const xmap *m, cs_rect row)
         const cs_seg *s = &L->segs[i];
         double a, e;
         seg_x(d, s, &a, &e);
-        if (a > m->x1)
+        if (a > m->x1 || ahead(d, s))
             break;
         double pa = xm(m, a), pb = xm(m, e);
         if (pb - pa >= 1.0 || s->st >= CS_ST_DONE || s->late_e < s->e1) {
@@ -659,7 +669,7 @@ static void draw_forks(dctx *d, const xmap *m, int first, int last, int hot_pass
         if (lane < 2)
             continue;
         const cs_taskinfo *ti = &d->M->tasks[lane - 2];
-        if (ti->creator < -1)
+        if (ti->creator < -1 || (d->v->predict && ti->born > d->frame))
             continue;
         double x = xm(m, cs_view_frame_x(d->v, ti->born));
         if (just_born(d, ti))

@@ -709,3 +709,51 @@ TEST_IMPL(drawn_timer_keeps_its_sleep)
     drawn_close(&D);
     return 0;
 }
+
+/* Pixels of D's last frame inside r within 12 of colour c. */
+static int count_in(const uint32_t *px, int pitch, cs_rect r, cs_rgba c)
+{
+    int n = 0;
+    for (int y = r.y; y < r.y + r.h; y++)
+        n += count_colour(px, pitch, y, r.x, r.x + r.w, c);
+    return n;
+}
+
+/* Prediction mode hides everything after the frame, also what happens
+ * at the same virtual time: Task-3 reckless raises and is done a few
+ * events after it was queued, at the same t, yet no frame before its
+ * task_done shows a failure cross on its lane. */
+TEST_IMPL(drawn_predict_hides_same_time)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "../10-task-outcomes.json", 0, 1280, 720));
+    cs_model *M = &D.d.M;
+    const cs_theme *th = cs_theme_get(CS_THEME_LIGHT);
+    D.v.predict = 1;
+    D.v.lane_top = 0;
+    D.v.selected = -1;
+    int failed = 0, checked = 0;
+    for (uint32_t f = 0; f < M->nframes; f++) {
+        cs_model_seek(M, f);
+        int pitch;
+        const uint32_t *px = cs_render_pixels(D.R, &D.v, &pitch);
+        const cs_layout *L = cs_render_layout(D.R);
+        for (uint32_t i = 0; i < M->ntasks; i++) {
+            int lane = (int)i + 2;
+            if (lane >= cs_layout_visible_lanes(L))
+                continue;
+            cs_rect row = {L->tl_lanes.x, L->tl_lanes.y + lane * L->lane_h, L->tl_lanes.w,
+                           L->lane_h};
+            int red = count_in(px, pitch, row, th->error);
+            int dead = M->tasks[i].died <= f && M->tasks[i].final == SIM_TASK_FAILED;
+            failed += dead && red > 0;
+            checked += !dead;
+            if (!dead && red > 0)
+                TEST_FAIL_("frame %u: %s's lane shows %d failure pixels before it fails", f,
+                           M->tasks[i].name, red);
+        }
+    }
+    ASSERT(failed > 0 && checked > 100);  /* and the cross is drawn once it failed */
+    drawn_close(&D);
+    return 0;
+}
