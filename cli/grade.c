@@ -88,14 +88,21 @@ static char *grade_escaped(const char *s, size_t n)
     return copy;
 }
 
-/* Append one expected line (a copy of s[0..n), trimmed) unless blank. */
-static void grade_exp_push(grade_exp *x, const char *s, size_t n, double t, const char *who)
+char *grade_line_text(const char *s, size_t n)
 {
     while (n && (*s == ' ' || *s == '\t' || *s == '\r'))
         s++, n--;
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
         n--;
-    if (!n)
+    return n ? grade_escaped(s, n) : NULL;
+}
+
+/* Append one expected line (s[0..n) as grade_line_text writes it) unless
+ * blank. */
+static void grade_exp_push(grade_exp *x, const char *s, size_t n, double t, const char *who)
+{
+    char *text = grade_line_text(s, n);
+    if (!text)
         return;
     if (x->n == x->cap) {
         x->cap = x->cap ? x->cap * 2 : 64;
@@ -103,7 +110,7 @@ static void grade_exp_push(grade_exp *x, const char *s, size_t n, double t, cons
         if (!x->e)
             abort();
     }
-    x->e[x->n++] = (grade_expected){.text = grade_escaped(s, n), .t = t, .who = who};
+    x->e[x->n++] = (grade_expected){.text = text, .t = t, .who = who};
 }
 
 /* The expected lines of outcome o (borrowed by x for the task names). */

@@ -50,6 +50,12 @@ typedef struct grade_result {
     double points;             /* score out of 100 */
 } grade_result;
 
+/* One line of a print's text (s[0..n), without its newline) as grade
+ * expects it in an answer: trimmed, its control characters but tab written
+ * as escapes (\r, \x1b). malloc'ed; NULL when the line is blank (grade
+ * drops it). grade.c; quiz.c writes its transcript with it. */
+char *grade_line_text(const char *s, size_t n);
+
 /* Read path into *a (blank lines and # comments dropped, text trimmed).
  * Returns 0, or -1 with "FILE[:LINE:COL]: what is wrong" in err. Times are
  * not split yet (answer_split_times). */

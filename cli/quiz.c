@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "grade.h"
 #include "steps.h"
+#include "unicode.h"
 
 static const char quiz_usage[] = "usage: corosim quiz SCENARIO.json --out DIR\n";
 
@@ -723,7 +725,9 @@ static void quiz_follow(quiz_walk *W, size_t i, const sim_event *e)
 
 /* A print's text as one Markdown code span: the fence is one backtick
  * longer than the longest run inside, and a new line inside the print is
- * shown as a return symbol so the span stays on its line. */
+ * shown as a return symbol so the span stays on its line; the other
+ * control characters but tab as their escapes (\r, \x1b), as the
+ * transcript writes them. */
 static void quiz_code_span(sim_buf *b, const char *s)
 {
     int run = 0, most = 0;
@@ -737,22 +741,51 @@ static void quiz_code_span(sim_buf *b, const char *s)
     fence[n] = 0;
     const char *pad = most ? " " : "";
     sim_buf_printf(b, "%s%s", fence, pad);
-    for (const char *p = s; *p; p++)
-        if (*p == '\n')
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        int32_t cp;
+        int k = sim_unicode_decode((const unsigned char *)s + i, len - i, &cp);
+        char esc[8];
+        if (cp == '\n')
             sim_buf_puts(b, "\u23ce");
+        else if (cp != '\t' && sim_unicode_ctrl_escape(cp, esc))
+            sim_buf_puts(b, esc);
         else
-            sim_buf_putc(b, *p);
+            sim_buf_put(b, s + i, (size_t)k);
+        i += (size_t)k;
+    }
     sim_buf_printf(b, "%s%s", pad, fence);
+}
+
+/* answer.md's transcript: each line of each print as its time and the
+ * line the way grade expects it (grade_line_text: trimmed, control
+ * characters as escapes), blank lines left out as grade drops them; so
+ * the block grades 100. A line of a multi-line print gets the print's
+ * time too, so a line of it that begins with "#" is no comment. */
+static void quiz_transcript(sim_buf *b, const sim_outcome *o)
+{
+    sim_buf_puts(b, "```\n");
+    for (int i = 0; i < o->nprints; i++)
+        for (const char *s = o->prints[i].text;;) {
+            const char *nl = strchr(s, '\n');
+            char *line = grade_line_text(s, nl ? (size_t)(nl - s) : strlen(s));
+            if (line)
+                sim_buf_printf(b, "%s %s\n", qnum(o->prints[i].t).s, line);
+            free(line);
+            if (!nl)
+                break;
+            s = nl + 1;
+        }
+    sim_buf_puts(b, "```\n");
 }
 
 /* answer.md: the transcript, then one explained line per print. */
 static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o,
                         const sim_trace *T, const steps_list *L)
 {
-    sim_buf_printf(b, "# Answer: %s\n\n```\n", sc->title ? sc->title : sc->name);
-    for (int i = 0; i < o->nprints; i++)
-        sim_buf_printf(b, "%s %s\n", qnum(o->prints[i].t).s, o->prints[i].text);
-    sim_buf_puts(b, "```\n\n## Why\n\n");
+    sim_buf_printf(b, "# Answer: %s\n\n", sc->title ? sc->title : sc->name);
+    quiz_transcript(b, o);
+    sim_buf_puts(b, "\n## Why\n\n");
     quiz_walk W = {.T = T, .sc = sc, .o = o, .L = L, .step = -1, .driving = -1, .closing = -1,
                    .last_send = {.how = QUIZ_SEND_YIELDED}};
     int n = 0;

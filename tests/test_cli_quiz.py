@@ -47,6 +47,18 @@ CANCEL_SCENARIOS = {
     'g01-awaitable-cancel-finally-yield':
         '{"format":"coroscope-scenario/1","name":"g01","awaitables":{"spin":{"params":["bad"],"body":[{"try":[{"repeat":null,"body":[{"yield":null}]}],"finally":[{"print":"spin finally, bad={bad}"},{"if":"=bad","then":[{"yield":"oops","as":"z"},{"print":"after bad yield {z}"}],"else":[{"yield":null,"as":"z"},{"print":"after good yield {z}"}]},{"return":"spin-ret"}]}]}},"coroutines":{"w":{"params":["bad"],"body":[{"try":[{"await":{"awaitable":"spin","args":["=bad"]},"as":"r"},{"print":"w got {r}"}],"except":[{"type":"BaseException","as":"e","body":[{"print":"w caught {[e]}"}]}]},{"return":"=bad"}]}},"main":[{"create_task":{"call":"w","args":[false]},"as":"a"},{"create_task":{"call":"w","args":[true]},"as":"b"},{"run_until_complete":{"sleep":0}},{"cancel":"a"},{"cancel":"b"},{"run_until_complete":{"sleep":0}},{"run_until_complete":{"sleep":0}},{"run_until_complete":{"sleep":0}},{"task_result":"a","as":"x"},{"print":"a {x}"},{"task_result":"b","as":"x"},{"print":"b {x}"}]}',
 }
+# Prints that answer.md's transcript must write so that it grades 100
+# (testers' round 4, g/): a print "1 x" before a print "x" at the same
+# time; a carriage return, a blank print, padding; a multi-line print
+# whose lines look like a comment and a time.
+TRICKY_SCENARIOS = {
+    'r4-collide':
+        '{"format":"coroscope-scenario/1","name":"collide","coroutines":{"w":{"params":[],"body":[{"sleep":1},{"print":"1 x"},{"print":"x"},{"print":"main done"},{"print":"done"},{"sleep":1},{"print":"tick"},{"sleep":1},{"print":"tick"},{"print":"tick"}]}},"main":[{"run_until_complete":{"call":"w","args":[]}},{"print":"main done"},{"print":"done"}]}',
+    'r4-odd':
+        '{"format":"coroscope-scenario/1","name":"odd","coroutines":{"w":{"params":[],"body":[{"print":"#1 wins"},{"print":"   "},{"print":"  padded  "},{"print":"two\\nlines\\n\\nend"},{"sleep":1},{"print":"tab\\there"},{"print":"cr\\rhere"},{"print":"\u00e9"},{"print":"1,5 ratio"},{"print":"t=1"},{"print":"1"},{"print":"esc\\u001b[0m"}]}},"main":[{"run_until_complete":{"call":"w","args":[]}}]}',
+    'r4-multiline':
+        '{"format":"coroscope-scenario/1","name":"ml","coroutines":{"w":{"params":[],"body":[{"sleep":2},{"print":"results:\\n# 1 first\\n2 second"},{"print":"second"}]}},"main":[{"run_until_complete":{"call":"w","args":[]}}]}',
+}
 # a phrase the answer of some of them must hold
 SAYS = {
     "q02-quiz-cancel-turned-valueerror": "the task it awaited, Task-1, ended with ValueError: refused at t=1",
@@ -568,6 +580,17 @@ def verify_after_send(run, p, sentence):
     return "hand-driven print claim false: the send never came back"
 
 
+def ctrl_escaped(s):
+    """A print's text as answer.md writes it: control characters but tab
+    and new line as their escapes (\\r, \\x1b), as grade expects them."""
+    def esc(c):
+        o = ord(c)
+        if c in "\t\n" or not (o < 0x20 or 0x7F <= o <= 0x9F):
+            return c
+        return "\\r" if c == "\r" else f"\\x{o:02x}"
+    return "".join(esc(c) for c in s)
+
+
 def check(corosim, name, says=None):
     path = name if name.endswith(".json") else os.path.join(ROOT, "scenarios", name + ".json")
     name = os.path.basename(path)
@@ -617,13 +640,33 @@ def check(corosim, name, says=None):
         FAILS.append(f"{name}: {len(lines)} explained lines for {len(prints)} prints")
     prev = None
     for (num, t, who, text, sentence), p in zip(lines, prints):
-        if not close(t, p["t"]) or text != p["text"] or who != run.names.get(p["task"], "main"):
+        if not close(t, p["t"]) or text != ctrl_escaped(p["text"]) or who != run.names.get(p["task"], "main"):
             FAILS.append(f"{name} #{num}: header does not match the print {p}")
         err = verify(run, p, sentence, prev)
         CHECKED[0] += 1
         if err:
             FAILS.append(f"{name} #{num}: {err}: {sentence}")
         prev = p
+
+
+def check_transcript(corosim, path):
+    """Only the transcript of answer.md, graded against its own scenario:
+    it must score 100 (for the scenarios whose sentences check() does not
+    verify)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        r = subprocess.run([corosim, "quiz", path, "--out", tmp], capture_output=True, text=True)
+        if r.returncode != 0:
+            FAILS.append(f"{path}: exit {r.returncode}: {r.stderr}")
+            return
+        with open(os.path.join(tmp, "answer.md"), encoding="utf-8") as f:
+            transcript = f.read().split("```\n")[1]
+        ans = os.path.join(tmp, "transcript.txt")
+        with open(ans, "w", encoding="utf-8") as f:
+            f.write(transcript)
+        g = subprocess.run([corosim, "grade", path, ans], capture_output=True, text=True)
+        if g.returncode != 0 or "100.00/100" not in g.stdout:
+            FAILS.append(f"{os.path.basename(path)}: the answer's transcript does not grade "
+                         f"100:\n{g.stdout}")
 
 
 def check_usage(corosim):
@@ -655,12 +698,16 @@ def main():
         check(sys.argv[1], name)
     with tempfile.TemporaryDirectory() as tmp:
         for name, text in {**CANCEL_SCENARIOS, **SLEEP_SCENARIOS, **BLOCK_SCENARIOS,
-                           **SEND_SCENARIOS}.items():
+                           **SEND_SCENARIOS, **TRICKY_SCENARIOS}.items():
             path = os.path.join(tmp, name + ".json")
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
             check(sys.argv[1], path, SAYS.get(name))
             names.append(name)
+    bundled = os.path.join(ROOT, "scenarios")
+    for f in sorted(os.listdir(bundled)):
+        if f.endswith(".json") and f[:-5] not in SCENARIOS and f != "index.json":
+            check_transcript(sys.argv[1], os.path.join(bundled, f))
     check_usage(sys.argv[1])
     print(f"{len(names)} scenarios, {CHECKED[0]} sentences checked")
     for f in FAILS:
