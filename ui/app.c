@@ -21,6 +21,7 @@
 #include "app.h"
 #include "doc.h"
 #include "draw.h"
+#include "play.h"
 #include "predict.h"
 #include "render.h"
 
@@ -323,10 +324,13 @@ static int view_key(cs_app *A, SDL_Keycode k, int shift, int ctrl)
 {
     switch (k) {
     case SDLK_SPACE:
-        if (A->v.predict_ask)
+        if (A->v.predict_ask) {
             app_step(A, 1);
-        else
-            A->v.playing = !A->v.playing;
+        } else {  /* at the last frame: replay from the first */
+            uint32_t f = cs_play_toggle(&A->v.playing, app_frame(A), app_nframes(A));
+            if (f != app_frame(A))
+                app_go(A, f);
+        }
         A->play_acc = 0;
         break;
     case SDLK_RETURN: app_step(A, 1); break;
@@ -542,9 +546,10 @@ static void app_tick(cs_app *A)
     if (A->play_acc >= 1) {
         uint32_t n = (uint32_t)A->play_acc;
         A->play_acc -= n;
-        if (app_frame(A) + 1 >= app_nframes(A))
-            A->v.playing = 0;
-        else
+        if (app_frame(A) + 1 >= app_nframes(A)) {
+            A->v.playing = 0;  /* the header says so */
+            A->dirty = 1;
+        } else
             app_step(A, (int)(n > 1000000 ? 1000000 : n));
     }
 }

@@ -258,7 +258,7 @@ typedef struct keyhelp {
 } keyhelp;
 
 static const keyhelp help_rows[] = {
-    {"Space", "play / pause"},
+    {"Space", "play / pause (at the end: replay)"},
     {"\xE2\x86\x92 / \xE2\x86\x90, Enter", "next / previous frame"},
     {"\xE2\x86\x91 / \xE2\x86\x93, Shift+\xE2\x86\x92 / \xE2\x86\x90",
      "next / previous loop iteration"},

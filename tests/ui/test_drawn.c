@@ -356,6 +356,7 @@ TEST_IMPL(drawn_help_and_legend)
         ASSERT(tab != NULL);
         ASSERT_EQ_STR("select a task (again: follow the running one)", tab->s);
         ASSERT(find_rec(&D, all, "late: ") != NULL);
+        ASSERT(find_rec(&D, all, "play / pause (at the end: replay)") != NULL);
         ASSERT(find_rec(&D, all, "new task: ") != NULL);
         const cs_text_rec *head = find_rec(&D, all, "Keys and mouse");
         ASSERT(head != NULL);

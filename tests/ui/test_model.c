@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "model.h"
+#include "play.h"
 #include "test.h"
 
 /* ---- building traces ---------------------------------------------------- */
@@ -550,5 +551,22 @@ TEST_IMPL(model_navigation_far_back)
     ASSERT_EQ_INT(1, calls);
     cs_model_free(&M);
     sim_trace_free(&b.T);
+    return 0;
+}
+
+/* Space: play from the frame, pause, and at the last frame replay from
+ * the first instead of "playing" on a run that cannot move. */
+TEST_IMPL(model_play_from_end_replays)
+{
+    int playing = 0;
+    ASSERT_EQ_INT(5, cs_play_toggle(&playing, 5, 10));
+    ASSERT_EQ_INT(1, playing);
+    ASSERT_EQ_INT(5, cs_play_toggle(&playing, 5, 10));
+    ASSERT_EQ_INT(0, playing);
+    ASSERT_EQ_INT(0, cs_play_toggle(&playing, 9, 10));
+    ASSERT_EQ_INT(1, playing);
+    ASSERT_EQ_INT(9, cs_play_toggle(&playing, 9, 10));  /* pausing stays */
+    ASSERT_EQ_INT(0, playing);
+    ASSERT_EQ_INT(0, cs_play_toggle(&playing, 0, 0));
     return 0;
 }
