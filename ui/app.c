@@ -242,20 +242,6 @@ static void app_screenshot(cs_app *A)
     A->dirty = 1;
 }
 
-/* Task selection: follow -> main -> Task-1 -> ... -> follow (Tab). */
-static void select_next(cs_app *A, int dir)
-{
-    int32_t n = (int32_t)A->doc.M.ntasks;
-    int32_t s = A->v.selected == CS_SEL_FOLLOW ? -2 : A->v.selected;
-    s += dir;
-    if (s < -2)
-        s = n - 1;
-    if (s >= n)
-        s = -2;
-    A->v.selected = s == -2 ? CS_SEL_FOLLOW : s;
-    A->dirty = 1;
-}
-
 static void set_speed(cs_app *A, double factor)
 {
     double s = A->v.speed * factor;
@@ -334,7 +320,7 @@ static int view_key(cs_app *A, SDL_Keycode k, int shift, int ctrl)
         A->play_acc = 0;
         break;
     case SDLK_RETURN: app_step(A, 1); break;
-    case SDLK_TAB: select_next(A, shift ? -1 : 1); break;
+    case SDLK_TAB: cs_view_select(&A->v, shift ? -1 : 1, A->L.w, A->L.h); break;
     case SDLK_t: A->v.theme = (A->v.theme + 1) % CS_NTHEMES; break;
     case SDLK_a:
         A->v.axis = A->v.axis == CS_AXIS_TIME ? CS_AXIS_STEPS : CS_AXIS_TIME;

@@ -483,19 +483,41 @@ static void fonts(dctx *d, cs_text *tx, const cs_layout *L)
     d->huge = cs_font_get(tx, CS_BOLD, L->huge);
 }
 
-void cs_view_follow(cs_view *v, int w, int h)
+/* Scroll v's lanes, when task's lane (-1 main) is out of view in a w x h
+ * drawing, so that it is in the middle (or as near as the ends allow). */
+static void show_lane(cs_view *v, int w, int h, int32_t task)
 {
-    cs_model *M = v->M && v->M->nframes ? v->M : NULL;
-    if (!M || v->selected != CS_SEL_FOLLOW)
-        return;
+    cs_model *M = v->M;
     cs_layout L;
     cs_layout_compute(&L, w, h, v->scale, v->present, M->nqueues > 0, v->banner != NULL);
     int vis = cs_layout_visible_lanes(&L);
-    int32_t focus = cs_view_focus(v);
-    int lane = focus < 0 ? 0 : focus + 2;
+    int lane = task < 0 ? 0 : task + 2;
     int max = (int)M->nlanes - vis, top = lane - vis / 2;
     if (vis > 0 && (lane < v->lane_top || lane >= v->lane_top + vis))
         v->lane_top = top > max ? (max > 0 ? max : 0) : top < 0 ? 0 : top;
+}
+
+void cs_view_follow(cs_view *v, int w, int h)
+{
+    cs_model *M = v->M && v->M->nframes ? v->M : NULL;
+    if (M && v->selected == CS_SEL_FOLLOW)
+        show_lane(v, w, h, cs_view_focus(v));
+}
+
+void cs_view_select(cs_view *v, int dir, int w, int h)
+{
+    cs_model *M = v->M && v->M->nframes ? v->M : NULL;
+    if (!M)
+        return;
+    int32_t n = (int32_t)M->ntasks;
+    int32_t s = v->selected == CS_SEL_FOLLOW ? -2 : v->selected;
+    s += dir;
+    if (s < -2)
+        s = n - 1;
+    if (s >= n)
+        s = -2;
+    v->selected = s == -2 ? CS_SEL_FOLLOW : s;
+    show_lane(v, w, h, cs_view_focus(v));
 }
 
 void cs_draw(SDL_Renderer *r, cs_text *tx, const cs_view *v, cs_layout *Lout)

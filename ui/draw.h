@@ -72,6 +72,11 @@ int cs_view_axis(const cs_view *v);
  * it is usually not); otherwise leave them. */
 void cs_view_follow(cs_view *v, int w, int h);
 
+/* Tab (dir 1) / Shift+Tab (dir -1): select the next / previous of follow,
+ * main, Task-1, ..., and scroll v's lanes so the lane selected (when
+ * following, the focused one) is in view in a w x h drawing. */
+void cs_view_select(cs_view *v, int dir, int w, int h);
+
 /* The visible axis range of v ([x0, x1], the whole run when unset). */
 void cs_view_range(const cs_view *v, double *x0, double *x1);
 /* Axis value of frame f (time or step column). */

@@ -758,3 +758,32 @@ TEST_IMPL(drawn_predict_hides_same_time)
     drawn_close(&D);
     return 0;
 }
+
+/* Tab selects main, Task-1, Task-2 in a run of 200 tasks scrolled to its
+ * end: the lane list scrolls with the selection, so the lane of the task
+ * whose stack is shown is drawn, and highlighted. */
+TEST_IMPL(drawn_tab_scrolls_to_selected)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "84-two-hundred-tasks.json", UINT32_MAX, 1280, 720));
+    cs_model *M = &D.d.M;
+    cs_model_seek(M, M->nframes - 201);
+    cs_view_follow(&D.v, 1280, 720);
+    ASSERT(D.v.lane_top > 10);
+    static const char *const want[] = {"main", "Task-1", "Task-2"};
+    for (int i = 0; i < 3; i++) {
+        cs_view_select(&D.v, 1, 1280, 720);
+        drawn_draw(&D);
+        char title[32];
+        snprintf(title, sizeof title, "Stack of %s", want[i]);
+        ASSERT(find_rec(&D, D.L->stack, title) != NULL);
+        if (!find_rec(&D, D.L->tl_names, want[i]))
+            TEST_FAIL_("Tab %d: %s selected, its lane not drawn (lanes from %d)", i + 1, want[i],
+                       D.v.lane_top);
+    }
+    for (int i = 0; i < 3; i++)  /* back to following: the running task's lane */
+        cs_view_select(&D.v, -1, 1280, 720);
+    ASSERT_EQ_INT(CS_SEL_FOLLOW, D.v.selected);
+    drawn_close(&D);
+    return 0;
+}
