@@ -804,8 +804,8 @@ static void title_row(dctx *d)
     } else {
         const char *ax = d->v->axis == CS_AXIS_TIME ? "virtual time" : "loop iterations and steps";
         const char *other = d->v->axis == CS_AXIS_TIME ? "steps" : "time";
-        snprintf(notes[0], sizeof notes[0], "%s   X: %s   wheel: zoom   drag: pan", ax, other);
-        snprintf(notes[1], sizeof notes[1], "%s   X: %s", ax, other);
+        snprintf(notes[0], sizeof notes[0], "%s   A: %s   wheel: zoom   drag: pan", ax, other);
+        snprintf(notes[1], sizeof notes[1], "%s   A: %s", ax, other);
     }
     notes[2][0] = 0;
     int right = L->timeline.x + L->timeline.w - L->pad, start = L->present ? 2 : 0, lv = start;

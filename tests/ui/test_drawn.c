@@ -787,3 +787,25 @@ TEST_IMPL(drawn_tab_scrolls_to_selected)
     drawn_close(&D);
     return 0;
 }
+
+/* The timeline's title hint names the key that switches the axis (A),
+ * on both axes. */
+TEST_IMPL(drawn_axis_hint_names_key)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "../10-task-outcomes.json", 40, 1920, 1080));
+    static const struct { int axis; const char *hint; } cases[] = {
+        {CS_AXIS_TIME, "virtual time   A: steps"},
+        {CS_AXIS_STEPS, "loop iterations and steps   A: time"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        D.v.axis = cases[c].axis;
+        drawn_draw(&D);
+        cs_rect title = {D.L->timeline.x, D.L->timeline.y, D.L->timeline.w,
+                         D.L->tl_axis.y - D.L->timeline.y};
+        if (!find_rec(&D, title, cases[c].hint))
+            TEST_FAIL_("no title hint '%s'", cases[c].hint);
+    }
+    drawn_close(&D);
+    return 0;
+}
