@@ -183,21 +183,6 @@ static void quiz_canceller(sim_buf *b, const quiz_walk *W, size_t k, const char 
                        me, quiz_task(W, e.task));
 }
 
-/* The first event of kind between the previous step p's end and step s
- * (of task, or of any task when task is -2): its index, or -1. Between
- * two steps of a task, a RUN_END means main had the control meanwhile (a
- * time.sleep of main's delays a timer then). */
-static long quiz_between(const quiz_walk *W, const steps_step *p, const steps_step *s,
-                         int kind, int task)
-{
-    for (size_t i = p->end + 1; i < s->begin; i++) {
-        sim_event e = sim_trace_event(W->T, i);
-        if (e.kind == kind && (task == -2 || e.task == task))
-            return (long)i;
-    }
-    return -1;
-}
-
 /* The cancels of task k between its steps p and s that returned True: the
  * first that only set _must_cancel (b = 0: the task was between steps, or
  * what it awaited could not be cancelled), and how many cancel() passed on
@@ -463,6 +448,167 @@ static quiz_num quiz_sleep_delay(const quiz_walk *W, const steps_step *p)
     return qnum(e.x - e.t);
 }
 
+/* A sum of time.sleep seconds without the noise of float addition
+ * (0.1 + 0.2 is 0.30000000000000004): 12 significant digits. */
+static quiz_num quiz_seconds(double d)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%.12g", d);
+    return qnum(strtod(num, NULL));
+}
+
+/* Count one time.sleep of x seconds into k. */
+static void quiz_block_add(quiz_blocks *k, double x)
+{
+    if (k->n < QUIZ_BLOCKS_LISTED)
+        k->first[k->n] = x;
+    k->same = k->n == 0 || (k->same && x == k->first[0]);
+    k->n++;
+    k->total += x;
+}
+
+/* The time.sleep calls of the whole step st into *k. */
+static void quiz_step_blocks(const quiz_walk *W, const steps_step *st, quiz_blocks *k)
+{
+    *k = (quiz_blocks){0};
+    for (size_t e = st->begin + 1; e < st->end; e++) {
+        sim_event ev = sim_trace_event(W->T, e);
+        if (ev.kind == SIM_EV_BLOCK)
+            quiz_block_add(k, ev.x);
+    }
+}
+
+/* Whether a RUN_END lies between event indexes from and to: main had the
+ * control meanwhile (its own code, a time.sleep of main's, ran). */
+static int quiz_stopped(const quiz_walk *W, size_t from, size_t to)
+{
+    for (size_t i = from + 1; i < to; i++)
+        if (sim_trace_event(W->T, i).kind == SIM_EV_RUN_END)
+            return 1;
+    return 0;
+}
+
+/* One step that blocked the loop, said with its time.sleep calls:
+ * "Task-1's step (time.sleep(1))", "(two time.sleep(0.5) calls)", or
+ * "(time.sleep calls, 1.5 s in all)". */
+static void quiz_blocker(sim_buf *b, const quiz_walk *W, const steps_step *st,
+                         const quiz_blocks *k)
+{
+    static const char *const words[] = {"", "one", "two", "three", "four", "five"};
+    sim_buf_printf(b, "%s's step (", quiz_task(W, st->task));
+    if (k->n == 1)
+        sim_buf_printf(b, "time.sleep(%s))", qnum(k->first[0]).s);
+    else if (k->same && k->n <= 5)
+        sim_buf_printf(b, "%s time.sleep(%s) calls)", words[k->n], qnum(k->first[0]).s);
+    else if (k->same)
+        sim_buf_printf(b, "%d time.sleep(%s) calls)", k->n, qnum(k->first[0]).s);
+    else
+        sim_buf_printf(b, "time.sleep calls, %s s in all)", quiz_seconds(k->total).s);
+}
+
+/* The steps that ran between event indexes from and to and blocked the
+ * loop (time.sleep), ending after time after: "Task-1's step
+ * (time.sleep(1)) and Task-3's step (...)", at most four named. Returns
+ * how many there are (0: none, nothing written). */
+static int quiz_blockers(sim_buf *b, const quiz_walk *W, size_t from, size_t to, double after)
+{
+    enum { LISTED = 4 };
+    int n = 0, idx[LISTED + 1];
+    for (int i = 0; i < W->L->n && W->L->s[i].begin < to; i++) {
+        const steps_step *st = &W->L->s[i];
+        if (st->begin <= from || st->end >= to
+            || sim_trace_event(W->T, st->end).t <= after + 1e-9)
+            continue;
+        quiz_blocks k;
+        quiz_step_blocks(W, st, &k);
+        if (k.n && n <= LISTED)
+            idx[n] = i;
+        n += k.n > 0;
+    }
+    for (int j = 0; j < n && j < LISTED; j++) {
+        const steps_step *st = &W->L->s[idx[j]];
+        quiz_blocks k;
+        quiz_step_blocks(W, st, &k);
+        int last = j == n - 1 || j == LISTED - 1;
+        sim_buf_puts(b, j == 0 ? "" : last && n <= LISTED ? " and " : ", ");
+        quiz_blocker(b, W, st, &k);
+    }
+    if (n > LISTED)
+        sim_buf_printf(b, " and %d other steps that blocked", n - LISTED);
+    return n;
+}
+
+/* The event index of the first event of kind with handle a after from
+ * (before to), or to when there is none. */
+static size_t quiz_handle_event(const quiz_walk *W, size_t from, size_t to, int kind, int a)
+{
+    for (size_t i = from + 1; i < to; i++) {
+        sim_event e = sim_trace_event(W->T, i);
+        if (e.kind == kind && e.a == a)
+            return i;
+    }
+    return to;
+}
+
+/* Why step s runs after the asyncio.sleep its previous step p awaited,
+ * told from the trace: when the timer fired (its TIMER_POP: late, after
+ * the steps that blocked the loop past when it was due, or while the loop
+ * was not running), when its callback ran (after the steps ahead of it in
+ * the ready queue, which may block), and what ran before the task's own
+ * step once it was ready (the steps queued ahead of it that blocked). */
+static void quiz_resume_sleep(sim_buf *b, const quiz_walk *W, const steps_step *p,
+                              const steps_step *s)
+{
+    const char *me = quiz_task(W, s->task);
+    sim_event push = sim_trace_event(W->T, p->timer_ev);
+    size_t tp = quiz_handle_event(W, p->end, s->begin, SIM_EV_TIMER_POP, push.a);
+    size_t tc = quiz_handle_event(W, tp, s->begin, SIM_EV_READY_POP, push.a);
+    double when = push.x, fired = sim_trace_event(W->T, tp).t;
+    double ran = tc < s->begin ? sim_trace_event(W->T, tc).t : fired;
+    double t = sim_trace_event(W->T, s->begin).t;
+    int late = fired > when + 1e-6, slow = ran > fired + 1e-6, wait = t > ran + 1e-6;
+    sim_buf_printf(b, "its asyncio.sleep(%s) timer set at t=%s ", quiz_sleep_delay(W, p).s,
+                   qnum(push.t).s);
+    if (late) {
+        sim_buf_printf(b, "was due at t=%s but fired late, at t=%s: ", qnum(when).s,
+                       qnum(fired).s);
+        if (quiz_stopped(W, p->end, tp))
+            sim_buf_puts(b, "the loop was not running until then");
+        else if (quiz_blockers(b, W, p->end, tp, when))
+            sim_buf_puts(b, " held the loop until then");
+        else
+            sim_buf_puts(b, "the loop was busy until then");
+    } else if (slow)
+        sim_buf_printf(b, "came due at t=%s", qnum(fired).s);
+    else
+        sim_buf_printf(b, wait ? "fired at t=%s" : "fired", qnum(fired).s);
+    if (slow) {
+        sim_buf_printf(b, ", and its callback ran at t=%s, ", qnum(ran).s);
+        if (quiz_stopped(W, tp, tc))
+            sim_buf_puts(b, "when the loop ran again");
+        else {
+            sim_buf_puts(b, "after ");
+            if (quiz_blockers(b, W, tp, tc, fired))
+                sim_buf_puts(b, " ahead of it in the ready queue");
+            else
+                sim_buf_puts(b, "the callbacks ahead of it in the ready queue");
+        }
+    }
+    if (wait) {
+        sim_buf_printf(b, "; %s was then ready, but ", me);
+        if (quiz_stopped(W, tc, s->begin))
+            sim_buf_printf(b, "the loop was not running until t=%s", qnum(t).s);
+        else {
+            sim_buf_printf(b, "waited until t=%s behind ", qnum(t).s);
+            if (quiz_blockers(b, W, tc, s->begin, ran))
+                sim_buf_puts(b, " ahead of it in the ready queue");
+            else
+                sim_buf_puts(b, "the callbacks ahead of it in the ready queue");
+        }
+    }
+    sim_buf_putc(b, '.');
+}
+
 /* Why a later step runs: what its previous step waited for, and the
  * cancels of the task meanwhile. */
 static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
@@ -496,16 +642,8 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
         quiz_resume_forwarded(b, W, p, s, w, c.nfwd);
     else if (s->thrown)
         quiz_resume_thrown(b, W, p, s, w);
-    else if (p->wait == STEPS_W_SLEEP) {
-        double when = sim_trace_event(W->T, p->timer_ev).x;
-        sim_buf_printf(b, "its asyncio.sleep(%s) timer set at t=%s fired",
-                       quiz_sleep_delay(W, p).s, qnum(since).s);
-        if (t > when + 1e-6)
-            sim_buf_printf(b, " (it was due at t=%s, but %s until then)", qnum(when).s,
-                           quiz_between(W, p, s, SIM_EV_RUN_END, -2) >= 0
-                           ? "the loop was not running" : "the loop was busy");
-        sim_buf_putc(b, '.');
-    }
+    else if (p->wait == STEPS_W_SLEEP)
+        quiz_resume_sleep(b, W, p, s);
     else if (p->wait == STEPS_W_YIELD)
         sim_buf_printf(b, "its bare yield to the loop at t=%s (an asyncio.sleep(0), or the "
                        "yield of an awaitable) gave the other ready callbacks their turn first.",
@@ -525,15 +663,6 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
                        w ? " at t=" : " by t=", qnum(w ? w->t : t).s);
     else
         sim_buf_printf(b, "what it awaited since t=%s completed.", qnum(since).s);
-}
-
-/* A sum of time.sleep seconds without the noise of float addition
- * (0.1 + 0.2 is 0.30000000000000004): 12 significant digits. */
-static quiz_num quiz_seconds(double d)
-{
-    char num[32];
-    snprintf(num, sizeof num, "%.12g", d);
-    return qnum(strtod(num, NULL));
 }
 
 /* What the time.sleep calls before a print did, each call said as it was
@@ -569,16 +698,6 @@ static void quiz_blocked(sim_buf *b, const quiz_blocks *k, int since)
         sim_buf_puts(b, " time.sleep calls");
     sim_buf_printf(b, " %s held the whole loop for %s s in all.", when,
                    quiz_seconds(k->total).s);
-}
-
-/* Count one time.sleep of x seconds into k. */
-static void quiz_block_add(quiz_blocks *k, double x)
-{
-    if (k->n < QUIZ_BLOCKS_LISTED)
-        k->first[k->n] = x;
-    k->same = k->n == 0 || (k->same && x == k->first[0]);
-    k->n++;
-    k->total += x;
 }
 
 /* The sentence for a print by task step s. */

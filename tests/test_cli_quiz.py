@@ -242,6 +242,103 @@ def verify_blocked(run, p, claim, prev_print):
     return None if ok else "time.sleep claim false"
 
 
+def blockers_in(run, lo, hi, after):
+    """The steps between events lo and hi that blocked the loop (time.sleep)
+    and ended after time after: (task name, [seconds of each call])."""
+    out = []
+    for task, b, e in run.steps:
+        blocks = [x["x"] for x in run.ev if x["kind"] == "block" and b < x["seq"] < e]
+        if lo < b and e < hi and run.ev_at(e)["t"] > after + 1e-9 and blocks:
+            out.append((run.names[task], blocks))
+    return out
+
+
+BLOCKER = re.compile(rf"(\S+)'s step \((time\.sleep\({T}\)|(\w+) time\.sleep\({T}\) calls|"
+                     rf"time\.sleep calls, {T} s in all)\)")
+
+
+def verify_blockers(run, text, lo, hi, after):
+    """Does text name the steps that blocked the loop between events lo and
+    hi, each with its time.sleep calls? None when it does."""
+    want = blockers_in(run, lo, hi, after)
+    got = BLOCKER.findall(text)
+    more = re.search(r" and (\d+) other steps that blocked$", text)
+    if len(got) + (int(more.group(1)) if more else 0) != len(want) or not want:
+        return f"blockers claim false: {text!r}, the trace has {want}"
+    for (name, _, one, n, each, total), (wname, blocks) in zip(got, want):
+        ok = name == wname
+        if one:
+            ok = ok and blocks == [float(one)]
+        elif each:
+            ok = ok and len(blocks) == (NUMBER.get(n) or int(n)) and all(close(b, each) for b in blocks)
+        else:
+            ok = ok and close(sum(blocks), total)
+        if not ok:
+            return f"blocker claim false: {name}'s step, the trace has {wname} {blocks}"
+    return None
+
+
+def verify_timer(run, push, st, me, rest):
+    """The claims of a resume after an asyncio.sleep, against the trace:
+    when its timer fired (TIMER_POP), late or not, and what held the loop
+    past when it was due; when its callback ran (the READY_POP of the timer
+    handle) and which steps ran ahead of it; and which steps queued ahead of
+    the task's own step blocked the loop before it."""
+    after = [e for e in run.ev if e["seq"] > push["seq"] and e["a"] == push["a"]]
+    pop = next((e for e in after if e["kind"] == "timer_pop"), None)
+    cb = next((e for e in after if e["kind"] == "ready_pop" and pop and e["seq"] > pop["seq"]), None)
+    begin = run.ev_at(st[1])
+    if not pop or not cb or pop["seq"] > begin["seq"]:
+        return "timer claim false: it never fired before the step"
+    prev_end = max(e for k, b, e in run.steps if k == st[0] and e < st[1])
+    stopped = lambda lo, hi: any(e["kind"] == "run_end" and lo < e["seq"] < hi for e in run.ev)
+    late = pop["t"] > push["x"] + 1e-6
+    slow, wait = cb["t"] > pop["t"] + 1e-6, begin["t"] > cb["t"] + 1e-6
+    m = re.match(rf"(was due at t={T} but fired late, at t={T}: (.*?) until then|came due at t={T}|"
+                 rf"fired at t={T}|fired)(, and its callback ran at t={T}, (when the loop ran again|"
+                 rf"after (.*?)))?(; {me} was then ready, but (the loop was not running until t={T}|"
+                 rf"waited until t={T} behind (.*)))?$", rest)
+    if not m:
+        return "unknown timer claim: " + rest
+    if late != bool(m.group(2)) or (slow and not late) != bool(m.group(5)) \
+            or bool(m.group(6)) != (wait and not late and not slow) or slow != bool(m.group(7)) \
+            or wait != bool(m.group(11)):
+        return f"timer claim false: fired {pop['t']} (due {push['x']}), callback {cb['t']}, step {begin['t']}"
+    if late:
+        if not close(m.group(2), push["x"]) or not close(m.group(3), pop["t"]):
+            return "lateness claim false"
+        cause = m.group(4)
+        if stopped(prev_end, pop["seq"]) != (cause == "the loop was not running"):
+            return "lateness cause false"
+        if cause not in ("the loop was not running", "the loop was busy"):
+            err = verify_blockers(run, cause[:-len(" held the loop")], prev_end, pop["seq"], push["x"])
+            if err or not cause.endswith(" held the loop"):
+                return err or "lateness cause: " + cause
+    for num in (m.group(5), m.group(6)):
+        if num and not close(num, pop["t"]):
+            return "firing time claim false"
+    if slow:
+        if not close(m.group(8), cb["t"]) or (m.group(9) == "when the loop ran again") != \
+                stopped(pop["seq"], cb["seq"]):
+            return "callback claim false"
+        if m.group(10) and m.group(10) != "the callbacks ahead of it in the ready queue":
+            err = verify_blockers(run, m.group(10).removesuffix(" ahead of it in the ready queue"),
+                                  pop["seq"], cb["seq"], pop["t"])
+            if err:
+                return err
+    if wait:
+        if stopped(cb["seq"], begin["seq"]) != bool(m.group(13)):
+            return "waiting claim false: the loop was or was not running"
+        if not close(m.group(13) or m.group(14), begin["t"]):
+            return "waiting claim false: the time"
+        if m.group(15) and m.group(15) != "the callbacks ahead of it in the ready queue":
+            err = verify_blockers(run, m.group(15).removesuffix(" ahead of it in the ready queue"),
+                                  cb["seq"], begin["seq"], cb["t"])
+            if err:
+                return err
+    return None
+
+
 def verify(run, p, sentence, prev_print):
     """Is the sentence about print event p true? Returns an error or None.
     A trailing claim about time.sleep is checked first, then the rest."""
@@ -251,7 +348,7 @@ def verify(run, p, sentence, prev_print):
         if err:
             return err
         sentence = sentence[:m.start()]
-    elif "time.sleep" in sentence and "bare yield" not in sentence:
+    elif "time.sleep" in sentence and "bare yield" not in sentence and "timer set at" not in sentence:
         return "unknown time.sleep claim"
     return verify_main_claim(run, p, sentence, prev_print)
 
@@ -269,26 +366,16 @@ def verify_main_claim(run, p, sentence, prev_print):
             return "creation claim false"
         return None if close(m.group(1), run.ev_at(st[1])["t"]) else "time of the step"
     m = re.match(rf"{me} resumes at t={T} because its asyncio.sleep\({T}\) timer set at t={T} "
-                 rf"fired", sentence)
+                 rf"(.*)\.$", sentence)
     if m:
-        t, d, since = (float(x) for x in m.groups())
+        t, d, since = (float(x) for x in m.groups()[:3])
         pushes = run.find("timer_push", task=task, t=since, x=since + d)
-        pops = [e for e in run.ev if e["kind"] == "timer_pop" and
-                any(e["a"] == q["a"] for q in pushes)]
-        due = re.search(rf"due at t={T}", sentence)
-        if due and not (close(due.group(1), since + d) and t > since + d):
-            return "lateness claim false"
-        if due and pushes:
-            stopped = any(e["kind"] == "run_end" and pushes[0]["seq"] < e["seq"] < st[1]
-                          for e in run.ev)
-            if stopped != ("the loop was not running" in sentence):
-                return "lateness cause false"
-        if not pushes or not pops or not close(t, run.ev_at(st[1])["t"]) or pops[0]["seq"] > st[1]:
+        if not pushes or not close(t, run.ev_at(st[1])["t"]):
             return "timer claim false"
         given = [k for k in run.sleeps if pushes[0]["t"] + k == pushes[0]["x"]]
         if given and d not in given:    # the scenario's delay, not when - now
             return f"sleep delay {m.group(2)} is not the one given, {given[0]!r}"
-        return None
+        return verify_timer(run, pushes[0], st, me, m.group(4))
     m = re.match(rf"{me} resumes at t={T} because its await (\w+)\.(get|put)\(\), waiting since "
                  rf"t={T}.* (got the item (\S+) put|when (\S+) took an item) at t={T}", sentence)
     if m:
