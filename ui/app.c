@@ -120,13 +120,9 @@ static int app_load(cs_app *A, const char *path, uint32_t keep)
     }
     cs_doc_free(&A->doc);
     A->doc = nd;
-    A->v.M = &A->doc.M;
+    cs_view_open(&A->v, &A->doc.M, same);
     A->v.title = A->doc.sc->title ? A->doc.sc->title : A->doc.sc->name;
     A->v.file = A->doc.path;
-    A->v.banner = NULL;
-    A->v.predict_ask = 0;
-    if (A->v.lane_top >= (int)A->doc.M.nlanes)
-        A->v.lane_top = 0;
     cs_model_seek(&A->doc.M, keep);
     if (same)
         fprintf(stderr, "coroscope: reloaded %s at frame %u\n", path, app_frame(A));
@@ -242,11 +238,13 @@ static void app_screenshot(cs_app *A)
     A->dirty = 1;
 }
 
+/* + / -: playback speed times factor, said once, rounded, in the header. */
 static void set_speed(cs_app *A, double factor)
 {
-    double s = A->v.speed * factor;
-    A->v.speed = s < 0.25 ? 0.25 : s > 100000 ? 100000 : s;
-    snprintf(A->status, sizeof A->status, "speed %.4g frames/s", A->v.speed);
+    char s[32];
+    A->v.speed = cs_speed_scale(A->v.speed, factor);
+    cs_speed_text(A->v.speed, s, sizeof s);
+    snprintf(A->status, sizeof A->status, "speed %s frames/s", s);
     A->v.status = A->status;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "draw_impl.h"
+#include "play.h"
 
 void cs_view_init(cs_view *v)
 {
@@ -17,7 +18,22 @@ void cs_view_init(cs_view *v)
     v->axis = CS_AXIS_TIME;
     v->selected = CS_SEL_FOLLOW;
     v->anim = 1;
-    v->speed = 4;
+    v->speed = CS_SPEED_DEFAULT;
+}
+
+void cs_view_open(cs_view *v, cs_model *M, int same)
+{
+    v->M = M;
+    v->banner = NULL;
+    v->predict_ask = 0;
+    if (!same) {  /* nothing of the last scenario's playback carries over */
+        v->speed = CS_SPEED_DEFAULT;
+        v->selected = CS_SEL_FOLLOW;
+        v->lane_top = 0;
+        v->status = NULL;
+    }
+    if (v->lane_top >= (int)M->nlanes)
+        v->lane_top = 0;
 }
 
 /* ---- view queries ------------------------------------------------------ */
@@ -143,12 +159,15 @@ static int header_items(dctx *d, hitem *it)
     int n = 0, pres = d->L->present;
     char *b = it[n].text;
     size_t bn = sizeof it[n].text;
-    int k = v->playing ? snprintf(b, bn, "\xE2\x96\xB6 playing %g/s", v->speed)
+    char speed[32];
+    cs_speed_text(v->speed, speed, sizeof speed);
+    int k = v->playing ? snprintf(b, bn, "\xE2\x96\xB6 playing %s frames/s", speed)
                        : snprintf(b, bn, "\xE2\x9D\x9A\xE2\x9D\x9A paused");
     if (v->predict && k > 0 && (size_t)k < bn)
         k += snprintf(b + k, bn - (size_t)k, " \xC2\xB7 prediction");
-    /* "prediction mode on" would say it twice */
-    int said = v->predict && v->status && !strncmp(v->status, "prediction mode", 15);
+    /* "prediction mode on", or the speed while playing, would say it twice */
+    int said = v->status && ((v->predict && !strncmp(v->status, "prediction mode", 15)) ||
+                             (v->playing && !strncmp(v->status, "speed ", 6)));
     if (v->status && *v->status && !said && k > 0 && (size_t)k < bn)
         snprintf(b + k, bn - (size_t)k, " \xC2\xB7 %s", v->status);
     it[n].f = d->small;

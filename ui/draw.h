@@ -53,6 +53,11 @@ typedef struct cs_view {
 /* Defaults: light theme, automatic scale, time axis, whole run, follow. */
 void cs_view_init(cs_view *v);
 
+/* v shows model M, just loaded: no error banner, no print hidden; when it
+ * is another scenario than the one shown (same = 0), at the default speed,
+ * following the running task, from the first lane, with no status. */
+void cs_view_open(cs_view *v, cs_model *M, int same);
+
 /* Draw v into r (whose output size gives the layout) and return the layout
  * used in *L (may be NULL). tx must belong to r. */
 void cs_draw(SDL_Renderer *r, cs_text *tx, const cs_view *v, cs_layout *L);

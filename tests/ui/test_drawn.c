@@ -809,3 +809,35 @@ TEST_IMPL(drawn_axis_hint_names_key)
     drawn_close(&D);
     return 0;
 }
+
+/* Playing fast, the header says the speed once, rounded ("13,300
+ * frames/s", no exponent) even with the "speed" status of the + key;
+ * opening another scenario starts at the default speed. */
+TEST_IMPL(drawn_speed_once_and_reset)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "../10-task-outcomes.json", 40, 1920, 1080));
+    D.v.playing = 1;
+    D.v.speed = 13301.5;
+    D.v.status = "speed 13,300 frames/s";
+    drawn_draw(&D);
+    int said = 0;
+    for (int i = 0; i < D.n; i++) {
+        const cs_text_rec *r = &D.recs[i];
+        if (!rec_inside(r, D.L->header) || !r->w)
+            continue;
+        if (strstr(r->s, "e+"))
+            TEST_FAIL_("header '%s'", r->s);
+        for (const char *p = r->s; (p = strstr(p, "13,300")); p++)
+            said++;
+    }
+    ASSERT_EQ_INT(1, said);
+    ASSERT(find_rec(&D, D.L->header, "\xE2\x96\xB6 playing 13,300 frames/s") != NULL);
+    cs_view_open(&D.v, &D.d.M, 1);  /* the same file reloaded: kept */
+    ASSERT_NEAR(13301.5, D.v.speed, 0);
+    cs_view_open(&D.v, &D.d.M, 0);  /* another scenario */
+    ASSERT_NEAR(4, D.v.speed, 0);
+    ASSERT(D.v.status == NULL);
+    drawn_close(&D);
+    return 0;
+}

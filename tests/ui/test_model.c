@@ -570,3 +570,32 @@ TEST_IMPL(model_play_from_end_replays)
     ASSERT_EQ_INT(0, cs_play_toggle(&playing, 0, 0));
     return 0;
 }
+
+/* The speed is one rounded figure, never in scientific notation: + 20
+ * times from the default is "13,300" frames/s, and it stays within its
+ * bounds. */
+TEST_IMPL(model_speed_text)
+{
+    static const struct { double v; const char *s; } cases[] = {
+        {4, "4"}, {6.40723, "6.4"}, {0.25, "0.25"}, {0.5, "0.5"}, {1.5, "1.5"},
+        {9.96, "10"}, {91.2, "91"}, {999.6, "1,000"}, {13301.5, "13,300"},
+        {100000, "100,000"}, {2.26, "2.3"},
+    };
+    char buf[32];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cs_speed_text(cases[i].v, buf, sizeof buf);
+        ASSERT_EQ_STR(cases[i].s, buf);
+    }
+    double s = CS_SPEED_DEFAULT;
+    for (int i = 0; i < 20; i++)
+        s = cs_speed_scale(s, 1.5);
+    cs_speed_text(s, buf, sizeof buf);
+    ASSERT_EQ_STR("13,300", buf);
+    for (int i = 0; i < 20; i++)
+        s = cs_speed_scale(s, 1.5);
+    ASSERT_NEAR(CS_SPEED_MAX, s, 0);
+    for (int i = 0; i < 80; i++)
+        s = cs_speed_scale(s, 1 / 1.5);
+    ASSERT_NEAR(CS_SPEED_MIN, s, 0);
+    return 0;
+}
