@@ -10,6 +10,8 @@
 #include "draw_impl.h"
 #include "play.h"
 
+#define CS_BANNER_LINES 4   /* the error banner's lines at most */
+
 void cs_view_init(cs_view *v)
 {
     memset(v, 0, sizeof *v);
@@ -34,6 +36,22 @@ void cs_view_open(cs_view *v, cs_model *M, int same)
     }
     if (v->lane_top >= (int)M->nlanes)
         v->lane_top = 0;
+}
+
+/* Errors of the banner (one a line of its text), and the lines it takes:
+ * a single error wraps to two, several take one each, four at most. */
+static int banner_errors(const char *banner)
+{
+    int n = banner && *banner ? 1 : 0;
+    for (const char *s = banner; n && (s = strchr(s, '\n')); s++)
+        n += s[1] != 0;
+    return n;
+}
+
+static int banner_lines(const char *banner)
+{
+    int n = banner_errors(banner);
+    return n == 0 ? 0 : n == 1 ? 2 : n < CS_BANNER_LINES ? n : CS_BANNER_LINES;
 }
 
 /* ---- view queries ------------------------------------------------------ */
@@ -222,15 +240,36 @@ static void draw_header(dctx *d)
     cs_text_draw_fit(tf, h.x, cy - cs_font_height(tf) / 2, title, x - h.x, d->th->text);
 }
 
+/* The errors of an invalid scenario, one a line (the banner's text has
+ * them joined by newlines): a single one wrapped to two lines, several
+ * each cut to one; past the banner's lines, how many more there are
+ * (all of them are printed in the terminal). */
 static void draw_banner(dctx *d)
 {
     cs_rect b = d->L->banner;
-    if (!d->v->banner || b.h <= 0)
+    const char *s = d->v->banner;
+    if (!s || b.h <= 0)
         return;
     d_fill(d, b, d->th->error);
-    int p = d->L->pad;
+    int p = d->L->pad, n = banner_errors(s);
     cs_rect in = {b.x + p, b.y + p / 2, b.w - 2 * p, b.h - p};
-    d_wrap(d, d->small_bold, in, d->v->banner, d_on(d->th->error), 2);
+    cs_rgba c = d_on(d->th->error);
+    int lh = in.h / banner_lines(s);
+    if (n == 1) {
+        d_wrap(d, d->small_bold, in, s, c, 2);
+        return;
+    }
+    char buf[1024];
+    for (int i = 0; i < n && i < CS_BANNER_LINES; i++) {
+        size_t k = strcspn(s, "\n");
+        if (i == CS_BANNER_LINES - 1 && n > CS_BANNER_LINES)
+            snprintf(buf, sizeof buf, "\xE2\x80\xA6 and %d more errors (all printed in the terminal)",
+                     n - i);
+        else
+            snprintf(buf, sizeof buf, "%.*s", (int)(k < sizeof buf ? k : sizeof buf - 1), s);
+        cs_text_draw_fit(d->small_bold, in.x, in.y + i * lh, buf, in.w, c);
+        s += k + (s[k] == '\n');
+    }
 }
 
 /* The narration, except that a print waiting for the class's guess is
@@ -508,7 +547,7 @@ static void show_lane(cs_view *v, int w, int h, int32_t task)
 {
     cs_model *M = v->M;
     cs_layout L;
-    cs_layout_compute(&L, w, h, v->scale, v->present, M->nqueues > 0, v->banner != NULL);
+    cs_layout_compute(&L, w, h, v->scale, v->present, M->nqueues > 0, banner_lines(v->banner));
     int vis = cs_layout_visible_lanes(&L);
     int lane = task < 0 ? 0 : task + 2;
     int max = (int)M->nlanes - vis, top = lane - vis / 2;
@@ -545,7 +584,8 @@ void cs_draw(SDL_Renderer *r, cs_text *tx, const cs_view *v, cs_layout *Lout)
     SDL_GetRendererOutputSize(r, &w, &h);
     cs_layout L;
     cs_model *M = v->M && v->M->nframes ? v->M : NULL;
-    cs_layout_compute(&L, w, h, v->scale, v->present, M && M->nqueues > 0, v->banner != NULL);
+    cs_layout_compute(&L, w, h, v->scale, v->present, M && M->nqueues > 0,
+                      banner_lines(v->banner));
     cs_view shown = *v;  /* with the axis actually drawn */
     shown.axis = cs_view_axis(v);
     if (shown.axis != v->axis)

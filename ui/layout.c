@@ -93,7 +93,7 @@ void cs_layout_compute(cs_layout *L, int w, int h, float scale, int present,
     int hh = (L->huge > L->em ? L->huge : L->em) + p;
     L->header = (cs_rect){p, y, w - 2 * p, hh};
     y += hh + p;
-    int bh = banner ? L->em * 2 + p : 0;
+    int bh = banner > 0 ? L->em * 6 / 5 * banner + p : 0;  /* a line of small bold */
     L->banner = (cs_rect){p, y, w - 2 * p, bh};
     y += bh ? bh + p : 0;
     int nh = (int)(L->big * 2.5f) + p;

@@ -39,7 +39,8 @@ typedef struct cs_layout {
  * larger (legible from the back of a room). */
 float cs_layout_auto_scale(int w, int h, int present);
 
-/* Lay out a w x h drawable at scale (<= 0: automatic). */
+/* Lay out a w x h drawable at scale (<= 0: automatic), with an error
+ * banner of banner lines (0: none). */
 void cs_layout_compute(cs_layout *L, int w, int h, float scale, int present,
                        int has_queues, int banner);
 

@@ -841,3 +841,30 @@ TEST_IMPL(drawn_speed_once_and_reset)
     drawn_close(&D);
     return 0;
 }
+
+/* The banner of an invalid file shows each error on a line of its own
+ * (never a newline drawn as "\n"); past four lines it says how many more
+ * there are. */
+TEST_IMPL(drawn_banner_one_line_per_error)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "../10-task-outcomes.json", 40, 1400, 900));
+    D.v.banner = "w.json:1:1: error: missing required key 'main'\n"
+                 "w.json:33:3: error: unknown key 'mian' (did you mean 'main'?)\n";
+    drawn_draw_as(&D, "banner-2");
+    const cs_text_rec *a = find_rec(&D, D.L->banner, "w.json:1:1");
+    const cs_text_rec *b = find_rec(&D, D.L->banner, "w.json:33:3");
+    ASSERT(a && b);
+    ASSERT_EQ_STR("w.json:1:1: error: missing required key 'main'", a->s);
+    ASSERT_EQ_STR("w.json:33:3: error: unknown key 'mian' (did you mean 'main'?)", b->s);
+    ASSERT(b->y >= a->y + a->h - 2);
+    ASSERT_EQ_INT(0, overlaps_in(&D, D.L->banner));
+    D.v.banner = "e1\ne2\ne3\ne4\ne5\ne6";
+    drawn_draw_as(&D, "banner-6");
+    ASSERT(find_rec(&D, D.L->banner, "e3") != NULL);
+    ASSERT(find_rec(&D, D.L->banner, "e4") == NULL);
+    ASSERT(find_rec(&D, D.L->banner, "\xE2\x80\xA6 and 3 more errors") != NULL);
+    ASSERT_EQ_INT(0, overlaps_in(&D, D.L->banner));
+    drawn_close(&D);
+    return 0;
+}
