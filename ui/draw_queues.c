@@ -23,7 +23,9 @@ typedef struct qview {
     const sim_event *ev;     /* the frame's event when about this queue */
 } qview;
 
-/* One slot row: "1  item 3    put by Task-4", empty when it = NULL. */
+/* One slot row: "1  item 3    put by Task-4", empty when it = NULL;
+ * without a number when num <= 0 (an unbounded queue holding nothing has
+ * no slot 1: the row only says "empty"). */
 static void slot_row(dctx *d, cs_rect r, int num, const cs_qitem *it, int hot, int next,
                      int label)
 {
@@ -33,10 +35,12 @@ static void slot_row(dctx *d, cs_rect r, int num, const cs_qitem *it, int hot, i
     d_box_w(d, r, hot ? th->accent : it ? th->text_dim : th->border, hot ? 2 : 1);
     int p = d->L->pad, ty = r.y + (r.h - cs_font_height(d->small)) / 2;
     char buf[64];
-    snprintf(buf, sizeof buf, "%d", num);
     int x = r.x + p;
-    cs_text_draw(d->small, x, ty, buf, th->text_dim);
-    x += cs_text_width(d->small, "00", -1) + p;
+    if (num > 0) {
+        snprintf(buf, sizeof buf, "%d", num);
+        cs_text_draw(d->small, x, ty, buf, th->text_dim);
+        x += cs_text_width(d->small, "00", -1) + p;
+    }
     if (!it) {
         cs_text_draw_fit(d->small, x, ty, "empty", r.x + r.w - x - p, th->text_dim);
         return;
@@ -72,7 +76,8 @@ static int slots_rows(dctx *d, const qview *qv, cs_rect c, int nslots, int rh)
     int hot_put = qv->ev && qv->ev->kind == SIM_EV_QUEUE_PUT ? (int)qv->s->n - 1 : -1;
     for (int i = 0; i < nslots; i++) {
         const cs_qitem *it = (uint32_t)i < qv->s->n ? &qv->s->items[i] : NULL;
-        slot_row(d, r, i + 1, it, i == hot_put, i == 0 && it, label);
+        int num = qv->max <= 0 && qv->s->n == 0 ? 0 : i + 1;
+        slot_row(d, r, num, it, i == hot_put, i == 0 && it, label);
         r.y += rh;
     }
     return nslots * rh;

@@ -868,3 +868,31 @@ TEST_IMPL(drawn_banner_one_line_per_error)
     drawn_close(&D);
     return 0;
 }
+
+/* An unbounded queue holding nothing reads as empty: its row says
+ * "empty" with no slot number before it ("1 empty" read as one item). */
+TEST_IMPL(drawn_unbounded_empty_queue)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "68-ruc-forever.json", 0, 1920, 1080));
+    cs_model *M = &D.d.M;
+    ASSERT(M->nqueues == 1 && M->queue_max[0] <= 0);
+    int seen = 0;
+    for (uint32_t f = 0; f < M->nframes && !seen; f++) {
+        cs_model_seek(M, f);
+        if (M->st.nqueues != 1 || M->st.queues[0].n != 0)
+            continue;
+        drawn_draw(&D);
+        const cs_text_rec *e = find_rec(&D, D.L->queues, "empty");
+        if (!e)
+            continue;
+        for (int i = 0; i < D.n; i++)
+            if (D.recs[i].w && rec_inside(&D.recs[i], D.L->queues) &&
+                !strcmp(D.recs[i].s, "1") && D.recs[i].y == e->y)
+                TEST_FAIL_("frame %u: the empty queue's row is numbered", f);
+        seen = 1;
+    }
+    ASSERT(seen);
+    drawn_close(&D);
+    return 0;
+}
