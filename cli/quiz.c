@@ -61,6 +61,9 @@ typedef struct quiz_walk {
     int prints_in_step;        /* prints so far in this step */
     quiz_blocks blocks;        /* time.sleep calls of this step since its
                                   previous print (or its beginning) */
+    quiz_blocks main_blocks;   /* main's time.sleep calls since its previous
+                                  print (or the start) */
+    int main_prints;           /* main's prints so far */
     int sent;                  /* main has driven a coroutine by hand since
                                   the last loop run began */
     quiz_send last_send;       /* the last of those sends */
@@ -109,7 +112,12 @@ static const char *quiz_who(const quiz_walk *W, long ev)
     return sim_trace_event(W->T, (size_t)ev).loop ? "a loop callback" : "main";
 }
 
-/* Why the first step of a task runs now: who created it, when. */
+static int quiz_blockers(sim_buf *b, const quiz_walk *W, size_t from, size_t to,
+                         double after);
+
+/* Why the first step of a task runs now: who created it, when, and when
+ * that is later, what held the loop meanwhile (the steps ahead of it that
+ * blocked it). */
 static void quiz_first_step(sim_buf *b, const quiz_walk *W, const steps_step *s)
 {
     const char *me = quiz_task(W, s->task);
@@ -120,8 +128,17 @@ static void quiz_first_step(sim_buf *b, const quiz_walk *W, const steps_step *s)
         sim_buf_printf(b, "%s runs its first step at t=%s: %s created it at t=%s "
                        "(a new task is only scheduled, whether create_task, ensure_future, "
                        "gather, run_until_complete or asyncio.run made it), and the loop "
-                       "reached it in the ready queue.", me, qnum(t).s, quiz_who(W, s->waker),
+                       "reached it in the ready queue", me, qnum(t).s, quiz_who(W, s->waker),
                        qnum(w.t).s);
+    if (w.kind == SIM_EV_TASK_NEW && t > w.t + 1e-6) {
+        sim_buf_printf(b, " at t=%s, after ", qnum(t).s);
+        if (!quiz_blockers(b, W, (size_t)s->waker, s->begin, w.t))
+            sim_buf_puts(b, "the loop had run what was ahead of it");
+        else
+            sim_buf_puts(b, " held the loop");
+    }
+    if (w.kind == SIM_EV_TASK_NEW)
+        sim_buf_putc(b, '.');
     else
         sim_buf_printf(b, "%s runs its first step at t=%s, when the loop reached it in the "
                        "ready queue.", me, qnum(t).s);
@@ -467,11 +484,14 @@ static void quiz_block_add(quiz_blocks *k, double x)
     k->total += x;
 }
 
-/* The time.sleep calls of the whole step st into *k. */
-static void quiz_step_blocks(const quiz_walk *W, const steps_step *st, quiz_blocks *k)
+/* The time.sleep calls of step st between event indexes from and to into
+ * *k. */
+static void quiz_step_blocks(const quiz_walk *W, const steps_step *st, size_t from, size_t to,
+                             quiz_blocks *k)
 {
     *k = (quiz_blocks){0};
-    for (size_t e = st->begin + 1; e < st->end; e++) {
+    size_t lo = st->begin > from ? st->begin : from, hi = st->end < to ? st->end : to;
+    for (size_t e = lo + 1; e < hi; e++) {
         sim_event ev = sim_trace_event(W->T, e);
         if (ev.kind == SIM_EV_BLOCK)
             quiz_block_add(k, ev.x);
@@ -506,21 +526,22 @@ static void quiz_blocker(sim_buf *b, const quiz_walk *W, const steps_step *st,
         sim_buf_printf(b, "time.sleep calls, %s s in all)", quiz_seconds(k->total).s);
 }
 
-/* The steps that ran between event indexes from and to and blocked the
- * loop (time.sleep), ending after time after: "Task-1's step
- * (time.sleep(1)) and Task-3's step (...)", at most four named. Returns
- * how many there are (0: none, nothing written). */
+/* The steps that blocked the loop (time.sleep) between event indexes
+ * from and to (the one in progress at from too, with its calls after
+ * from), ending after time after: "Task-1's step (time.sleep(1)) and
+ * Task-3's step (...)", at most four named. Returns how many there are
+ * (0: none, nothing written). */
 static int quiz_blockers(sim_buf *b, const quiz_walk *W, size_t from, size_t to, double after)
 {
     enum { LISTED = 4 };
     int n = 0, idx[LISTED + 1];
     for (int i = 0; i < W->L->n && W->L->s[i].begin < to; i++) {
         const steps_step *st = &W->L->s[i];
-        if (st->begin <= from || st->end >= to
+        if (st->end <= from || st->end >= to
             || sim_trace_event(W->T, st->end).t <= after + 1e-9)
             continue;
         quiz_blocks k;
-        quiz_step_blocks(W, st, &k);
+        quiz_step_blocks(W, st, from, to, &k);
         if (k.n && n <= LISTED)
             idx[n] = i;
         n += k.n > 0;
@@ -528,7 +549,7 @@ static int quiz_blockers(sim_buf *b, const quiz_walk *W, size_t from, size_t to,
     for (int j = 0; j < n && j < LISTED; j++) {
         const steps_step *st = &W->L->s[idx[j]];
         quiz_blocks k;
-        quiz_step_blocks(W, st, &k);
+        quiz_step_blocks(W, st, from, to, &k);
         int last = j == n - 1 || j == LISTED - 1;
         sim_buf_puts(b, j == 0 ? "" : last && n <= LISTED ? " and " : ", ");
         quiz_blocker(b, W, st, &k);
@@ -667,18 +688,19 @@ static void quiz_resume(sim_buf *b, const quiz_walk *W, const steps_step *s)
 
 /* What the time.sleep calls before a print did, each call said as it was
  * made: "Its time.sleep(0.5) held the whole loop for 0.5 s before the
- * print." or, for several, how many and the seconds in all; since: the
- * step printed before (the calls are the ones after that print). */
-static void quiz_blocked(sim_buf *b, const quiz_blocks *k, int since)
+ * print." or, for several, how many and the seconds in all; when: since
+ * which point ("since its previous print"), held: what they held ("the
+ * whole loop", "main"), tail: said last (", no loop running"). */
+static void quiz_blocked_by(sim_buf *b, const quiz_blocks *k, const char *when,
+                            const char *held, const char *tail)
 {
     static const char *const words[] = {"", "one", "two", "three", "four", "five", "six",
                                         "seven", "eight", "nine", "ten"};
-    const char *when = since ? "since its previous print" : "in this step before the print";
     if (k->n == 0)
         return;
     if (k->n == 1) {
-        sim_buf_printf(b, " Its time.sleep(%s) held the whole loop for %s s before the print.",
-                       qnum(k->first[0]).s, qnum(k->first[0]).s);
+        sim_buf_printf(b, " Its time.sleep(%s) held %s for %s s before the print%s.",
+                       qnum(k->first[0]).s, held, qnum(k->first[0]).s, tail);
         return;
     }
     sim_buf_puts(b, " Its ");
@@ -696,8 +718,25 @@ static void quiz_blocked(sim_buf *b, const quiz_blocks *k, int since)
         sim_buf_puts(b, " s)");
     } else
         sim_buf_puts(b, " time.sleep calls");
-    sim_buf_printf(b, " %s held the whole loop for %s s in all.", when,
-                   quiz_seconds(k->total).s);
+    sim_buf_printf(b, " %s held %s for %s s in all%s.", when, held,
+                   quiz_seconds(k->total).s, tail);
+}
+
+/* The same for the calls of a task's step; since: the step printed
+ * before (the calls are the ones after that print). */
+static void quiz_blocked(sim_buf *b, const quiz_blocks *k, int since)
+{
+    quiz_blocked_by(b, k, since ? "since its previous print" : "in this step before the print",
+                    "the whole loop", "");
+}
+
+/* The same for main's time.sleep calls since its previous print (when:
+ * "since its previous print", or "before the print" for its first): they
+ * hold main, no loop running. */
+static void quiz_main_blocked(sim_buf *b, const quiz_blocks *k, int since)
+{
+    quiz_blocked_by(b, k, since ? "since its previous print" : "before the print", "main",
+                    ", no loop running");
 }
 
 /* The sentence for a print by task step s. */
@@ -818,6 +857,8 @@ static void quiz_follow(quiz_walk *W, size_t i, const sim_event *e)
         W->step = -1;
     else if (e->kind == SIM_EV_BLOCK && W->step >= 0)
         quiz_block_add(&W->blocks, e->x);
+    else if (e->kind == SIM_EV_BLOCK && e->task < 0)
+        quiz_block_add(&W->main_blocks, e->x);
     else if (e->kind == SIM_EV_RUN_END) {
         W->runs_ended++;
         W->run_how = e->a;
@@ -924,8 +965,11 @@ static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o
         sim_buf_puts(b, ". ");
         if (W.step >= 0 && e->task >= 0)
             quiz_task_print(b, &W, &L->s[W.step]);
-        else
+        else {
             quiz_main_print(b, &W, e->t);
+            quiz_main_blocked(b, &W.main_blocks, W.main_prints++ > 0);
+            W.main_blocks = (quiz_blocks){0};
+        }
         sim_buf_puts(b, "\n");
         W.prints_in_step++;
         W.blocks = (quiz_blocks){0};

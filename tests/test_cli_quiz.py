@@ -20,7 +20,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCENARIOS = ["01-gather-sleeps", "04-famine", "05-awaitable-protocol", "08-fork", "10-task-outcomes",
+SCENARIOS = ["01-gather-sleeps", "04-famine", "09-until-complete-then-forever", "05-awaitable-protocol", "08-fork", "10-task-outcomes",
              "11-cancel", "12-producer-consumer", "13-queue-window", "14-countdown-vs-compute"]
 # Cancels passed on to what a task awaits (testers' round 3): the task
 # resumes with the outcome of what it awaited; _must_cancel only when the
@@ -56,11 +56,17 @@ TRICKY_SCENARIOS = {
         '{"format":"coroscope-scenario/1","name":"collide","coroutines":{"w":{"params":[],"body":[{"sleep":1},{"print":"1 x"},{"print":"x"},{"print":"main done"},{"print":"done"},{"sleep":1},{"print":"tick"},{"sleep":1},{"print":"tick"},{"print":"tick"}]}},"main":[{"run_until_complete":{"call":"w","args":[]}},{"print":"main done"},{"print":"done"}]}',
     'r4-odd':
         '{"format":"coroscope-scenario/1","name":"odd","coroutines":{"w":{"params":[],"body":[{"print":"#1 wins"},{"print":"   "},{"print":"  padded  "},{"print":"two\\nlines\\n\\nend"},{"sleep":1},{"print":"tab\\there"},{"print":"cr\\rhere"},{"print":"\u00e9"},{"print":"1,5 ratio"},{"print":"t=1"},{"print":"1"},{"print":"esc\\u001b[0m"}]}},"main":[{"run_until_complete":{"call":"w","args":[]}}]}',
+    'r4-mainblk':
+        '{"format":"coroscope-scenario/1","name":"mainblk","coroutines":{"s":{"params":["d","n"],"body":[{"print":"{n} start"},{"sleep":"=d"},{"print":"{n} woke at {now}"}]},"bad":{"params":[],"body":[{"sleep":0.5},{"raise":"KeyError","message":"k"}]},"blocker":{"params":[],"body":[{"print":"blocker in"},{"block":0.25},{"block":0.25},{"block":0.5},{"print":"blocker out"},{"block":0.5}]}},"main":[{"print":"before loop"},{"create_task":{"call":"s","args":[0.3,"X"]}},{"create_task":{"call":"s","args":[0.1,"Y"]}},{"create_task":{"call":"s","args":[0.2,"Z"]}},{"run_until_complete":{"sleep":0}},{"block":0.5},{"print":"main blocked"},{"run_until_complete":{"sleep":0}},{"print":"after second ruc"},{"create_task":{"call":"blocker","args":[]}},{"create_task":{"call":"s","args":[0.1,"W"]}},{"try":[{"run_until_complete":{"call":"bad","args":[]}}],"except":[{"type":"KeyError","as":"e","body":[{"print":"ruc raised {e}"}]}]},{"print":"end"}]}',
+    'r4-mainblk2':
+        '{"format":"coroscope-scenario/1","name":"mb2","coroutines":{"t":{"params":[],"body":[{"print":"t runs"},{"block":0.5},{"stop_loop":true},{"print":"t after stop"},{"sleep":1},{"print":"t woke"}]}},"main":[{"block":1},{"block":2},{"print":"main first"},{"create_task":{"call":"t","args":[]}},{"run_forever":true},{"block":0.25},{"print":"main after rf"},{"run_forever":true},{"print":"main end"}]}',
     'r4-multiline':
         '{"format":"coroscope-scenario/1","name":"ml","coroutines":{"w":{"params":[],"body":[{"sleep":2},{"print":"results:\\n# 1 first\\n2 second"},{"print":"second"}]}},"main":[{"run_until_complete":{"call":"w","args":[]}}]}',
 }
 # a phrase the answer of some of them must hold
 SAYS = {
+    "r4-mainblk": "and the loop reached it in the ready queue at t=2, after Task-6's step",
+    "r4-mainblk2": "Its two time.sleep calls (1 and 2 s) before the print held main for 3 s in all",
     "q02-quiz-cancel-turned-valueerror": "the task it awaited, Task-1, ended with ValueError: refused at t=1",
     "q03-quiz-gather-finishes-later": "the gather it awaited ended with CancelledError at t=3",
     "a05-gather-done-cancel-1": "while the gather it awaited could not be cancelled",
@@ -225,12 +231,21 @@ def verify_blocked(run, p, claim, prev_print):
     since = prev_print["seq"] if prev_print and st and st[1] < prev_print["seq"] else st[1] if st else 0
     blocks = [e["x"] for e in run.ev if e["kind"] == "block" and since < e["seq"] < p["seq"]]
     when = "since its previous print" if since != (st[1] if st else 0) else "in this step before the print"
-    m = re.fullmatch(rf" Its time\.sleep\({T}\) held the whole loop for {T} s before the print\.", claim)
+    held, tail = "the whole loop", ""
+    if p["task"] == -1:                 # main's calls since main's previous print
+        before = [e["seq"] for e in run.ev if e["kind"] == "print" and e["task"] == -1
+                  and e["seq"] < p["seq"]]
+        since = before[-1] if before else -1
+        blocks = [e["x"] for e in run.ev if e["kind"] == "block" and e["task"] == -1
+                  and since < e["seq"] < p["seq"]]
+        when = "since its previous print" if before else "before the print"
+        held, tail = "main", ", no loop running"
+    m = re.fullmatch(rf" Its time\.sleep\({T}\) held {held} for {T} s before the print{tail}\.", claim)
     if m:
         ok = blocks == [float(m.group(1))] and close(m.group(1), m.group(2))
         return None if ok else "time.sleep claim false"
     m = re.fullmatch(rf" Its (\w+) time\.sleep(\({T}\) calls| calls \(([^)]*) s\)| calls) (.*) held "
-                     rf"the whole loop for {T} s in all\.", claim)
+                     rf"{held} for {T} s in all{tail}\.", claim)
     if not m:
         return "unknown time.sleep claim: " + claim
     n = NUMBER.get(m.group(1)) or int(m.group(1))
@@ -242,13 +257,14 @@ def verify_blocked(run, p, claim, prev_print):
     return None if ok else "time.sleep claim false"
 
 
-def blockers_in(run, lo, hi, after):
+def blockers_in(run, lo, hi, after, inside=False):
     """The steps between events lo and hi that blocked the loop (time.sleep)
-    and ended after time after: (task name, [seconds of each call])."""
+    and ended after time after: (task name, [seconds of each call]); inside:
+    the step in progress at lo too, with its calls after lo."""
     out = []
     for task, b, e in run.steps:
-        blocks = [x["x"] for x in run.ev if x["kind"] == "block" and b < x["seq"] < e]
-        if lo < b and e < hi and run.ev_at(e)["t"] > after + 1e-9 and blocks:
+        blocks = [x["x"] for x in run.ev if x["kind"] == "block" and max(b, lo) < x["seq"] < e]
+        if (lo < b or (inside and lo < e)) and e < hi and run.ev_at(e)["t"] > after + 1e-9 and blocks:
             out.append((run.names[task], blocks))
     return out
 
@@ -257,10 +273,10 @@ BLOCKER = re.compile(rf"(\S+)'s step \((time\.sleep\({T}\)|(\w+) time\.sleep\({T
                      rf"time\.sleep calls, {T} s in all)\)")
 
 
-def verify_blockers(run, text, lo, hi, after):
+def verify_blockers(run, text, lo, hi, after, inside=False):
     """Does text name the steps that blocked the loop between events lo and
     hi, each with its time.sleep calls? None when it does."""
-    want = blockers_in(run, lo, hi, after)
+    want = blockers_in(run, lo, hi, after, inside)
     got = BLOCKER.findall(text)
     more = re.search(r" and (\d+) other steps that blocked$", text)
     if len(got) + (int(more.group(1)) if more else 0) != len(want) or not want:
@@ -348,7 +364,13 @@ def verify(run, p, sentence, prev_print):
         if err:
             return err
         sentence = sentence[:m.start()]
-    elif "time.sleep" in sentence and "bare yield" not in sentence and "timer set at" not in sentence:
+    elif p["task"] == -1 and any(e["kind"] == "block" and e["task"] == -1 and e["seq"] < p["seq"]
+                                 and e["seq"] > max([q["seq"] for q in run.ev if q["kind"] == "print"
+                                                     and q["task"] == -1 and q["seq"] < p["seq"]],
+                                                    default=-1) for e in run.ev):
+        return "main's time.sleep calls since its previous print are not told"
+    elif "time.sleep" in sentence and "bare yield" not in sentence and "timer set at" not in sentence \
+            and "runs its first step" not in sentence:
         return "unknown time.sleep claim"
     return verify_main_claim(run, p, sentence, prev_print)
 
@@ -364,6 +386,17 @@ def verify_main_claim(run, p, sentence, prev_print):
         earlier = [s for s in run.steps if s[0] == task and s[1] < st[1]]
         if not news or run.who(news[0]["seq"]) != m.group(2) or earlier:
             return "creation claim false"
+        # begun later than created: the steps that held the loop meanwhile
+        late = re.search(rf"reached it in the ready queue at t={T}, after (.*)\.$", sentence)
+        if (late is not None) != (run.ev_at(st[1])["t"] > news[0]["t"] + 1e-6):
+            return "first-step delay claim false"
+        if late and not close(late.group(1), run.ev_at(st[1])["t"]):
+            return "first-step time false"
+        if late and late.group(2) != "the loop had run what was ahead of it":
+            err = verify_blockers(run, late.group(2).removesuffix(" held the loop"),
+                                  news[0]["seq"], st[1], news[0]["t"], inside=True)
+            if err:
+                return err
         return None if close(m.group(1), run.ev_at(st[1])["t"]) else "time of the step"
     m = re.match(rf"{me} resumes at t={T} because its asyncio.sleep\({T}\) timer set at t={T} "
                  rf"(.*)\.$", sentence)
