@@ -157,7 +157,8 @@ static void app_watch(cs_app *A)
 
 /* ---- the picker --------------------------------------------------------------- */
 
-/* Open the picker on the scenario index (read once). */
+/* Open the picker on the scenario index (read once), the open scenario
+ * selected when it is in the index. */
 static void picker_open(cs_app *A)
 {
     if (!A->pitems) {
@@ -178,6 +179,9 @@ static void picker_open(cs_app *A)
         return;
     A->v.picker = A->pitems;
     A->v.npicker = A->npick;
+    int open = A->doc.loaded ? cs_doc_index_find(A->pfiles, A->npick, A->doc.path) : -1;
+    if (open >= 0)
+        A->v.picker_sel = open;
     A->dirty = 1;
 }
 

@@ -36,6 +36,17 @@ static void diags_join(const sim_diags *dg, char *err, size_t errlen)
     }
 }
 
+int cs_doc_index_find(char *const *files, int n, const char *path)
+{
+    struct stat want, st;
+    if (!path || stat(path, &want) != 0)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (stat(files[i], &st) == 0 && st.st_dev == want.st_dev && st.st_ino == want.st_ino)
+            return i;
+    return -1;
+}
+
 void cs_doc_stamp(const char *path, time_t *mtime, long long *size)
 {
     struct stat st;

@@ -38,5 +38,8 @@ void cs_doc_stamp(const char *path, time_t *mtime, long long *size);
  * count, or -1 with the reason in err. Free with cs_doc_index_free. */
 int cs_doc_index(const char *dir, char ***titles, char ***files, char *err, size_t errlen);
 void cs_doc_index_free(char **titles, char **files, int n);
+/* The entry of files[0..n) that is the file at path (however either is
+ * spelled: the same file on disk), or -1. */
+int cs_doc_index_find(char *const *files, int n, const char *path);
 
 #endif

@@ -581,3 +581,24 @@ TEST_IMPL(scenario_source_follows_hand_yield)
     ASSERT(n >= 2);
     return 0;
 }
+
+/* The picker opens on the scenario that is open: its entry in the index
+ * is found however its path is spelled; a file not in the index has none. */
+TEST_IMPL(scenario_picker_finds_open)
+{
+    char **titles, **files, err[512], path[1024];
+    int n = cs_doc_index(COROSCOPE_SCENARIOS, &titles, &files, err, sizeof err);
+    ASSERT(n > 10);
+    int want = -1;
+    for (int i = 0; i < n; i++)
+        if (strstr(files[i], "10-task-outcomes.json"))
+            want = i;
+    ASSERT(want > 0);
+    snprintf(path, sizeof path, "%s/../scenarios/./10-task-outcomes.json", COROSCOPE_SCENARIOS);
+    ASSERT_EQ_INT(want, cs_doc_index_find(files, n, path));
+    snprintf(path, sizeof path, "%s/../tests/ui/scenes/68-ruc-forever.json", COROSCOPE_SCENARIOS);
+    ASSERT_EQ_INT(-1, cs_doc_index_find(files, n, path));
+    ASSERT_EQ_INT(-1, cs_doc_index_find(files, n, "/nonexistent.json"));
+    cs_doc_index_free(titles, files, n);
+    return 0;
+}
