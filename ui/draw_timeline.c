@@ -534,10 +534,19 @@ static void lane_name(dctx *d, const cs_lane *L, cs_rect row, int selected)
     cs_font *f = selected ? d->bold : d->body;
     int room = nr.x + nr.w - x - d->L->pad / 2;
     lane_label(d, L, 0, buf, sizeof buf);
-    if (cs_text_width(f, buf, -1) > room)
-        lane_label(d, L, 1, buf, sizeof buf);
     int head = (int)strcspn(buf, " ");  /* the task's name: never cut */
     int ell = cs_text_width(f, "\xE2\x80\xA6", -1);
+    /* "Task-6 shutdown_h…" over "T-6 shutdown_handler": the short form
+     * reads as another name beside whole ones, so only when the whole
+     * name and a little of the function's do not fit */
+    int k = head + 4 < (int)strlen(buf) ? head + 4 : (int)strlen(buf);
+    while (k > head && ((unsigned char)buf[k] & 0xC0) == 0x80)  /* a whole character */
+        k--;
+    int least = cs_text_width(f, buf, k);
+    if (cs_text_width(f, buf, -1) > room && least + ell > room) {
+        lane_label(d, L, 1, buf, sizeof buf);
+        head = (int)strcspn(buf, " ");
+    }
     if (cs_text_width(f, buf, -1) > room && cs_text_width(f, buf, head) + ell > room) {
         buf[head] = 0;  /* the name alone, smaller when need be, clipped to the column */
         if (cs_text_width(f, buf, -1) > room)

@@ -896,3 +896,21 @@ TEST_IMPL(drawn_unbounded_empty_queue)
     drawn_close(&D);
     return 0;
 }
+
+/* A coroutine name far too long for the names column is cut, not the
+ * task's name: the lane reads "Task-1 très_long…" beside "Task-2",
+ * never "T-1 ..." (read as another task). */
+TEST_IMPL(drawn_long_name_keeps_task_whole)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "85-long-coroutine-name.json", UINT32_MAX, 1400, 900));
+    D.v.lane_top = 0;
+    drawn_draw_as(&D, "long-name");
+    ASSERT(lanes_keep_task_names(&D) >= 1);
+    const cs_text_rec *r = find_rec(&D, D.L->tl_names, "Task-1 tr");
+    ASSERT(r != NULL);
+    ASSERT(ends_cut(r->s));
+    ASSERT(find_rec(&D, D.L->tl_names, "T-1") == NULL);
+    drawn_close(&D);
+    return 0;
+}
