@@ -3,6 +3,7 @@
  * text, one printed line per line, optionally prefixed by its virtual
  * time. The rules are in docs/FORMAT-EXTENSIONS.md ("Answer files").
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,7 +143,22 @@ static char *answer_line_end(char *p, char *end)
     return p;
 }
 
-/* Split buf into lines (LF, CRLF or CR), dropping blank lines and comments. */
+/* A Markdown code fence: three or more backticks, maybe an info word
+ * ("```text"), as around the transcript pasted from answer.md. */
+static int answer_is_fence(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && s[i] == '`')
+        i++;
+    if (i < 3)
+        return 0;
+    while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_'))
+        i++;
+    return i == n;
+}
+
+/* Split buf into lines (LF, CRLF or CR), dropping blank lines, comments
+ * and code fences; wide spaces are made spaces first. */
 static void answer_split(grade_answer *a, char *buf, size_t len)
 {
     int lineno = 1;
@@ -151,9 +167,9 @@ static void answer_split(grade_answer *a, char *buf, size_t len)
         p += 3;                               /* a UTF-8 byte-order mark */
     while (p < end) {
         char *nl = answer_line_end(p, end);
-        size_t n = (size_t)(nl - p);
+        size_t n = grade_fold_spaces(p, (size_t)(nl - p));
         char *s = answer_trim(p, &n);
-        if (n && s[0] != '#')
+        if (n && s[0] != '#' && !answer_is_fence(s, n))
             answer_push(a, s, n, lineno);
         lineno++;
         p = nl < end && *nl == '\r' && nl + 1 < end && nl[1] == '\n' ? nl + 2 : nl + 1;

@@ -67,6 +67,30 @@ static int grade_parse(int argc, char **argv, struct grade_args *a)
  * answer line cannot hold a carriage return (it ends the line), so this is
  * how a student writes the print `progress\r50%`, and the report stays
  * readable on a terminal. A tab stays one: answers are typed with tabs. */
+/* U+00A0 (no-break space) and the other space separators (Zs) but the
+ * ASCII space: a student's editor or a pasted web page puts them where
+ * a space is meant. */
+static int grade_is_wide_space(int32_t cp)
+{
+    return cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
+           cp == 0x205F || cp == 0x3000;
+}
+
+size_t grade_fold_spaces(char *s, size_t n)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        int k = sim_unicode_decode((const unsigned char *)s + i, n - i, &cp);
+        if (grade_is_wide_space(cp))
+            s[out++] = ' ';
+        else
+            memmove(s + out, s + i, (size_t)k), out += (size_t)k;
+        i += (size_t)k;
+    }
+    return out;
+}
+
 static char *grade_escaped(const char *s, size_t n)
 {
     char *copy = malloc(4 * n + 1), *p = copy;
@@ -78,6 +102,8 @@ static char *grade_escaped(const char *s, size_t n)
         char esc[8];
         if (cp != '\t' && sim_unicode_ctrl_escape(cp, esc))
             p += sprintf(p, "%s", esc);
+        else if (grade_is_wide_space(cp))
+            *p++ = ' ';
         else {
             memcpy(p, s + i, (size_t)k);
             p += k;
@@ -94,7 +120,17 @@ char *grade_line_text(const char *s, size_t n)
         s++, n--;
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
         n--;
-    return n ? grade_escaped(s, n) : NULL;
+    char *text = grade_escaped(s, n);      /* wide spaces are spaces: trimmed too */
+    size_t len = strlen(text), from = strspn(text, " \t");
+    while (len > from && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+        len--;
+    if (len == from) {
+        free(text);
+        return NULL;
+    }
+    memmove(text, text + from, len - from);
+    text[len - from] = '\0';
+    return text;
 }
 
 /* Append one expected line (s[0..n) as grade_line_text writes it) unless

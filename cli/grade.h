@@ -55,6 +55,9 @@ typedef struct grade_result {
  * as escapes (\r, \x1b). malloc'ed; NULL when the line is blank (grade
  * drops it). grade.c; quiz.c writes its transcript with it. */
 char *grade_line_text(const char *s, size_t n);
+/* s[0..n) with each space separator other than ASCII's (U+00A0 and the
+ * rest of Zs) made an ASCII space, in place; returns the new length. */
+size_t grade_fold_spaces(char *s, size_t n);
 
 /* Read path into *a (blank lines and # comments dropped, text trimmed).
  * Returns 0, or -1 with "FILE[:LINE:COL]: what is wrong" in err. Times are

@@ -438,6 +438,29 @@ def test_both_readings():
             expect(want in out, f"both readings, {name}: exit {rc}, expected {want}\n{out}{err}")
 
 
+def test_wide_spaces_and_fences():
+    """A no-break space (or another Unicode space) where a space is meant is
+    a space, in the answer and in the prints; the ``` lines around a
+    transcript pasted from answer.md are not lines of the answer."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sc = os.path.join(tmp, "sp.json")
+        with open(sc, "w", encoding="utf-8") as f:
+            json.dump({"format": "coroscope-scenario/1", "name": "sp",
+                       "main": [{"print": "a b"}, {"print": "x\u00a0y"}]}, f)
+        ans = os.path.join(tmp, "a.txt")
+        with open(ans, "w", encoding="utf-8") as f:
+            f.write("```text\n0\u00a0a\u2009b\u00a0\n0 x y\n```\n")
+        rc, out, err = corosim("grade", sc, ans)
+        score, got = report_counts(out)
+        expect(rc == 0 and "100.00/100" in out and got.get("unexpected", 0) == 0,
+               f"wide spaces and fences: exit {rc}\n{out}{err}")
+        with open(ans, "w", encoding="utf-8") as f:
+            f.write("``` not a fence\n0 a b\n0 x y\n")
+        rc, out, err = corosim("grade", sc, ans)
+        score, got = report_counts(out)
+        expect(got.get("unexpected") == 1, f"a line of backticks and words is a line: {got}\n{out}")
+
+
 def main():
     global COROSIM
     if len(sys.argv) != 2:
@@ -446,7 +469,8 @@ def main():
     COROSIM = sys.argv[1]
     for test in (test_single_answers, test_invalid_answers, test_usage, test_json, test_batch,
                  test_long_answers, test_properties, test_control_characters,
-                 test_decimal_comma, test_loose_time_prefixes, test_both_readings):
+                 test_decimal_comma, test_loose_time_prefixes, test_both_readings,
+                 test_wide_spaces_and_fences):
         test()
     for f in FAILS:
         print("FAIL", f)
