@@ -71,6 +71,10 @@ typedef struct quiz_walk {
                                   statement of main's thread is its), -1 none */
     int closing;               /* coroutine main threw GeneratorExit into: it
                                   let go of it (collect.c), -1 none */
+    int task_closing;          /* the same thrown in by the step running now
+                                  (its frame let go of it), -1 none */
+    int task_stmt;             /* coroutine of the running step's latest
+                                  statement, -1 none */
     quiz_coro *co;             /* by trace coroutine id */
     int nfn;
     int runs_ended;            /* loop runs that returned so far */
@@ -743,7 +747,12 @@ static void quiz_main_blocked(sim_buf *b, const quiz_blocks *k, int since)
 static void quiz_task_print(sim_buf *b, const quiz_walk *W, const steps_step *s)
 {
     const char *me = quiz_task(W, s->task);
-    if (W->prints_in_step > 0)
+    if (W->task_closing >= 0 && W->task_stmt == W->task_closing && W->task_closing < W->nfn)
+        sim_buf_printf(b, "Nothing holds the coroutine %s any more (%s's frame let go of its "
+                       "last reference), so CPython closes it in this step: GeneratorExit is "
+                       "thrown in where it waits, and the print runs in its cleanup.",
+                       sim_trace_str(W->T, W->co[W->task_closing].fn), me);
+    else if (W->prints_in_step > 0)
         sim_buf_printf(b, "%s is still in the same step: nothing since its previous print "
                        "gave control back to the loop.", me);
     else if (s->first)
@@ -846,6 +855,20 @@ static quiz_coro *quiz_coro_at(quiz_walk *W, int coro)
     return &W->co[coro];
 }
 
+/* A step's own close of a coroutine its frame let go of: a THROW of
+ * GeneratorExit with the running task (a task's cancel throws
+ * CancelledError), until the step ends. */
+static void quiz_follow_task_close(quiz_walk *W, const sim_event *e)
+{
+    if (e->kind == SIM_EV_STEP_BEGIN || e->kind == SIM_EV_STEP_END)
+        W->task_closing = W->task_stmt = -1;
+    else if (e->kind == SIM_EV_THROW && e->task >= 0 &&
+             !strcmp(sim_trace_str(W->T, e->a), "GeneratorExit"))
+        W->task_closing = e->coro;
+    else if (e->kind == SIM_EV_STMT && e->task >= 0)
+        W->task_stmt = e->coro;
+}
+
 /* Follow the event e at i: steps, hand driving, loop runs, blocking. */
 static void quiz_follow(quiz_walk *W, size_t i, const sim_event *e)
 {
@@ -874,6 +897,7 @@ static void quiz_follow(quiz_walk *W, size_t i, const sim_event *e)
         quiz_coro_at(W, e->coro)->var = e->a;
     else if (e->kind == SIM_EV_STMT && e->task < 0)
         W->driving = e->coro;             /* -1: a statement of main itself */
+    quiz_follow_task_close(W, e);
     if (e->kind == SIM_EV_THROW && e->task < 0)
         W->closing = e->coro;             /* main's throws are closes */
     else if ((e->kind == SIM_EV_STMT && e->task < 0 && e->coro < 0) || e->kind == SIM_EV_SEND)
@@ -947,6 +971,7 @@ static void quiz_answer(sim_buf *b, const sim_scenario *sc, const sim_outcome *o
     quiz_transcript(b, o);
     sim_buf_puts(b, "\n## Why\n\n");
     quiz_walk W = {.T = T, .sc = sc, .o = o, .L = L, .step = -1, .driving = -1, .closing = -1,
+                   .task_closing = -1, .task_stmt = -1,
                    .last_send = {.how = QUIZ_SEND_YIELDED}};
     int n = 0;
     sim_trace_cursor C;

@@ -462,6 +462,20 @@ def verify_main_claim(run, p, sentence, prev_print):
         mine = [(ev[b]["t"], ev[e]["t"]) for k, b, e in run.steps if k == task]
         ok = any(close(a[1], since) and close(b[0], t) for a, b in zip(mine, mine[1:]))
         return None if ok else "awaited-since claim false"
+    m = re.match(rf"Nothing holds the coroutine (\S+) any more \({re.escape(me)}'s frame let go",
+                 sentence)
+    if m:
+        # a close inside the step: the step's last throw is a GeneratorExit
+        # into the coroutine whose statement runs now
+        begin = max(b for k, b, e in run.steps if k == task and run.ev[b]["seq"] < p["seq"])
+        inside = [e for e in run.ev[begin:] if e["seq"] < p["seq"] and e["task"] == task]
+        throws = [e for e in inside if e["kind"] == "throw"]
+        stmts = [e for e in inside if e["kind"] == "stmt"]
+        fns = [e["text"] for e in run.ev if e["kind"] == "frame_push" and throws
+               and e["coro"] == throws[-1]["coro"] and e["c"] == 0]
+        ok = throws and throws[-1]["text"] == "GeneratorExit" and stmts \
+            and stmts[-1]["coro"] == throws[-1]["coro"] and fns[:1] == [m.group(1)]
+        return None if ok else "task close claim false"
     if sentence.startswith(f"{me} is still in the same step"):
         ends = [s for s in run.steps if s[0] == task and prev_print and
                 prev_print["seq"] < s[2] < p["seq"]]
