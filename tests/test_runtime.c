@@ -501,6 +501,30 @@ TEST_IMPL(runtime_frame_push_args)
     return 0;
 }
 
+/* The order of prints (their first character) and warnings ('W' never
+ * awaited, 'R' never retrieved) in T, into out (n bytes); returns the time
+ * of the last never-retrieved warning. */
+static double prints_and_warnings(const sim_trace *T, char *out, size_t n)
+{
+    sim_trace_cursor C;
+    sim_trace_cursor_init(&C, T);
+    size_t k = 0;
+    double t = -1;
+    for (size_t i = 0; i < T->n && k + 1 < n; i++) {
+        const sim_event *e = sim_trace_at(&C, i);
+        if (e->kind == SIM_EV_PRINT)
+            out[k++] = sim_trace_str(T, e->a)[0];
+        else if (e->kind == SIM_EV_WARNING && e->a == SIM_WARN_NEVER_AWAITED)
+            out[k++] = 'W';
+        else if (e->kind == SIM_EV_WARNING && e->a == SIM_WARN_NEVER_RETRIEVED) {
+            out[k++] = 'R';
+            t = e->t;
+        }
+    }
+    out[k] = 0;
+    return t;
+}
+
 /* Warnings reach the trace when CPython logs them: a coroutine made and
  * dropped by a call statement at once, a failed task nobody names as its
  * step ends; each once, and the outcome still lists both at the end. */
@@ -519,22 +543,10 @@ TEST_IMPL(runtime_warnings_when_logged)
     ASSERT(S);
     const sim_outcome *o = sim_outcome_get(S);
     ASSERT_EQ_INT(2, o->nwarnings);
-    const sim_trace *T = sim_trace_get(S);
-    sim_trace_cursor C;
-    sim_trace_cursor_init(&C, T);
-    char order[16] = {0};
-    size_t n = 0;
-    for (size_t i = 0; i < T->n && n + 1 < sizeof order; i++) {
-        const sim_event *e = sim_trace_at(&C, i);
-        if (e->kind == SIM_EV_PRINT)
-            order[n++] = sim_trace_str(T, e->a)[0];          /* b, a, e */
-        else if (e->kind == SIM_EV_WARNING) {
-            order[n++] = e->a == SIM_WARN_NEVER_AWAITED ? 'W' : 'R';
-            if (e->a == SIM_WARN_NEVER_RETRIEVED)
-                ASSERT_NEAR(1.0, e->t, 1e-9);
-        }
-    }
-    ASSERT_EQ_STR("bWaRe", order);
+    char order[16];
+    double retrieved_t = prints_and_warnings(sim_trace_get(S), order, sizeof order);
+    ASSERT_EQ_STR("bWaRe", order);                   /* before, after, end */
+    ASSERT_NEAR(1.0, retrieved_t, 1e-9);
     sim_free(S);
     sim_scenario_free(sc);
     return 0;
@@ -555,18 +567,8 @@ TEST_IMPL(runtime_unstarted_warns_when_dropped)
     sim_state *S = test_run_text(text, &sc, 1);
     ASSERT(S);
     ASSERT_EQ_INT(2, sim_outcome_get(S)->nwarnings);
-    const sim_trace *T = sim_trace_get(S);
-    sim_trace_cursor C;
-    sim_trace_cursor_init(&C, T);
-    char order[16] = {0};
-    size_t n = 0;
-    for (size_t i = 0; i < T->n && n + 1 < sizeof order; i++) {
-        const sim_event *e = sim_trace_at(&C, i);
-        if (e->kind == SIM_EV_PRINT)
-            order[n++] = sim_trace_str(T, e->a)[0];
-        else if (e->kind == SIM_EV_WARNING)
-            order[n++] = 'W';
-    }
+    char order[16];
+    prints_and_warnings(sim_trace_get(S), order, sizeof order);
     ASSERT_EQ_STR("1W23W4", order);
     sim_free(S);
     sim_scenario_free(sc);
