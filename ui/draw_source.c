@@ -51,10 +51,20 @@ static void marker_text(const dctx *d, const here *h, int short_form, char *buf,
         snprintf(buf, n, "%s +%u", d_task_name(d, h->first), h->n - 1);
 }
 
-static void marker(dctx *d, int x, cs_rect r, const char *text)
+/* The state the first task at a line is in at this frame, as its lane
+ * colours it (sleeping, waiting, ready...); waiting when it has none. */
+static int marker_state(const dctx *d, const here *h)
+{
+    const cs_lane *L = h->first >= 0 ? cs_model_task_lane(d->M, h->first)
+                                     : cs_model_main_lane(d->M);
+    const cs_seg *s = L ? cs_lane_at(L, d->frame) : NULL;
+    return s ? s->st : CS_ST_WAITING;
+}
+
+static void marker(dctx *d, int x, cs_rect r, const char *text, int st)
 {
     int y = r.y + (r.h - cs_font_height(d->small_bold)) / 2;
-    d_chip(d, d->small_bold, x, y, text, d->th->st[CS_ST_WAITING], d->th->st_text[CS_ST_WAITING]);
+    d_chip(d, d->small_bold, x, y, text, d->th->st[st], d->th->st_text[st]);
 }
 
 /* Bytes of line s to show in w pixels: all of it, or without its
@@ -118,7 +128,8 @@ static void source_row(dctx *d, cs_rect r, int line, int numw, int cur, const he
     int tw = cs_text_draw_fit(cur ? d->mono_small : f, x, ty, buf, right - x,
                               cur ? th->text : th->text);
     if (mk[0])
-        marker(d, x + tw + d->L->pad > right ? right : x + tw + d->L->pad, r, mk);
+        marker(d, x + tw + d->L->pad > right ? right : x + tw + d->L->pad, r, mk,
+               marker_state(d, h));
 }
 
 void d_source(dctx *d)

@@ -914,3 +914,25 @@ TEST_IMPL(drawn_long_name_keeps_task_whole)
     drawn_close(&D);
     return 0;
 }
+
+/* The Source panel's badge of a task at a line takes the colour its lane
+ * has at that frame: Task-1 sleeping at `await asyncio.sleep(0.5)` is
+ * sleeping blue, not waiting pink. */
+TEST_IMPL(drawn_source_badge_state_colour)
+{
+    drawn D;
+    ASSERT_EQ_INT(0, drawn_open(&D, "../03-pieces.json", 30, 1920, 1080));
+    drawn_draw(&D);
+    const cs_theme *th = cs_theme_get(CS_THEME_LIGHT);
+    const cs_text_rec *b = find_rec(&D, D.L->source, "Task-1");
+    ASSERT(b != NULL);
+    int pitch;
+    const uint32_t *px = cs_render_pixels(D.R, &D.v, &pitch);
+    cs_rect chip = {b->x - 4, b->y, b->w + 8, b->h};
+    int sleeping = count_in(px, pitch, chip, th->st[CS_ST_SLEEPING]);
+    int waiting = count_in(px, pitch, chip, th->st[CS_ST_WAITING]);
+    if (sleeping <= waiting || sleeping < 20)
+        TEST_FAIL_("Task-1's badge: %d sleeping and %d waiting pixels", sleeping, waiting);
+    drawn_close(&D);
+    return 0;
+}
