@@ -42,7 +42,9 @@ static const cs_theme themes[CS_NTHEMES] = {
         .bg = RGB(0x000000), .panel = RGB(0x000000), .panel_alt = RGB(0x1A1A1A),
         .border = RGB(0xFFFFFF), .text = RGB(0xFFFFFF), .text_dim = RGB(0xC8C8C8),
         .accent = RGB(0xF0E442), .highlight = RGB(0x0B3A66), .future = RGBA(0x000000, 140),
-        .warn = RGB(0xF0E442), .error = RGB(0xFF7A4D),
+        /* warn is not the accent's yellow: an interrupt mark often stands at the
+         * playhead (the last frame of a run_forever) and must not merge with it */
+        .warn = RGB(0xE69F00), .error = RGB(0xFF7A4D),
         .st = {RGB(0x000000), RGB(0xE69F00), RGB(0x00C896), RGB(0xD55E00),
                RGB(0x56B4E9), RGB(0xCC79A7), RGB(0x5A5A5A), RGB(0x1F4F6E),
                RGB(0x8A8A8A), RGB(0xFF7A4D), RGB(0xCC79A7)},

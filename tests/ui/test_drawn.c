@@ -936,3 +936,18 @@ TEST_IMPL(drawn_source_badge_state_colour)
     drawn_close(&D);
     return 0;
 }
+
+/* In every theme the interrupt mark (warn) differs from the playhead
+ * (accent): the mark of a run_forever's Ctrl-C stands at the last frame's
+ * playhead, and in the contrast theme of --present both were yellow. */
+TEST_IMPL(drawn_interrupt_mark_not_playhead_colour)
+{
+    for (int i = 0; i < CS_NTHEMES; i++) {
+        const cs_theme *th = cs_theme_get(i);
+        int d = abs(th->warn.r - th->accent.r) + abs(th->warn.g - th->accent.g) +
+                abs(th->warn.b - th->accent.b);
+        if (d < 96)
+            TEST_FAIL_("theme %s: warn and accent differ by %d", th->name, d);
+    }
+    return 0;
+}
