@@ -222,11 +222,18 @@ static void draw_header(dctx *d)
         total += (it[i].w = cs_text_width(it[i].f, it[i].text, -1)) + gap;
     int drop[4] = {0};
     static const int order[] = {3, 0, 2};  /* iteration, play state, frame */
-    for (int k = 0; k < 3 && total > h.w * 2 / 3; k++)
-        if (order[k] < n) {
+    const char *title = d->v->title && *d->v->title ? d->v->title : "coroscope";
+    cs_font *tf = L->present ? d->big : d->bold;
+    int title_w = cs_text_width(tf, title, -1);
+    /* past two thirds of the width the items give way, and the iteration
+     * and play state also give way to a title that would be cut */
+    for (int k = 0; k < 3; k++) {
+        int crowded = total > h.w * 2 / 3 || (k < 2 && total + title_w > h.w);
+        if (crowded && order[k] < n) {
             drop[order[k]] = 1;
             total -= it[order[k]].w + gap;
         }
+    }
     int x = h.x + h.w, cy = h.y + h.h / 2;
     for (int i = 0; i < n; i++) {
         if (drop[i])
@@ -235,8 +242,6 @@ static void draw_header(dctx *d)
         cs_text_draw(it[i].f, x, cy - cs_font_height(it[i].f) / 2, it[i].text, it[i].c);
         x -= gap;
     }
-    const char *title = d->v->title && *d->v->title ? d->v->title : "coroscope";
-    cs_font *tf = L->present ? d->big : d->bold;
     cs_text_draw_fit(tf, h.x, cy - cs_font_height(tf) / 2, title, x - h.x, d->th->text);
 }
 
