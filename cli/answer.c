@@ -321,11 +321,13 @@ static int answer_is_print(const char *text, const grade_expected *e, int n)
  * then the strict one whatever the rest (a time with a wrong text). A
  * whole line that is an expected text may also be read with no time:
  * score_compare chooses (answer_split_times marks it). */
-static size_t answer_time_split(const char *s, const grade_expected *e, int n, double *t)
+static size_t answer_time_split_at(const char *s, const grade_expected *e, int n, double *t,
+                                   int *fits)
 {
     double strict_t, loose_t;
     size_t k = answer_time_prefix(s, &strict_t);
     size_t loose = answer_loose_prefix(s, &loose_t);
+    *fits = 1;
     if (k && answer_is_print(s + k, e, n)) {
         *t = strict_t;
         return k;
@@ -334,8 +336,79 @@ static size_t answer_time_split(const char *s, const grade_expected *e, int n, d
         *t = loose_t;
         return loose;
     }
+    *fits = 0;
     *t = strict_t;
     return k;
+}
+
+/* A Markdown list marker at s, with the blanks after it: "- ", "* ",
+ * "\u2022 ", "12. ", "12) "; 0 when there is none. */
+static size_t answer_list_marker(const char *s)
+{
+    size_t i = 0;
+    if (s[0] == '-' || s[0] == '*')
+        i = 1;
+    else if (!strncmp(s, "\xE2\x80\xA2", 3))        /* a bullet */
+        i = 3;
+    else {
+        while (s[i] >= '0' && s[i] <= '9' && i < 4)
+            i++;
+        if (!i || (s[i] != '.' && s[i] != ')'))
+            return 0;
+        i++;
+    }
+    size_t k = answer_blanks(s + i);
+    return k && s[i + k] ? i + k : 0;
+}
+
+/* After list marker s[0..m): the time prefix when the rest is a print, or
+ * no time when the marker's rest is a print itself; 0 with *fits 0 else. */
+static size_t answer_after_marker(const char *s, size_t m, const grade_expected *e, int n,
+                                  double *t, int *has_time, int *fits)
+{
+    double mt = 0;
+    size_t km = answer_time_split_at(s + m, e, n, &mt, fits);
+    if (*fits) {
+        *t = mt;
+        *has_time = 1;
+        return m + km;
+    }
+    if ((*fits = answer_is_print(s + m, e, n)) != 0) {
+        *has_time = 0;
+        return m;
+    }
+    return 0;
+}
+
+/* Where the text of line s starts (after its time, 0 when it has none, in
+ * *has_time and *t): the time prefix, strict or loose, when the rest is a
+ * print; failing that, the same after a list marker ("- 0 c1 starts",
+ * "3. 1.5 done": students copy the worksheet's numbered list), or the
+ * marker alone when the rest is a print; else the strict prefix. A
+ * number with a dot and a blank ("1. c1 starts") is taken for a list
+ * number first: nobody writes the time 1 as "1.". */
+static size_t answer_time_split(const char *s, const grade_expected *e, int n, double *t,
+                                int *has_time)
+{
+    int fits;
+    size_t m = answer_list_marker(s);
+    if (m && s[0] >= '0' && s[0] <= '9' && s[strspn(s, "0123456789")] == '.') {
+        size_t k = answer_after_marker(s, m, e, n, t, has_time, &fits);
+        if (fits)
+            return k;
+    }
+    size_t k = answer_time_split_at(s, e, n, t, &fits);
+    *has_time = k > 0;
+    if (fits || answer_is_print(s, e, n) || !m)
+        return k;
+    double mt = 0;
+    int mh = 0;
+    size_t km = answer_after_marker(s, m, e, n, &mt, &mh, &fits);
+    if (!fits)
+        return k;
+    *t = mt;
+    *has_time = mh;
+    return km;
 }
 
 void answer_split_times(grade_answer *a, const grade_expected *e, int n)
@@ -343,10 +416,11 @@ void answer_split_times(grade_answer *a, const grade_expected *e, int n)
     for (int i = 0; i < a->n; i++) {
         grade_line *l = &a->line[i];
         double t = 0;
-        size_t k = answer_time_split(l->raw, e, n, &t);
+        int has_time;
+        size_t k = answer_time_split(l->raw, e, n, &t, &has_time);
         l->text = l->raw + k;
-        l->has_time = k > 0;
-        l->t = k ? t : 0;
+        l->has_time = has_time;
+        l->t = has_time ? t : 0;
         l->whole = k > 0 && answer_is_expected(l->raw, e, n);
         if (!answer_is_expected(l->text, e, n))
             l->text += answer_who_prefix(l->text, e, n);

@@ -461,6 +461,29 @@ def test_wide_spaces_and_fences():
         expect(got.get("unexpected") == 1, f"a line of backticks and words is a line: {got}\n{out}")
 
 
+def test_list_markers():
+    """Lines copied as a Markdown list ("- 0 text", "3. 1 text", "2) text")
+    are read past the marker when the rest is a time and a print, or a
+    print; a print that itself begins like a list item stays whole."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sc = os.path.join(tmp, "l.json")
+        with open(sc, "w", encoding="utf-8") as f:
+            json.dump({"format": "coroscope-scenario/1", "name": "l",
+                       "main": [{"print": "start"}, {"block": 1}, {"print": "- item"},
+                                {"print": "1. first"}, {"block": 1}, {"print": "end"}]}, f)
+        cases = [("- 0 start\n- 1 - item\n* 1 1. first\n\u2022 2 end\n", 4),
+                 ("1. 0 start\n2. 1 - item\n3) 1 1. first\n4. 2 end\n", 4),
+                 ("1. start\n- item\n1. first\n4. end\n", 4)]
+        for text, ok in cases:
+            ans = os.path.join(tmp, "a.txt")
+            with open(ans, "w", encoding="utf-8") as f:
+                f.write(text)
+            rc, out, err = corosim("grade", sc, ans)
+            score, got = report_counts(out)
+            expect(got.get("ok") == ok and "100.00/100" in out,
+                   f"list markers {text!r}: {got}\n{out}")
+
+
 def main():
     global COROSIM
     if len(sys.argv) != 2:
@@ -470,7 +493,7 @@ def main():
     for test in (test_single_answers, test_invalid_answers, test_usage, test_json, test_batch,
                  test_long_answers, test_properties, test_control_characters,
                  test_decimal_comma, test_loose_time_prefixes, test_both_readings,
-                 test_wide_spaces_and_fences):
+                 test_wide_spaces_and_fences, test_list_markers):
         test()
     for f in FAILS:
         print("FAIL", f)
