@@ -340,7 +340,7 @@ void sim_collect_unstarted(sim_state *S, sim_value old)
     if (old.type != SIM_OBJ || old.u.o->kind != SIM_OBJ_CORO)
         return;
     sim_coro *co = (sim_coro *)old.u.o;
-    if (co->state != CORO_CREATED || co->generator || co->warned || !S->opt.trace ||
+    if (!sim_coro_never_awaited(co) || co->warned || !S->opt.trace ||
         S->ncoro_list > UNSTARTED_WALK_MAX)
         return;
     walk W = {0};

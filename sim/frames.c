@@ -424,15 +424,11 @@ static int32_t frame_args_id(sim_state *S, const sim_frame *f)
     sim_buf *b = &S->tmp;
     b->len = 0;
     for (int i = 0; i < f->func->nparams; i++) {
-        sim_value v = f->locals[i];
         if (i)
             sim_buf_puts(b, ", ");
         sim_buf_puts(b, f->func->locals[i]);
         sim_buf_putc(b, '=');
-        if (v.type == SIM_OBJ && v.u.o->kind == SIM_OBJ_TASK)
-            sim_task_repr(b, (const sim_task *)v.u.o);
-        else
-            sim_value_repr(b, &S->sc->types, v);
+        sim_repr_put(S, b, f->locals[i]);
     }
     if (b->len > ARGS_MAX) {
         size_t n = ARGS_MAX - 3;
@@ -528,6 +524,15 @@ static sim_frame *stack_pop(sim_state *S, sim_frame *f, int raised, sim_act *act
     return parent;
 }
 
+/* co's bottom frame has been popped: the stack's top is the frame that
+ * awaited it (NULL when co was the root), which will find it done. */
+static void stack_left(sim_coro *root, sim_frame *parent)
+{
+    root->top = parent;
+    if (parent)
+        parent->lost_child = 1;
+}
+
 /* Drive co's frames, from the innermost frame of the stack they are on,
  * until the stack yields (to whoever called send) or co's own frame
  * returns or raises. co is the stack's root, or a coroutine awaited inline
@@ -568,9 +573,7 @@ static sim_resume stack_run_to(sim_state *S, sim_frame *bottom, int in, sim_valu
         int last = f == bottom;
         sim_frame *parent = stack_pop(S, f, raised, &act);
         if (last) {
-            root->top = parent;          /* NULL when co is the root */
-            if (parent)
-                parent->lost_child = 1;
+            stack_left(root, parent);
             *out = act.v;
             *eout = act.e;
             return raised ? RES_RAISE : RES_RETURN;
@@ -595,9 +598,7 @@ void sim_coro_discard(sim_state *S, sim_coro *co, sim_exc *exc)
         int last = f == bottom;
         sim_frame *parent = stack_pop(S, f, 1, &act);
         if (last) {
-            root->top = parent;
-            if (parent)
-                parent->lost_child = 1;
+            stack_left(root, parent);
             break;
         }
         f = parent;

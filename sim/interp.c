@@ -25,13 +25,22 @@
 
 /* ---- variables --------------------------------------------------------- */
 
+/* A value an assignment let go of: maybe the last reference to a
+ * coroutine main drove by hand (CPython closes it now) or to one never
+ * started (CPython warns now). collect.c. */
+static void let_go(sim_state *S, sim_value old)
+{
+    if (S->nhand && (old.type == SIM_LIST || old.type == SIM_EXC || old.type == SIM_OBJ))
+        sim_collect_dropped(S, &old, 1);
+    if (old.type == SIM_OBJ)
+        sim_collect_unstarted(S, old);
+}
+
 void sim_frame_assign(sim_state *S, sim_frame *f, const sim_name *n, sim_value v)
 {
     sim_value *slot = NULL;
     if (!n->id) {                /* no "as": the value is let go of at once */
-        if (S->nhand && (v.type == SIM_LIST || v.type == SIM_EXC || v.type == SIM_OBJ))
-            sim_collect_dropped(S, &v, 1);
-        sim_collect_unstarted(S, v);
+        let_go(S, v);
         return;
     }
     if (n->local >= 0 && f->func->kind != SIM_F_MAIN)
@@ -42,12 +51,7 @@ void sim_frame_assign(sim_state *S, sim_frame *f, const sim_name *n, sim_value v
         return;
     sim_value old = *slot;
     *slot = v;
-    /* what the old value held may have been the last reference to a
-     * coroutine main drove by hand: CPython closes it now */
-    if (S->nhand && (old.type == SIM_LIST || old.type == SIM_EXC || old.type == SIM_OBJ))
-        sim_collect_dropped(S, &old, 1);
-    if (old.type == SIM_OBJ)
-        sim_collect_unstarted(S, old);
+    let_go(S, old);
 }
 
 static void unbind(sim_state *S, sim_frame *f, const sim_name *n)

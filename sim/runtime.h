@@ -370,8 +370,10 @@ int sim_coro_line(const sim_coro *co);
  * "<Task pending name='Task-2' coro=<child()>>" ("cancelling" once cancel()
  * was called on it while pending), to b (state.c). */
 void sim_task_repr(sim_buf *b, const sim_task *t);
-/* repr(v) as a C string in S->tmp (valid until the next use of tmp), a
- * task's as sim_task_repr writes it: for the error messages that show it. */
+/* Append repr(v) to b, a task's as sim_task_repr writes it. */
+void sim_repr_put(sim_state *S, sim_buf *b, sim_value v);
+/* repr(v) as a C string in S->tmp (valid until the next use of tmp), as
+ * sim_repr_put writes it: for the error messages that show it. */
 const char *sim_repr_cstr(sim_state *S, sim_value v);
 /* Task.__step(exc); exc NULL for a plain send(None). */
 void sim_task_step(sim_state *S, sim_task *t, sim_exc *exc);
@@ -473,6 +475,9 @@ sim_event *sim_emit(sim_state *S, int kind, int task, int coro);
  * is freed); the outcome lists warnings as they stand at the end, and the
  * end emits those not emitted yet. */
 void sim_warn_never_retrieved(sim_state *S, sim_task *t);
+/* 1 when CPython warns of co as never awaited as it dies: never started,
+ * and not an awaitable's generator (which never warns). */
+int sim_coro_never_awaited(const sim_coro *co);
 void sim_warn_dropped_coro(sim_state *S, sim_coro *co);
 /* Values a body frame of fn holds: its locals and, for an awaitable, the
  * arguments again after them, as the instance W(args) keeps them (the

@@ -74,15 +74,9 @@ static int32_t int_repr_id(sim_state *S, int64_t i)
     unsigned slot = (unsigned)((uint64_t)i & (SIM_INTCACHE - 1));
     if (S->int_id[slot] && S->int_key[slot] == i)
         return S->int_id[slot];
-    char tmp[24], *p = tmp + sizeof tmp;
-    uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
-    do
-        *--p = (char)('0' + u % 10);
-    while (u /= 10);
-    if (i < 0)
-        *--p = '-';
+    char buf[SIM_INT_DIGITS], *p = sim_int_digits(i, buf);
     S->int_key[slot] = i;
-    S->int_id[slot] = sim_trace_add(&S->trace, p, (size_t)(tmp + sizeof tmp - p));
+    S->int_id[slot] = sim_trace_add(&S->trace, p, (size_t)(buf + SIM_INT_DIGITS - p));
     return S->int_id[slot];
 }
 
@@ -116,14 +110,19 @@ static int32_t task_repr_id(sim_state *S, const sim_task *t)
     return sim_trace_intern(&S->trace, b->p, b->len);
 }
 
-const char *sim_repr_cstr(sim_state *S, sim_value v)
+void sim_repr_put(sim_state *S, sim_buf *b, sim_value v)
 {
-    sim_buf *b = &S->tmp;
-    b->len = 0;
     if (v.type == SIM_OBJ && v.u.o->kind == SIM_OBJ_TASK)
         sim_task_repr(b, (const sim_task *)v.u.o);
     else
         sim_value_repr(b, &S->sc->types, v);
+}
+
+const char *sim_repr_cstr(sim_state *S, sim_value v)
+{
+    sim_buf *b = &S->tmp;
+    b->len = 0;
+    sim_repr_put(S, b, v);
     sim_buf_putc(b, 0);
     return b->p;
 }
@@ -278,9 +277,14 @@ void sim_warn_never_retrieved(sim_state *S, sim_task *t)
     warning_event(S, SIM_WARN_NEVER_RETRIEVED, t->index, NULL);
 }
 
+int sim_coro_never_awaited(const sim_coro *co)
+{
+    return co->state == CORO_CREATED && !co->generator;
+}
+
 void sim_warn_dropped_coro(sim_state *S, sim_coro *co)
 {
-    if (co->state != CORO_CREATED || co->generator || co->warned)
+    if (!sim_coro_never_awaited(co) || co->warned)
         return;
     co->warned = 1;
     warning_event(S, SIM_WARN_NEVER_AWAITED, -1, co->name);
@@ -300,7 +304,7 @@ static void outcome_warnings(sim_state *S, sim_outcome *o)
                 warning_event(S, SIM_WARN_NEVER_RETRIEVED, (int)i, NULL);
         }
     for (size_t i = 0; i < S->ncoro_list; i++)
-        if (S->coros[i]->state == CORO_CREATED && !S->coros[i]->generator) {
+        if (sim_coro_never_awaited(S->coros[i])) {
             warning_add(S, o, &cap, (sim_warning){SIM_WARN_NEVER_AWAITED, -1, S->coros[i]->name});
             if (!S->coros[i]->warned)
                 warning_event(S, SIM_WARN_NEVER_AWAITED, -1, S->coros[i]->name);

@@ -351,16 +351,22 @@ void sim_buf_putc(sim_buf *b, char c)
     sim_buf_put(b, &c, 1);
 }
 
-void sim_buf_put_int(sim_buf *b, int64_t i)
+char *sim_int_digits(int64_t i, char buf[SIM_INT_DIGITS])
 {
-    char tmp[24], *p = tmp + sizeof tmp;
+    char *p = buf + SIM_INT_DIGITS;
     uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
     do
         *--p = (char)('0' + u % 10);
     while (u /= 10);
     if (i < 0)
         *--p = '-';
-    sim_buf_put(b, p, (size_t)(tmp + sizeof tmp - p));
+    return p;
+}
+
+void sim_buf_put_int(sim_buf *b, int64_t i)
+{
+    char buf[SIM_INT_DIGITS], *p = sim_int_digits(i, buf);
+    sim_buf_put(b, p, (size_t)(buf + SIM_INT_DIGITS - p));
 }
 
 void sim_buf_printf(sim_buf *b, const char *fmt, ...)

@@ -158,7 +158,11 @@ void sim_buf_put(sim_buf *b, const char *s, size_t n);
  * the NUL after the contents (b->p[b->len] = 0). */
 char *sim_buf_reserve(sim_buf *b, size_t n);
 void sim_buf_puts(sim_buf *b, const char *s);
-/* The decimal digits of i, without printf (a tenth of its cost). */
+/* The decimal digits of i, without printf (a tenth of its cost), written
+ * at the end of buf[SIM_INT_DIGITS]; returns where they start. */
+enum { SIM_INT_DIGITS = 24 };
+char *sim_int_digits(int64_t i, char buf[SIM_INT_DIGITS]);
+/* Append them to b. */
 void sim_buf_put_int(sim_buf *b, int64_t i);
 void sim_buf_putc(sim_buf *b, char c);
 void sim_buf_printf(sim_buf *b, const char *fmt, ...);
