@@ -855,15 +855,21 @@ static quiz_coro *quiz_coro_at(quiz_walk *W, int coro)
     return &W->co[coro];
 }
 
-/* A step's own close of a coroutine its frame let go of: a THROW of
- * GeneratorExit with the running task (a task's cancel throws
- * CancelledError), until the step ends. */
+/* The close of a coroutine something let go of (collect.c): a THROW of
+ * GeneratorExit (a task's cancel throws CancelledError; a scenario has no
+ * throw() of its own). */
+static int quiz_is_close(const quiz_walk *W, const sim_event *e)
+{
+    return e->kind == SIM_EV_THROW && !strcmp(sim_trace_str(W->T, e->a), "GeneratorExit");
+}
+
+/* A step's own close of a coroutine its frame let go of, until the step
+ * ends. */
 static void quiz_follow_task_close(quiz_walk *W, const sim_event *e)
 {
     if (e->kind == SIM_EV_STEP_BEGIN || e->kind == SIM_EV_STEP_END)
         W->task_closing = W->task_stmt = -1;
-    else if (e->kind == SIM_EV_THROW && e->task >= 0 &&
-             !strcmp(sim_trace_str(W->T, e->a), "GeneratorExit"))
+    else if (quiz_is_close(W, e) && e->task >= 0)
         W->task_closing = e->coro;
     else if (e->kind == SIM_EV_STMT && e->task >= 0)
         W->task_stmt = e->coro;
@@ -898,8 +904,8 @@ static void quiz_follow(quiz_walk *W, size_t i, const sim_event *e)
     else if (e->kind == SIM_EV_STMT && e->task < 0)
         W->driving = e->coro;             /* -1: a statement of main itself */
     quiz_follow_task_close(W, e);
-    if (e->kind == SIM_EV_THROW && e->task < 0)
-        W->closing = e->coro;             /* main's throws are closes */
+    if (quiz_is_close(W, e) && e->task < 0)
+        W->closing = e->coro;
     else if ((e->kind == SIM_EV_STMT && e->task < 0 && e->coro < 0) || e->kind == SIM_EV_SEND)
         W->closing = -1;
     quiz_follow_send(W, e);
