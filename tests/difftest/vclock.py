@@ -277,12 +277,15 @@ def track(obj):
 
     @functools.wraps(obj)
     def create(*args):
-        coro = obj(*args)
-        if coro.cr_frame is not None and coro.cr_frame.f_code in RUN.frame_codes:
-            RUN.unstarted[coro.cr_frame] = len(RUN.coros)
-        RUN.coros.append(coro)
-        return coro
+        return _hold(obj(*args))
     return create
+
+
+def _hold(coro):
+    """Hold coro, just created, until its body starts (_started)."""
+    RUN.unstarted[coro.cr_frame] = len(RUN.coros)
+    RUN.coros.append(coro)
+    return coro
 
 
 def step():
@@ -444,10 +447,7 @@ def _track_library_function(fn):
 
     @functools.wraps(fn)
     def create(*args, **kwargs):
-        coro = run(*args, **kwargs)
-        RUN.unstarted[coro.cr_frame] = len(RUN.coros)
-        RUN.coros.append(coro)
-        return coro
+        return _hold(run(*args, **kwargs))
     return create
 
 
