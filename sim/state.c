@@ -26,19 +26,37 @@ sim_exc *sim_err(sim_state *S, int type, const char *fmt, ...)
 }
 
 /* The hot path of tracing (tens of millions of calls in a big run): the
- * record is staged whole in one go; the caller fills in the kind's fields,
- * and the trace codes it when the next event comes. */
+ * record is written whole in one go; the caller fills in the kind's fields,
+ * and the trace codes it with the batch it is in. When the batch is full,
+ * emit_flushed codes it first: a tail call, so that the common path saves
+ * no registers for a call it does not make (a quarter of its cost). */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+static NOINLINE sim_event *emit_flushed(sim_state *S, int kind, int task, int coro);
+
 sim_event *sim_emit(sim_state *S, int kind, int task, int coro)
 {
     if (!S->opt.trace)
         return NULL;
     sim_trace *T = &S->trace;
+    if (T->npend == SIM_TRACE_PEND)
+        return emit_flushed(S, kind, task, coro);
     sim_event *e = sim_trace_push_raw(T);     /* every field written below */
     const sim_loop *L = S->running;
     *e = (sim_event){.t = S->clock, .kind = (uint16_t)kind, .task = task, .coro = coro,
                      .line = S->line, .loop = L ? (uint16_t)L->id : 0,
                      .iter = L ? L->iter : 0};
     return e;
+}
+
+static NOINLINE sim_event *emit_flushed(sim_state *S, int kind, int task, int coro)
+{
+    sim_trace_flush(&S->trace);
+    return sim_emit(S, kind, task, coro);
 }
 
 /* Slot of address p in the string id cache. */
@@ -379,6 +397,7 @@ int sim_run(sim_state *S)
     if (ev) {
         ev->a = o->status;
         ev->b = o->error ? sim_str_id(S, o->error) : 0;
+        sim_trace_flush(&S->trace);
     }
     snprintf(S->errmsg, sizeof S->errmsg, "%s", o->error ? o->error : "");
     return o->status;

@@ -144,13 +144,14 @@ typedef struct sim_trace_mark {
     uint16_t loop;
 } sim_trace_mark;
 
-enum { SIM_TRACE_MARK = 128 };
+enum { SIM_TRACE_MARK = 128, SIM_TRACE_PEND = 256 };
 
 /* The store (trace.c): events coded one after another in chunks of
  * bytes, each as a kind and the fields that differ from the context; the
- * last event appended is kept whole until the next append. */
+ * last events appended (up to SIM_TRACE_PEND) are kept whole, then coded
+ * in one batch. */
 typedef struct sim_trace {
-    size_t n;                  /* events recorded, the staged one included */
+    size_t n;                  /* events recorded, the pending ones included */
     uint8_t **chunk;           /* chunk k holds offsets [k << 21, (k + 1) << 21) */
     uint32_t *chunk_len;       /* bytes used in each chunk but the last */
     size_t nchunks, capchunks;
@@ -158,8 +159,8 @@ typedef struct sim_trace {
     size_t nmarks, capmarks;
     uint64_t end;              /* offset where the next event goes */
     sim_trace_ctx ctx;         /* the writer's context */
-    sim_event staged;          /* event n - 1 while has_staged */
-    int has_staged;
+    uint32_t npend;            /* events n - npend .. n - 1, not coded yet */
+    sim_event pend[SIM_TRACE_PEND];
     sim_strtab strings;
 } sim_trace;
 
@@ -175,11 +176,22 @@ typedef struct sim_trace_cursor {
 /* Empty trace; string id 0 is "". */
 void sim_trace_init(sim_trace *T);
 void sim_trace_free(sim_trace *T);
+/* Code the events appended but not coded yet (readers see them either
+ * way: this only saves a finished trace the memory of the pending ones). */
+void sim_trace_flush(sim_trace *T);
 /* Append a zeroed record and return it, to be filled in before the next
- * append (the record is valid until then; it is stored at that append). */
+ * append (the record is valid until then). */
 sim_event *sim_trace_push(sim_trace *T);
-/* The same, not zeroed: for a caller that writes every field at once. */
-sim_event *sim_trace_push_raw(sim_trace *T);
+/* The same, not zeroed: for a caller that writes every field at once (the
+ * hot path: an event is kept whole with up to SIM_TRACE_PEND - 1 others,
+ * then the batch is coded in one go). */
+static inline sim_event *sim_trace_push_raw(sim_trace *T)
+{
+    if (T->npend == SIM_TRACE_PEND)
+        sim_trace_flush(T);
+    T->n++;
+    return &T->pend[T->npend++];
+}
 /* Event i (i < T->n), by value. For one-off reads: a loop over many events
  * uses a cursor. */
 sim_event sim_trace_event(const sim_trace *T, size_t i);

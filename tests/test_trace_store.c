@@ -1,6 +1,6 @@
 /*
  * test_trace_store.c -- the compact event store: every field of every
- * event read back as written, in a walk, by jumps and from the staged
+ * event read back as written, in a walk, by jumps and from the pending
  * last event; across chunk boundaries; sim_trace_set_b in place.
  */
 #include <float.h>
@@ -107,8 +107,8 @@ TEST_IMPL(trace_store_walk_reads_back_every_field)
     return 0;
 }
 
-/* Jumps back and forth (one cursor, and sim_trace_event), the staged last
- * event included, give the same events as the walk. */
+/* Jumps back and forth (one cursor, and sim_trace_event), the pending last
+ * events included, give the same events as the walk. */
 TEST_IMPL(trace_store_jumps_read_back)
 {
     enum { N = 200003 };
@@ -132,13 +132,13 @@ TEST_IMPL(trace_store_jumps_read_back)
     return 0;
 }
 
-/* set_b on stored events (first of a checkpoint, middle, last stored) and
- * on the staged one, then on events appended before it is read. */
+/* set_b on coded events (first of a checkpoint, middle, last of a batch)
+ * and on pending ones, read back before and after they are coded. */
 TEST_IMPL(trace_store_set_b_in_place)
 {
     sim_trace T;
     sim_trace_init(&T);
-    size_t idx[] = {0, 1, 63, 64, 65, 1000};
+    size_t idx[] = {0, 1, 63, 64, 65, SIM_TRACE_PEND - 1, SIM_TRACE_PEND, 1000};
     for (size_t i = 0; i < 1002; i++) {
         sim_event *e = sim_trace_push(&T);
         e->kind = SIM_EV_CANCEL;
@@ -148,21 +148,29 @@ TEST_IMPL(trace_store_set_b_in_place)
     }
     for (size_t k = 0; k < sizeof idx / sizeof *idx; k++)
         sim_trace_set_b(&T, idx[k], 1);
-    sim_trace_set_b(&T, T.n - 1, 1);                      /* the staged one */
-    sim_trace_push(&T)->kind = SIM_EV_PRINT;              /* stores it */
+    sim_trace_set_b(&T, T.n - 1, 1);                      /* the last one */
+    sim_trace_push(&T)->kind = SIM_EV_PRINT;
+    ASSERT(T.npend > 1002 - 1000);                          /* 1000 was pending */
     sim_trace_cursor C;
     sim_trace_cursor_init(&C, &T);
-    for (size_t i = 0; i < 1002; i++) {
-        const sim_event *e = sim_trace_at(&C, i);
-        int want_b = i == 1001;
+    for (size_t i = 0; i < 2 * 1002; i++) {
+        if (i == 1002)
+            sim_trace_flush(&T);
+        size_t j = i % 1002;
+        const sim_event *e = sim_trace_at(&C, j);
+        int want_b = j == 1001;
         for (size_t k = 0; k < sizeof idx / sizeof *idx; k++)
-            want_b |= idx[k] == i;
+            want_b |= idx[k] == j;
         ASSERT_EQ_INT(want_b, e->b);
-        ASSERT_EQ_INT((int)i, e->task);
-        ASSERT_EQ_INT((int)(i * 7), e->c);
+        ASSERT_EQ_INT((int)j, e->task);
+        ASSERT_EQ_INT((int)(j * 7), e->c);
         ASSERT_EQ_INT(1, e->a);
     }
     ASSERT_EQ_INT(SIM_EV_PRINT, sim_trace_at(&C, 1002)->kind);
+    ASSERT_EQ_INT(0, T.npend);
+    sim_trace_set_b(&T, 1000, 0);                         /* coded now */
+    ASSERT_EQ_INT(0, sim_trace_event(&T, 1000).b);
+    ASSERT_EQ_INT(1, sim_trace_event(&T, 1001).b);
     sim_trace_free(&T);
     return 0;
 }
