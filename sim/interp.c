@@ -71,12 +71,37 @@ static void make_env(sim_state *S, sim_frame *f, sim_env *env)
     env->task_name = sim_task_name_value(S);
 }
 
+/* The value of the bound variable n in f, as the evaluator would find it
+ * (a coroutine's local, else a global); 0 when it is not simply there (an
+ * unbound name, a builtin): the evaluator then decides, error included. */
+static int name_bound(sim_state *S, const sim_frame *f, const sim_name *n, sim_value *out)
+{
+    const sim_value *v = NULL;
+    if (n->local >= 0 && f->func->kind != SIM_F_MAIN)
+        v = &f->locals[n->local];
+    else if (n->global >= 0)
+        v = &S->globals[n->global];
+    if (!v || v->type == SIM_UNBOUND)
+        return 0;
+    *out = *v;
+    return 1;
+}
+
+/* An expression in f. A constant or a bound name, most of what a step
+ * evaluates, is read here without building the evaluator's environment
+ * (about 60 instructions a time on the window benchmark). */
 int sim_frame_eval(sim_state *S, sim_frame *f, const sim_expr *x, sim_value *out, sim_exc **e)
 {
     if (!x) {
         *out = sim_none();
         return 0;
     }
+    if (x->kind == SIM_E_CONST) {
+        *out = x->k;
+        return 0;
+    }
+    if (x->kind == SIM_E_NAME && name_bound(S, f, &x->name, out))
+        return 0;
     sim_env env;
     make_env(S, f, &env);
     return sim_expr_eval(x, &env, out, e);
@@ -85,6 +110,8 @@ int sim_frame_eval(sim_state *S, sim_frame *f, const sim_expr *x, sim_value *out
 /* Read the variable n as a Python name expression would. */
 int sim_frame_lookup(sim_state *S, sim_frame *f, const sim_name *n, sim_value *out, sim_exc **e)
 {
+    if (name_bound(S, f, n, out))
+        return 0;
     sim_expr x = {.kind = SIM_E_NAME, .name = *n};
     return sim_frame_eval(S, f, &x, out, e);
 }
