@@ -62,11 +62,12 @@ static int is_ident(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || is_digit(c);
 }
 
-/* The column shown for byte offset pos of the text: characters before it
- * (a UTF-8 character is one column, as the loader counts file columns). */
+/* The column shown for byte offset pos of the text, 1-based as a file's:
+ * 1 + the characters before it (a UTF-8 character is one column, as the
+ * loader counts file columns). */
 static size_t ccol(const parser *p, size_t pos)
 {
-    return sim_unicode_count(p->s, pos < p->full ? pos : p->full);
+    return 1 + sim_unicode_count(p->s, pos < p->full ? pos : p->full);
 }
 
 /* Record the first error, at column col, and return NULL so that parse

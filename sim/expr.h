@@ -15,7 +15,8 @@ typedef int (*sim_resolve_fn)(void *ud, const char *id, sim_name *out);
 
 /* Parse text[0..len) (an expression without its leading '='). Returns the
  * tree (arena-owned) or NULL with *errcol (0-based column into text) and
- * errmsg (e.g. "expected ')' after '(' at column 3, found end of text")
+ * errmsg (e.g. "expected ')' after '(' at column 4, found end of text",
+ * the message's column 1-based)
  * filled. */
 sim_expr *sim_expr_parse(sim_arena *A, const char *text, size_t len,
                          sim_resolve_fn resolve, void *ud,

@@ -957,11 +957,11 @@ TEST_IMPL(loader_err_same_verb_twice)
 TEST_IMPL(loader_err_text_with_equals)
 {
     EXPECT_DIAG(HEAD " `main`: [{`set`: `s`, `value`: `=== sep ===`}]}",
-                "t.json:2:35: error: invalid expression: unexpected '==' at column 0: expected an "
+                "t.json:2:35: error: invalid expression: unexpected '==' at column 1: expected an "
                 "operand (a string that begins with '=' is an expression; for the text itself "
                 "write \"='=== sep ==='\")");
     EXPECT_DIAG(HEAD " `main`: [{`print`: `{x=}`}]}",
-                "t.json:2:24: error: invalid print template: '=' at column 2: the "
+                "t.json:2:24: error: invalid print template: '=' at column 3: the "
                 "self-documenting form {x=} is not supported; write x={x}");
     return 0;
 }
